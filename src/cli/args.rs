@@ -1,0 +1,112 @@
+//! The command line as data (clap derive): commands, options and their help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "platc",
+    version,
+    about = "Compile a platform blueprint into the Git repository of rendered cluster configuration",
+    after_help = "Exit codes: 0 success (nothing to change for check/diff --exit-code), 1 the tree is out of date,\n2 usage error, 65 the blueprint or an overlay is invalid, 74 an input or output error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Print every file written, changed or left alone.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// Colour in messages and diffs (`auto` honours NO_COLOR and terminals).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// How diagnostics are printed: for people, as JSON lines, or as GitHub annotations.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Unified,
+    Stat,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BlueprintArg {
+    /// The blueprint.
+    #[arg(long = "file", short = 'f', default_value = "platform.yaml")]
+    pub file: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OutArg {
+    /// The folder of the rendered tree.
+    #[arg(long = "out", short = 'o', default_value = "rendered")]
+    pub out: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile the blueprint into the output folder, writing only files whose bytes change.
+    Render {
+        #[command(flatten)]
+        blueprint: BlueprintArg,
+        #[command(flatten)]
+        out: OutArg,
+        /// Overwrite files edited by hand and files platc does not own.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Exit 0 when the output folder is what render would write, 1 when it is not.
+    Check {
+        #[command(flatten)]
+        blueprint: BlueprintArg,
+        #[command(flatten)]
+        out: OutArg,
+    },
+    /// Show what render would change.
+    Diff {
+        #[command(flatten)]
+        blueprint: BlueprintArg,
+        #[command(flatten)]
+        out: OutArg,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Unified)]
+        format: DiffFormat,
+        /// Exit 1 when there are changes.
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Check the blueprint and the objects it would produce against their schemas.
+    Validate {
+        #[command(flatten)]
+        blueprint: BlueprintArg,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the blueprint's JSON Schema.
+    Schema,
+    /// Write a commented starter blueprint that renders as is.
+    Init {
+        /// Where to write `platform.yaml`.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}

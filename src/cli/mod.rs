@@ -1,0 +1,333 @@
+//! The command line: parses arguments, reads the blueprint, calls the pipeline, prints
+//! diagnostics and summaries, and maps outcomes to exit codes. The only module that prints,
+//! reads the environment or touches the disk (through `output`).
+
+mod args;
+mod starter;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::Cli;
+use args::{ColorWhen, Command, DiffFormat, MessageFormat};
+
+use crate::diag::render::{self, Format};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::output;
+use crate::pipeline::{self, Input};
+
+/// Exit codes of `cli.md` (65 and 74 are sysexits' DATAERR and IOERR).
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const OUT_OF_DATE: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INVALID: u8 = 65;
+    pub const IO: u8 = 74;
+}
+
+struct Ui {
+    format: Format,
+    color: bool,
+    quiet: bool,
+    verbose: bool,
+}
+
+impl Ui {
+    fn diagnostics(&self, diags: impl IntoIterator<Item = Diagnostic>) {
+        let mut err = std::io::stderr().lock();
+        let diags: Diagnostics = diags.into_iter().collect::<Vec<_>>().into();
+        let errors = diags.error_count();
+        for d in diags.into_sorted() {
+            if self.quiet && !d.is_error() {
+                continue;
+            }
+            let _ = err.write_all(render::render(&d, self.format, self.color).as_bytes());
+        }
+        if self.format == Format::Human && errors > 0 {
+            let _ = writeln!(
+                err,
+                "platc: {errors} error{} found; nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
+        }
+    }
+
+    fn say(&self, text: &str) {
+        if !self.quiet {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            if !text.ends_with('\n') {
+                let _ = out.write_all(b"\n");
+            }
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let color = match cli.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+        }
+    };
+    let ui = Ui {
+        format: match cli.message_format {
+            MessageFormat::Human => Format::Human,
+            MessageFormat::Json => Format::Json,
+            MessageFormat::Github => Format::Github,
+        },
+        color,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    ExitCode::from(run(&cli.command, &ui))
+}
+
+fn run(command: &Command, ui: &Ui) -> u8 {
+    match command {
+        Command::Render { blueprint, out, force } => render_cmd(ui, &blueprint.file, &out.out, *force),
+        Command::Check { blueprint, out } => check_cmd(ui, &blueprint.file, &out.out),
+        Command::Diff {
+            blueprint,
+            out,
+            format,
+            exit_code,
+        } => diff_cmd(ui, &blueprint.file, &out.out, *format, *exit_code),
+        Command::Validate { blueprint, strict } => validate_cmd(ui, &blueprint.file, *strict),
+        Command::Schema => {
+            ui.say(&crate::blueprint::schema::schema_text());
+            exit::OK
+        }
+        Command::Init { dir } => init_cmd(ui, dir),
+    }
+}
+
+fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
+    let display_name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Input {
+            file_name: path
+                .file_name()
+                .map_or_else(|| display_name.clone(), |n| n.to_string_lossy().into_owned()),
+            display_name,
+            bytes,
+        }),
+        Err(e) => {
+            ui.diagnostics([Diagnostic::error(Code::Io, format!("cannot read the blueprint: {e}"))
+                .in_file(display_name)
+                .help("name the blueprint with `-f FILE` (default: platform.yaml)")]);
+            Err(exit::IO)
+        }
+    }
+}
+
+/// `render`, `check` and `diff` refuse an output folder that is the blueprint's own folder
+/// or one of its parents: pruning there could delete inputs.
+fn guard_output(ui: &Ui, blueprint: &Path, out: &Path) -> Result<(), u8> {
+    let Ok(input_dir) = blueprint
+        .parent()
+        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .unwrap_or(Path::new("."))
+        .canonicalize()
+    else {
+        return Ok(());
+    };
+    let Ok(out_dir) = absolute_lexical(out) else {
+        return Ok(());
+    };
+    let out_dir = out_dir.canonicalize().unwrap_or(out_dir);
+    if input_dir.starts_with(&out_dir) {
+        ui.diagnostics([Diagnostic::error(
+            Code::Usage,
+            format!(
+                "the output folder `{}` contains the blueprint; render into a folder of its own (default: ./rendered)",
+                out.display()
+            ),
+        )]);
+        return Err(exit::USAGE);
+    }
+    Ok(())
+}
+
+fn absolute_lexical(p: &Path) -> std::io::Result<PathBuf> {
+    std::path::absolute(p)
+}
+
+fn compile(ui: &Ui, file: &Path) -> Result<pipeline::Compiled, u8> {
+    let input = read_input(ui, file)?;
+    match pipeline::compile(&input) {
+        Ok(compiled) => {
+            ui.diagnostics(compiled.warnings.clone());
+            Ok(compiled)
+        }
+        Err(diags) => {
+            ui.diagnostics(diags);
+            Err(exit::INVALID)
+        }
+    }
+}
+
+fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
+    ui.diagnostics([Diagnostic::error(Code::Io, e.to_string())]);
+    exit::IO
+}
+
+fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
+    if let Err(code) = guard_output(ui, file, out) {
+        return code;
+    }
+    let compiled = match compile(ui, file) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let plan = match output::plan(out, &compiled.tree, &compiled.blueprint_sha256) {
+        Ok(p) => p,
+        Err(e) => return io_error(ui, &e),
+    };
+    match output::apply(out, &plan, &compiled.tree, force) {
+        Ok(report) => {
+            ui.say(&report.summary());
+            if ui.verbose {
+                ui.say(&output::diff::stat(&plan));
+            }
+            exit::OK
+        }
+        Err(e) => io_error(ui, &e),
+    }
+}
+
+fn check_cmd(ui: &Ui, file: &Path, out: &Path) -> u8 {
+    if let Err(code) = guard_output(ui, file, out) {
+        return code;
+    }
+    let compiled = match compile(ui, file) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match output::plan(out, &compiled.tree, &compiled.blueprint_sha256) {
+        Ok(plan) if plan.is_up_to_date() => {
+            ui.say(&format!("{} is up to date", out.display()));
+            exit::OK
+        }
+        Ok(plan) => {
+            ui.say(&format!(
+                "{} is out of date; run `platc render -f {} -o {}`\n{}",
+                out.display(),
+                file.display(),
+                out.display(),
+                output::diff::stat(&plan)
+            ));
+            exit::OUT_OF_DATE
+        }
+        Err(e) => io_error(ui, &e),
+    }
+}
+
+fn diff_cmd(ui: &Ui, file: &Path, out: &Path, format: DiffFormat, exit_code: bool) -> u8 {
+    if let Err(code) = guard_output(ui, file, out) {
+        return code;
+    }
+    let compiled = match compile(ui, file) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let plan = match output::plan(out, &compiled.tree, &compiled.blueprint_sha256) {
+        Ok(p) => p,
+        Err(e) => return io_error(ui, &e),
+    };
+    let text = match format {
+        DiffFormat::Stat => output::diff::stat(&plan),
+        DiffFormat::Unified => {
+            let color = ui.color && std::io::stdout().is_terminal();
+            match output::diff::unified(out, &plan, &compiled.tree, color) {
+                Ok(t) => t,
+                Err(e) => return io_error(ui, &e),
+            }
+        }
+    };
+    // The diff is the command's output: print it even with --quiet.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if exit_code && !plan.is_up_to_date() {
+        exit::OUT_OF_DATE
+    } else {
+        exit::OK
+    }
+}
+
+fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
+    let input = match read_input(ui, file) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let checked = match pipeline::check_blueprint(&input) {
+        Ok(c) => c,
+        Err(diags) => {
+            ui.diagnostics(diags);
+            return exit::INVALID;
+        }
+    };
+    let mut findings = checked.warnings;
+    match pipeline::compile(&input) {
+        Ok(compiled) => findings.extend(crate::validate::validate_tree(&compiled.tree)),
+        // Sections platc does not render yet were checked above; say so without failing.
+        Err(diags) => findings.extend(diags.into_iter().map(|mut d| {
+            if d.code == Code::Unsupported {
+                d.severity = crate::diag::Severity::Warning;
+            }
+            d
+        })),
+    }
+    let failed = findings.iter().any(|d| d.is_error() || strict);
+    let count = findings.len();
+    ui.diagnostics(findings);
+    if failed {
+        exit::INVALID
+    } else {
+        ui.say(&format!(
+            "{} is valid{}",
+            file.display(),
+            if count > 0 { format!(" ({count} warnings)") } else { String::new() }
+        ));
+        exit::OK
+    }
+}
+
+fn init_cmd(ui: &Ui, dir: &Path) -> u8 {
+    let path = dir.join("platform.yaml");
+    if path.symlink_metadata().is_ok() {
+        ui.diagnostics([Diagnostic::error(
+            Code::Io,
+            format!("`{}` exists; platc init never overwrites a file", path.display()),
+        )]);
+        return exit::IO;
+    }
+    let result = std::fs::create_dir_all(dir).and_then(|()| {
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+        f.write_all(starter::TEXT.as_bytes())
+    });
+    match result {
+        Ok(()) => {
+            ui.say(&format!(
+                "wrote {}; render it with `platc render -f {}`",
+                path.display(),
+                path.display()
+            ));
+            exit::OK
+        }
+        Err(e) => {
+            ui.diagnostics([Diagnostic::error(Code::Io, format!("cannot write `{}`: {e}", path.display()))]);
+            exit::IO
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Self-managed Cluster API clusters on AWS (`provider: capa`): per cluster, the Cluster and
+//! AWSCluster, the KubeadmControlPlane with its machine template, and per node pool the
+//! MachineDeployments (one per zone), their machine and bootstrap templates and a health check.
+
+mod api;
+mod cluster;
+mod control_plane;
+mod node_pool;
+
+use serde_json::{Map, Value, json};
+
+pub use api::Api;
+
+use super::{GenError, Output};
+use crate::blueprint::model::Provider;
+use crate::naming;
+use crate::resolve::{Resolved, ResolvedCluster};
+
+const GENERATOR: &str = "capa";
+
+pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
+    for c in r.clusters.iter().filter(|c| c.provider == Provider::Capa) {
+        let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
+        out.objects(format!("{dir}/cluster.yaml"), GENERATOR, cluster::objects(r, c))?;
+        out.objects(format!("{dir}/control-plane.yaml"), GENERATOR, control_plane::objects(r, c))?;
+        for pool in &c.node_pools {
+            out.objects(
+                format!("{dir}/nodepool-{}.yaml", pool.name),
+                GENERATOR,
+                node_pool::objects(r, c, pool),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The namespace of a cluster's Cluster API objects: its workspace's namespace (as
+/// Kommander places workload clusters), `default` for the management cluster and for
+/// clusters without a workspace.
+pub fn namespace(c: &ResolvedCluster) -> String {
+    match (&c.workspace, c.management) {
+        (Some(ws), false) => ws.clone(),
+        _ => "default".to_string(),
+    }
+}
+
+/// `metadata` for an object of cluster `c` (and of one pool).
+fn metadata(r: &Resolved, c: &ResolvedCluster, name: &str, pool: Option<&str>) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("name".into(), json!(name));
+    m.insert("namespace".into(), json!(namespace(c)));
+    m.insert(
+        "labels".into(),
+        Value::Object(naming::labels(&r.platform, Some(&c.name), pool)),
+    );
+    m
+}
+
+/// kubeadm's node name: the instance's private DNS name, which the AWS cloud provider
+/// expects (as CAPA's own templates set it).
+const NODE_NAME: &str = "{{ ds.meta_data.local_hostname }}";

@@ -1,0 +1,85 @@
+//! cert-manager: one ACME `ClusterIssuer` per cluster (`addons/cert-manager.yaml`) with the
+//! provider's directory URL, the account key Secret, external account binding for ZeroSSL and
+//! ssl.com (key id and a Secret reference, never the key), and an http01 or Route 53 dns01
+//! solver. With Route 53 the solver carries no credentials: they come from the workload's
+//! identity (IRSA) or the node's role.
+
+use serde_json::{Map, Value, json};
+
+use super::{GenError, Output};
+use crate::blueprint::model::{Acme, AcmeProvider, AcmeSolver};
+use crate::naming;
+use crate::resolve::{Resolved, ResolvedCluster};
+
+const GENERATOR: &str = "cert-manager";
+
+/// The issuer's name: stable across provider changes, so Certificates and Ingress
+/// annotations that name it keep working.
+pub const ISSUER_NAME: &str = "acme";
+
+/// The IngressClass that http01 challenges go through: the one the traefik chart creates.
+pub const HTTP01_INGRESS_CLASS: &str = "traefik";
+
+/// ACME directory URLs, from each CA's documentation.
+pub fn directory_url(acme: &Acme) -> Option<&str> {
+    Some(match acme.provider {
+        AcmeProvider::Letsencrypt => "https://acme-v02.api.letsencrypt.org/directory",
+        AcmeProvider::LetsencryptStaging => "https://acme-staging-v02.api.letsencrypt.org/directory",
+        AcmeProvider::Zerossl => "https://acme.zerossl.com/v2/DV90",
+        AcmeProvider::SslcomRsa => "https://acme.ssl.com/sslcom-dv-rsa",
+        AcmeProvider::SslcomEcc => "https://acme.ssl.com/sslcom-dv-ecc",
+        AcmeProvider::Custom => return acme.server.as_deref(),
+    })
+}
+
+pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
+    let Some(acme) = &r.acme else { return Ok(()) };
+    for c in &r.clusters {
+        out.objects(
+            format!("{}/addons/cert-manager.yaml", naming::cluster_dir(&c.name)),
+            GENERATOR,
+            vec![issuer(r, c, acme)],
+        )?;
+    }
+    Ok(())
+}
+
+fn issuer(r: &Resolved, c: &ResolvedCluster, acme: &Acme) -> Value {
+    let mut spec = Map::new();
+    spec.insert("email".into(), json!(acme.email));
+    spec.insert("server".into(), json!(directory_url(acme).unwrap_or_default()));
+    spec.insert(
+        "privateKeySecretRef".into(),
+        json!({"name": format!("{ISSUER_NAME}-account-key")}),
+    );
+    if let Some(eab) = &acme.external_account_binding {
+        spec.insert(
+            "externalAccountBinding".into(),
+            json!({
+                "keyID": eab.key_id,
+                "keySecretRef": {"name": eab.key_secret_ref.name, "key": eab.key_secret_ref.key},
+            }),
+        );
+    }
+    let solver = match r.acme_solver {
+        AcmeSolver::Http01 => json!({"http01": {"ingress": {"ingressClassName": HTTP01_INGRESS_CLASS}}}),
+        AcmeSolver::Dns01Route53 => {
+            let mut route53 = Map::new();
+            route53.insert("region".into(), json!(c.region));
+            if let Some(zone) = &r.hosted_zone_id {
+                route53.insert("hostedZoneID".into(), json!(zone));
+            }
+            json!({"dns01": {"route53": route53}, "selector": {"dnsZones": [r.domain]}})
+        }
+    };
+    spec.insert("solvers".into(), json!([solver]));
+    json!({
+        "apiVersion": "cert-manager.io/v1",
+        "kind": "ClusterIssuer",
+        "metadata": {
+            "name": ISSUER_NAME,
+            "labels": naming::labels(&r.platform, Some(&c.name), None),
+        },
+        "spec": {"acme": spec},
+    })
+}

@@ -1,0 +1,22 @@
+//! platc compiles one platform blueprint (`platform.yaml`) into the Git repository of rendered
+//! configuration: Cluster API manifests, add-on settings and their kustomizations.
+//!
+//! The stages, each with a type between it and the next (see `ARCHITECTURE.md`):
+//! bytes → [`yaml`] tree → [`blueprint`] (schema, checks) → [`resolve::Resolved`] →
+//! [`generate::Output`] → [`emit`] → [`tree::Tree`] → [`output`] (the disk).
+
+pub mod blueprint;
+pub mod cli;
+pub mod diag;
+pub mod emit;
+pub mod facts;
+pub mod generate;
+pub mod naming;
+pub mod output;
+pub mod pipeline;
+pub mod resolve;
+pub mod source;
+pub mod suggest;
+pub mod tree;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,133 @@
+//! The compiler's stages in order, with no I/O: bytes of a blueprint → loaded and checked
+//! blueprint → resolved model → generator output → emitted tree. The CLI reads files and
+//! writes trees; everything between happens here.
+
+use sha2::{Digest, Sha256};
+
+use crate::blueprint::check;
+use crate::blueprint::load::{self, Loaded};
+use crate::blueprint::model::Provider;
+use crate::blueprint::path::BlueprintPath;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::emit;
+use crate::generate;
+use crate::resolve;
+use crate::tree::Tree;
+
+/// One blueprint as read from disk.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// The path diagnostics print (as the user gave it).
+    pub display_name: String,
+    /// The file name alone: the only part of the path that reaches the output.
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A blueprint that passed every check, with its warnings.
+#[derive(Debug)]
+pub struct Checked {
+    pub loaded: Loaded,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The rendered tree (without `.platc/manifest.json`, which the writer adds).
+#[derive(Debug)]
+pub struct Compiled {
+    pub tree: Tree,
+    pub warnings: Vec<Diagnostic>,
+    pub blueprint_sha256: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Loads the blueprint and runs every rule; all errors of the run are returned together.
+pub fn check_blueprint(input: &Input) -> Result<Checked, Diagnostics> {
+    let loaded = load::load(&input.display_name, &input.bytes)?;
+    let diags = check::run(&loaded);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags.into());
+    }
+    Ok(Checked {
+        loaded,
+        warnings: diags,
+    })
+}
+
+/// Compiles a blueprint into the tree `render` writes.
+pub fn compile(input: &Input) -> Result<Compiled, Diagnostics> {
+    let checked = check_blueprint(input)?;
+    let unsupported = not_rendered_yet(&checked.loaded);
+    if !unsupported.is_empty() {
+        return Err(unsupported.into());
+    }
+    let resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    let output = generate::generate(&resolved)
+        .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
+    let tree = emit::emit(&output, &input.file_name).map_err(|path| {
+        Diagnostics::from(Diagnostic::error(
+            Code::Internal,
+            format!("two files would be written at `{path}`"),
+        ))
+    })?;
+    Ok(Compiled {
+        tree,
+        warnings: checked.warnings,
+        blueprint_sha256: sha256_hex(&input.bytes),
+    })
+}
+
+/// Parts of the blueprint language that pass the checker but that this version of platc
+/// does not turn into files yet. Rendering them silently would drop configuration the user
+/// asked for, so render refuses, naming each one; `platc validate` still checks them.
+fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
+    let bp = &loaded.blueprint;
+    let cx = check::Cx::new(loaded);
+    let spec = BlueprintPath::root().field("spec");
+    let mut out = Vec::new();
+    let mut refuse = |path: BlueprintPath, what: &str| {
+        out.push(
+            cx.key_error(
+                Code::Unsupported,
+                &path,
+                format!("{what} is not rendered by this version of platc yet"),
+            )
+            .help("remove it to render now; `platc validate` checks it already"),
+        );
+    };
+    let s = &bp.spec;
+    let sections: [(&str, bool, &str); 10] = [
+        ("iam", s.iam.is_some(), "IAM output"),
+        ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
+        ("dns", s.dns.is_some(), "external-dns"),
+        ("registries", s.registries.is_some(), "registry mirrors and image sources"),
+        ("security", s.security.is_some(), "the security section"),
+        ("workspaces", !s.workspaces.is_empty(), "workspaces"),
+        ("access", !s.access.is_empty(), "access"),
+        ("monitoring", s.monitoring.is_some(), "monitoring"),
+        ("gitops", s.gitops.is_some(), "GitOps (Flux)"),
+        ("overlays", !s.overlays.is_empty(), "applying overlays"),
+    ];
+    for (field, present, what) in sections {
+        if present {
+            refuse(spec.field(field), what);
+        }
+    }
+    for (i, c) in s.clusters.iter().enumerate() {
+        let path = spec.field("clusters").index(i);
+        match c.provider {
+            Provider::Capa => {}
+            Provider::Eks => refuse(path.field("provider"), "`provider: eks`"),
+            Provider::Kops => refuse(path.field("provider"), "`provider: kops`"),
+        }
+        if c.network.as_ref().is_some_and(|n| n.calico.is_some()) {
+            refuse(path.field("network").field("calico"), "Calico route reflectors");
+        }
+        if !c.overlays.is_empty() {
+            refuse(path.field("overlays"), "applying overlays");
+        }
+    }
+    out
+}

@@ -1,0 +1,323 @@
+//! The resolved model: the blueprint with every default applied and every derived value
+//! computed once (region per cluster, zones per pool, CIDRs, replica spread, the labels and
+//! taints that the monitoring and route-reflector roles add). Immutable, and the only input
+//! generators see, so no generator re-implements a default.
+
+use std::collections::BTreeMap;
+
+use crate::blueprint::model::{
+    Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops,
+    Oidc, Partition, Provider, RootVolume, RouteReflectors, Security, Spec, Taint,
+    TaintEffect, WorkloadIdentity,
+};
+
+/// Pod CIDR when the blueprint gives none (Calico's and CAPA's templates' default).
+pub const DEFAULT_POD_CIDR: &str = "192.168.0.0/16";
+/// Service CIDR when the blueprint gives none (kubeadm's default).
+pub const DEFAULT_SERVICE_CIDR: &str = "10.96.0.0/12";
+/// VPC CIDR of a VPC that CAPA creates (CAPA's own default, written out so it is reviewable).
+pub const MANAGED_VPC_CIDR: &str = "10.0.0.0/16";
+/// Control-plane replicas when the blueprint gives none: the smallest highly available etcd.
+pub const DEFAULT_CONTROL_PLANE_REPLICAS: u32 = 3;
+
+/// The label and taint a dedicated monitoring pool gets (`outputs.md`).
+pub const MONITORING_LABEL: (&str, &str) = ("dedicated", "monitoring");
+/// The label of route-reflector nodes, which Calico's BGPPeers select (`outputs.md`).
+pub const ROUTE_REFLECTOR_LABEL: (&str, &str) = ("route-reflector", "true");
+
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub platform: String,
+    /// The blueprint's file name, for headers and the tree's README.
+    pub blueprint_file: String,
+    pub domain: String,
+    pub cluster_api: ClusterApiVersion,
+    pub tags: BTreeMap<String, String>,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    pub partition: Partition,
+    pub hosted_zone_id: Option<String>,
+    pub workload_identity: WorkloadIdentity,
+    pub oidc: Option<Oidc>,
+    pub acme: Option<Acme>,
+    pub acme_solver: AcmeSolver,
+    pub dns: Option<Dns>,
+    pub dns_policy: DnsPolicy,
+    pub security: Option<Security>,
+    pub gitops: Option<Gitops>,
+    pub spec: Spec,
+    pub clusters: Vec<ResolvedCluster>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolvedCluster {
+    pub name: String,
+    pub provider: Provider,
+    pub management: bool,
+    pub kubernetes_version: String,
+    pub workspace: Option<String>,
+    pub region: String,
+    pub zones: Vec<String>,
+    pub ami: Option<String>,
+    pub pod_cidr: String,
+    pub service_cidr: String,
+    pub existing_vpc: Option<ExistingVpc>,
+    pub route_reflectors: Option<RouteReflectors>,
+    pub control_plane: Option<ResolvedControlPlane>,
+    pub node_pools: Vec<ResolvedNodePool>,
+    pub kops_state_store: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolvedControlPlane {
+    pub replicas: u32,
+    pub instance_type: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scaling {
+    Fixed(u32),
+    Auto { min: u32, max: u32 },
+}
+
+/// What a pool is for, beyond running workloads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolRole {
+    General,
+    Monitoring,
+    RouteReflector,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolvedNodePool {
+    pub name: String,
+    pub instance_type: String,
+    pub scaling: Scaling,
+    pub role: PoolRole,
+    /// The blueprint's labels plus the role's label.
+    pub labels: BTreeMap<String, String>,
+    /// The blueprint's taints plus the role's taint.
+    pub taints: Vec<Taint>,
+    pub root_volume: Option<RootVolume>,
+    pub zones: Vec<String>,
+}
+
+/// One slice of a pool in one zone: CAPA places a MachineDeployment's machines in one
+/// failure domain, so a pool spread over zones is one MachineDeployment per zone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZoneShare {
+    pub zone: String,
+    pub scaling: Scaling,
+}
+
+impl ResolvedNodePool {
+    /// Splits the pool's replicas (or autoscaling bounds) over its zones as evenly as
+    /// possible, earlier zones taking the remainder; zones that would get nothing (fewer
+    /// machines than zones) are left out, but a pool always keeps at least its first zone.
+    pub fn zone_shares(&self) -> Vec<ZoneShare> {
+        let n = self.zones.len().max(1) as u32;
+        let share = |total: u32, i: u32| total / n + u32::from(i < total % n);
+        let mut out: Vec<ZoneShare> = self
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, zone)| {
+                let i = i as u32;
+                let scaling = match self.scaling {
+                    Scaling::Fixed(r) => Scaling::Fixed(share(r, i)),
+                    Scaling::Auto { min, max } => Scaling::Auto {
+                        min: share(min, i),
+                        max: share(max, i),
+                    },
+                };
+                ZoneShare {
+                    zone: zone.clone(),
+                    scaling,
+                }
+            })
+            .filter(|s| match s.scaling {
+                Scaling::Fixed(r) => r > 0,
+                Scaling::Auto { max, .. } => max > 0,
+            })
+            .collect();
+        if out.is_empty()
+            && let Some(zone) = self.zones.first()
+        {
+            out.push(ZoneShare {
+                zone: zone.clone(),
+                scaling: self.scaling,
+            });
+        }
+        out
+    }
+}
+
+fn to_u32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Resolves a blueprint that passed every check. `blueprint_file` is the file name only,
+/// so the output does not depend on where the blueprint was read from.
+pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
+    let spec = &bp.spec;
+    let aws = spec.aws.as_ref();
+    let region = aws.and_then(|a| a.region.clone());
+    let monitoring_pool = spec.monitoring.as_ref().and_then(|m| m.node_pool.clone());
+    let security = spec.security.clone();
+    let clusters = spec
+        .clusters
+        .iter()
+        .map(|c| {
+            let network = c.network.as_ref();
+            let reflectors = network
+                .and_then(|n| n.calico.as_ref())
+                .and_then(|calico| calico.route_reflectors.clone());
+            let node_pools = c
+                .node_pools
+                .iter()
+                .map(|p| {
+                    let role = if reflectors.as_ref().is_some_and(|r| r.node_pool == p.name) {
+                        PoolRole::RouteReflector
+                    } else if monitoring_pool.as_deref() == Some(p.name.as_str()) {
+                        PoolRole::Monitoring
+                    } else {
+                        PoolRole::General
+                    };
+                    let mut labels = p.labels.clone();
+                    let mut taints = p.taints.clone();
+                    let role_mark = match role {
+                        PoolRole::Monitoring => Some(MONITORING_LABEL),
+                        PoolRole::RouteReflector => Some(ROUTE_REFLECTOR_LABEL),
+                        PoolRole::General => None,
+                    };
+                    if let Some((key, value)) = role_mark {
+                        labels.insert(key.to_string(), value.to_string());
+                        let taint = Taint {
+                            key: key.to_string(),
+                            value: Some(value.to_string()),
+                            effect: TaintEffect::NoSchedule,
+                        };
+                        if !taints.contains(&taint) {
+                            taints.push(taint);
+                        }
+                    }
+                    let scaling = match (&p.autoscaling, p.replicas) {
+                        (Some(a), _) => Scaling::Auto {
+                            min: to_u32(a.min),
+                            max: to_u32(a.max),
+                        },
+                        (None, r) => Scaling::Fixed(to_u32(r.unwrap_or(0))),
+                    };
+                    ResolvedNodePool {
+                        name: p.name.clone(),
+                        instance_type: p.instance_type.clone(),
+                        scaling,
+                        role,
+                        labels,
+                        taints,
+                        root_volume: p.root_volume.clone(),
+                        zones: if p.availability_zones.is_empty() {
+                            c.availability_zones.clone()
+                        } else {
+                            p.availability_zones.clone()
+                        },
+                    }
+                })
+                .collect();
+            ResolvedCluster {
+                name: c.name.clone(),
+                provider: c.provider,
+                management: c.management,
+                kubernetes_version: c.kubernetes_version.clone(),
+                workspace: c.workspace.clone(),
+                region: c.region.clone().or_else(|| region.clone()).unwrap_or_default(),
+                zones: c.availability_zones.clone(),
+                ami: c.image.as_ref().and_then(|i| i.ami.clone()),
+                pod_cidr: network
+                    .and_then(|n| n.pod_cidr.clone())
+                    .unwrap_or_else(|| DEFAULT_POD_CIDR.to_string()),
+                service_cidr: network
+                    .and_then(|n| n.service_cidr.clone())
+                    .unwrap_or_else(|| DEFAULT_SERVICE_CIDR.to_string()),
+                existing_vpc: network.and_then(|n| n.existing_vpc.clone()),
+                route_reflectors: reflectors,
+                control_plane: c.control_plane.as_ref().map(|cp| ResolvedControlPlane {
+                    replicas: cp
+                        .replicas
+                        .map_or(DEFAULT_CONTROL_PLANE_REPLICAS, to_u32),
+                    instance_type: cp.instance_type.clone(),
+                }),
+                node_pools,
+                kops_state_store: c.kops.as_ref().map(|k| k.state_store.clone()),
+            }
+        })
+        .collect();
+    let acme = spec.certificates.as_ref().and_then(|c| c.acme.clone());
+    Resolved {
+        platform: bp.metadata.name.clone(),
+        blueprint_file: blueprint_file.to_string(),
+        domain: spec.domain.clone(),
+        cluster_api: spec
+            .targets
+            .as_ref()
+            .and_then(|t| t.cluster_api)
+            .unwrap_or_default(),
+        tags: spec.tags.clone(),
+        account_id: aws.and_then(|a| a.account_id.clone()),
+        region,
+        partition: aws.and_then(|a| a.partition).unwrap_or_default(),
+        hosted_zone_id: aws.and_then(|a| a.hosted_zone_id.clone()),
+        workload_identity: security
+            .as_ref()
+            .and_then(|s| s.workload_identity)
+            .unwrap_or_default(),
+        acme_solver: acme.as_ref().and_then(|a| a.solver).unwrap_or_default(),
+        acme,
+        dns_policy: spec.dns.as_ref().and_then(|d| d.policy).unwrap_or_default(),
+        dns: spec.dns.clone(),
+        oidc: spec.identity.as_ref().and_then(|i| i.oidc.clone()),
+        security,
+        gitops: spec.gitops.clone(),
+        spec: spec.clone(),
+        clusters,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(zones: &[&str], scaling: Scaling) -> ResolvedNodePool {
+        ResolvedNodePool {
+            name: "p".into(),
+            instance_type: "m5.large".into(),
+            scaling,
+            role: PoolRole::General,
+            labels: BTreeMap::new(),
+            taints: Vec::new(),
+            root_volume: None,
+            zones: zones.iter().map(|z| z.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn replicas_spread_evenly_over_zones() {
+        let p = pool(&["a", "b", "c"], Scaling::Fixed(4));
+        let got: Vec<_> = p.zone_shares().into_iter().map(|s| s.scaling).collect();
+        assert_eq!(got, [Scaling::Fixed(2), Scaling::Fixed(1), Scaling::Fixed(1)]);
+        let p = pool(&["a", "b", "c"], Scaling::Fixed(2));
+        assert_eq!(p.zone_shares().len(), 2, "a zone with no machine gets no MachineDeployment");
+        let p = pool(&["a", "b", "c"], Scaling::Auto { min: 4, max: 12 });
+        let got: Vec<_> = p.zone_shares().into_iter().map(|s| s.scaling).collect();
+        assert_eq!(
+            got,
+            [
+                Scaling::Auto { min: 2, max: 4 },
+                Scaling::Auto { min: 1, max: 4 },
+                Scaling::Auto { min: 1, max: 4 }
+            ]
+        );
+        let p = pool(&["a", "b"], Scaling::Fixed(0));
+        assert_eq!(p.zone_shares(), [ZoneShare { zone: "a".into(), scaling: Scaling::Fixed(0) }]);
+    }
+}

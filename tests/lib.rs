@@ -1,0 +1,17 @@
+//! The integration test binary (one binary, as `Cargo.toml` declares): every module is one
+//! feature, tested through the `platc` binary or the library's stages.
+
+mod support;
+
+/// Every refused blueprint of `tests/data/bad-inputs/` (copied from ../shared/bad-inputs).
+mod bad_inputs;
+/// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
+mod golden;
+/// Two renders from different folders and environments give the same bytes.
+mod determinism;
+/// render → render writes nothing; check; hand edits; pruning; unowned files.
+mod render_cycle;
+/// `schema/platform.schema.json` is what the types generate.
+mod schema_file;
+/// The YAML writer reproduces kustomize's own bytes.
+mod yaml_writer;

@@ -1,0 +1,92 @@
+//! Helpers shared by the integration tests: running the binary, and reading folders.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const PLATC: &str = env!("CARGO_BIN_EXE_platc");
+
+/// The crate's root folder (tests run from it, but do not rely on that).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `platc` with `args` in `cwd`, with a small, fixed environment (no colour, no CI
+/// switches leaking in from the caller).
+pub fn platc(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(PLATC)
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run platc")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every file below `dir` (relative `/` paths → bytes), symlinks not followed.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, std::fs::read(entry.path()).expect("read"));
+        }
+    }
+    out
+}
+
+/// A readable description of how two trees differ (empty when equal).
+pub fn tree_diff(expected: &BTreeMap<String, Vec<u8>>, actual: &BTreeMap<String, Vec<u8>>) -> String {
+    let mut report = String::new();
+    for path in expected.keys().filter(|p| !actual.contains_key(*p)) {
+        report.push_str(&format!("missing: {path}\n"));
+    }
+    for path in actual.keys().filter(|p| !expected.contains_key(*p)) {
+        report.push_str(&format!("unexpected: {path}\n"));
+    }
+    for (path, want) in expected {
+        if let Some(got) = actual.get(path)
+            && got != want
+        {
+            let diff = similar::TextDiff::from_lines(
+                std::str::from_utf8(want).unwrap_or("<binary>"),
+                std::str::from_utf8(got).unwrap_or("<binary>"),
+            )
+            .unified_diff()
+            .context_radius(2)
+            .header(&format!("golden/{path}"), &format!("rendered/{path}"))
+            .to_string();
+            report.push_str(&diff);
+        }
+    }
+    report
+}
+
+/// Sorted `*.yaml` files of a folder.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
