@@ -36,16 +36,22 @@ pub fn machine_deployment_name(cluster: &str, pool: &str, zone: &str, region: &s
 
 /// `us-west-2a` in `us-west-2` → `a`.
 pub fn zone_suffix<'a>(zone: &'a str, region: &str) -> &'a str {
-    zone.strip_prefix(region).filter(|s| !s.is_empty()).unwrap_or(zone)
+    zone.strip_prefix(region)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(zone)
 }
 
 /// Subnet name (CAPA's `id` for subnets it creates).
 pub fn managed_subnet_name(cluster: &str, zone: &str, public: bool) -> String {
-    format!("{cluster}-subnet-{}-{zone}", if public { "public" } else { "private" })
+    format!(
+        "{cluster}-subnet-{}-{zone}",
+        if public { "public" } else { "private" }
+    )
 }
 
 /// The instance profiles that `clusterawsadm bootstrap iam` creates (CAPA's defaults).
-pub const CONTROL_PLANE_INSTANCE_PROFILE: &str = "control-plane.cluster-api-provider-aws.sigs.k8s.io";
+pub const CONTROL_PLANE_INSTANCE_PROFILE: &str =
+    "control-plane.cluster-api-provider-aws.sigs.k8s.io";
 pub const NODES_INSTANCE_PROFILE: &str = "nodes.cluster-api-provider-aws.sigs.k8s.io";
 
 pub fn partition_name(p: Partition) -> &'static str {

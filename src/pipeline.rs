@@ -40,7 +40,10 @@ pub struct Compiled {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Loads the blueprint and runs every rule; all errors of the run are returned together.
@@ -102,7 +105,11 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         ("iam", s.iam.is_some(), "IAM output"),
         ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
         ("dns", s.dns.is_some(), "external-dns"),
-        ("registries", s.registries.is_some(), "registry mirrors and image sources"),
+        (
+            "registries",
+            s.registries.is_some(),
+            "registry mirrors and image sources",
+        ),
         ("security", s.security.is_some(), "the security section"),
         ("workspaces", !s.workspaces.is_empty(), "workspaces"),
         ("access", !s.access.is_empty(), "access"),
@@ -123,7 +130,10 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
             Provider::Kops => refuse(path.field("provider"), "`provider: kops`"),
         }
         if c.network.as_ref().is_some_and(|n| n.calico.is_some()) {
-            refuse(path.field("network").field("calico"), "Calico route reflectors");
+            refuse(
+                path.field("network").field("calico"),
+                "Calico route reflectors",
+            );
         }
         if !c.overlays.is_empty() {
             refuse(path.field("overlays"), "applying overlays");

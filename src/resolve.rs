@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::blueprint::model::{
-    Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops,
-    Oidc, Partition, Provider, RootVolume, RouteReflectors, Security, Spec, Taint,
-    TaintEffect, WorkloadIdentity,
+    Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops, Oidc,
+    Partition, Provider, RootVolume, RouteReflectors, Security, Spec, Taint, TaintEffect,
+    WorkloadIdentity,
 };
 
 /// Pod CIDR when the blueprint gives none (Calico's and CAPA's templates' default).
@@ -230,7 +230,11 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
                 management: c.management,
                 kubernetes_version: c.kubernetes_version.clone(),
                 workspace: c.workspace.clone(),
-                region: c.region.clone().or_else(|| region.clone()).unwrap_or_default(),
+                region: c
+                    .region
+                    .clone()
+                    .or_else(|| region.clone())
+                    .unwrap_or_default(),
                 zones: c.availability_zones.clone(),
                 ami: c.image.as_ref().and_then(|i| i.ami.clone()),
                 pod_cidr: network
@@ -242,9 +246,7 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
                 existing_vpc: network.and_then(|n| n.existing_vpc.clone()),
                 route_reflectors: reflectors,
                 control_plane: c.control_plane.as_ref().map(|cp| ResolvedControlPlane {
-                    replicas: cp
-                        .replicas
-                        .map_or(DEFAULT_CONTROL_PLANE_REPLICAS, to_u32),
+                    replicas: cp.replicas.map_or(DEFAULT_CONTROL_PLANE_REPLICAS, to_u32),
                     instance_type: cp.instance_type.clone(),
                 }),
                 node_pools,
@@ -304,9 +306,16 @@ mod tests {
     fn replicas_spread_evenly_over_zones() {
         let p = pool(&["a", "b", "c"], Scaling::Fixed(4));
         let got: Vec<_> = p.zone_shares().into_iter().map(|s| s.scaling).collect();
-        assert_eq!(got, [Scaling::Fixed(2), Scaling::Fixed(1), Scaling::Fixed(1)]);
+        assert_eq!(
+            got,
+            [Scaling::Fixed(2), Scaling::Fixed(1), Scaling::Fixed(1)]
+        );
         let p = pool(&["a", "b", "c"], Scaling::Fixed(2));
-        assert_eq!(p.zone_shares().len(), 2, "a zone with no machine gets no MachineDeployment");
+        assert_eq!(
+            p.zone_shares().len(),
+            2,
+            "a zone with no machine gets no MachineDeployment"
+        );
         let p = pool(&["a", "b", "c"], Scaling::Auto { min: 4, max: 12 });
         let got: Vec<_> = p.zone_shares().into_iter().map(|s| s.scaling).collect();
         assert_eq!(
@@ -318,6 +327,12 @@ mod tests {
             ]
         );
         let p = pool(&["a", "b"], Scaling::Fixed(0));
-        assert_eq!(p.zone_shares(), [ZoneShare { zone: "a".into(), scaling: Scaling::Fixed(0) }]);
+        assert_eq!(
+            p.zone_shares(),
+            [ZoneShare {
+                zone: "a".into(),
+                scaling: Scaling::Fixed(0)
+            }]
+        );
     }
 }

@@ -112,9 +112,9 @@ mod tests {
         let src = SourceFile::new("p.yaml", "a: 1\nbé: x\n");
         assert_eq!(src.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(src.line_col(5), LineCol { line: 2, column: 1 });
-        // "bé: " is 5 bytes but 4 characters, so `x` is column 5.
-        assert_eq!(src.line_col(9), LineCol { line: 2, column: 5 });
+        // "bé: " is 5 bytes but 4 characters, so `x` (byte 10) is column 5.
+        assert_eq!(src.line_col(10), LineCol { line: 2, column: 5 });
         assert_eq!(src.line_text(2), "bé: x");
-        assert_eq!(src.offset_of(2, 5), 9);
+        assert_eq!(src.offset_of(2, 5), 10);
     }
 }

@@ -3,7 +3,10 @@
 
 /// The candidate closest to `name` by Jaro-Winkler similarity (case-insensitive), if it is
 /// close enough to be a plausible typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -19,8 +22,14 @@ mod tests {
 
     #[test]
     fn finds_typos_and_ignores_strangers() {
-        assert_eq!(did_you_mean("nodePols", ["nodePools", "name", "network"]), Some("nodePools"));
-        assert_eq!(did_you_mean("letsencrpyt", ["letsencrypt", "zerossl"]), Some("letsencrypt"));
+        assert_eq!(
+            did_you_mean("nodePols", ["nodePools", "name", "network"]),
+            Some("nodePools")
+        );
+        assert_eq!(
+            did_you_mean("letsencrpyt", ["letsencrypt", "zerossl"]),
+            Some("letsencrypt")
+        );
         assert_eq!(did_you_mean("Platfrom", ["Platform"]), Some("Platform"));
         assert_eq!(did_you_mean("xyz", ["nodePools", "name"]), None);
     }

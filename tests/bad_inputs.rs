@@ -47,7 +47,13 @@ fn every_bad_input_is_refused_as_its_header_says() {
         let out = scratch.path().join("out");
         for args in [
             vec!["validate", "-f", file.to_str().unwrap()],
-            vec!["render", "-f", file.to_str().unwrap(), "-o", out.to_str().unwrap()],
+            vec![
+                "render",
+                "-f",
+                file.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ],
         ] {
             let started = Instant::now();
             let o = platc(scratch.path(), &args);
@@ -58,7 +64,11 @@ fn every_bad_input_is_refused_as_its_header_says() {
             let err = stderr(&o);
             let mut problems = Vec::new();
             if o.status.code() != Some(expect.exit) {
-                problems.push(format!("exit {:?}, expected {}", o.status.code(), expect.exit));
+                problems.push(format!(
+                    "exit {:?}, expected {}",
+                    o.status.code(),
+                    expect.exit
+                ));
             }
             for want in &expect.stderr {
                 if !err.contains(want.as_str()) {
@@ -81,7 +91,11 @@ fn every_bad_input_is_refused_as_its_header_says() {
                 problems.push(format!("took {took:?}"));
             }
             if !problems.is_empty() {
-                failures.push(format!("{name} ({}): {}\n{err}", args[0], problems.join("; ")));
+                failures.push(format!(
+                    "{name} ({}): {}\n{err}",
+                    args[0],
+                    problems.join("; ")
+                ));
             }
         }
     }
@@ -95,7 +109,16 @@ fn valid_base_renders_and_validates() {
     let file = root().join("tests/data/bad-inputs/valid-base.yaml");
     let scratch = tempfile::tempdir().unwrap();
     let out = scratch.path().join("out");
-    let o = platc(scratch.path(), &["render", "-f", file.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = platc(
+        scratch.path(),
+        &[
+            "render",
+            "-f",
+            file.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let tree = read_tree(&out);
     assert!(tree.contains_key("clusters/alpha/infrastructure/cluster.yaml"));
@@ -107,17 +130,32 @@ fn valid_base_renders_and_validates() {
 fn secrets_are_never_echoed() {
     let dir = root().join("tests/data/bad-inputs");
     for (file, secret) in [
-        ("35-oidc-inline-secret.yaml", "9f2c4d1e8b7a6f5e4d3c2b1a0f9e8d7c"),
+        (
+            "35-oidc-inline-secret.yaml",
+            "9f2c4d1e8b7a6f5e4d3c2b1a0f9e8d7c",
+        ),
         ("36-aws-key-in-tags.yaml", "AKIAQ3EGRVJ7MZNXP4WL"),
         ("37-mirror-credentials-in-url.yaml", "hunter2"),
         ("45-pem-private-key.yaml", "MIIEowIBAAKCAQEAx7c9fake"),
     ] {
         let path = dir.join(file);
         for format in ["human", "json", "github"] {
-            let o = platc(&dir, &["validate", "--message-format", format, "-f", path.to_str().unwrap()]);
+            let o = platc(
+                &dir,
+                &[
+                    "validate",
+                    "--message-format",
+                    format,
+                    "-f",
+                    path.to_str().unwrap(),
+                ],
+            );
             let err = stderr(&o);
             assert_eq!(o.status.code(), Some(65), "{file}");
-            assert!(!err.contains(secret), "{file} echoes its secret in {format}:\n{err}");
+            assert!(
+                !err.contains(secret),
+                "{file} echoes its secret in {format}:\n{err}"
+            );
         }
     }
 }

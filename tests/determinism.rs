@@ -31,7 +31,11 @@ fn renders_are_byte_identical_across_folders_and_environments() {
         .env("HOME", "/nonexistent")
         .output()
         .unwrap();
-    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
     let one = read_tree(&a.path().join("out"));
     let two = read_tree(&b.path().join("elsewhere"));
     assert!(one.len() > 5);

@@ -20,15 +20,29 @@ fn every_blueprint_renders_to_its_golden_tree() {
     let cases = yaml_files(&root.join("blueprints"));
     assert!(cases.len() >= 5, "golden cases went missing");
     for blueprint in cases {
-        let case = blueprint.file_stem().unwrap().to_string_lossy().into_owned();
+        let case = blueprint
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let golden = root.join("golden").join(&case);
         let scratch = tempfile::tempdir().unwrap();
         let out = scratch.path().join("out");
         let o = platc(
             &root,
-            &["render", "-f", blueprint.to_str().unwrap(), "-o", out.to_str().unwrap()],
+            &[
+                "render",
+                "-f",
+                blueprint.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ],
         );
-        assert!(o.status.success(), "{case} does not render:\n{}", stderr(&o));
+        assert!(
+            o.status.success(),
+            "{case} does not render:\n{}",
+            stderr(&o)
+        );
         let rendered = read_tree(&out);
         if update {
             if golden.exists() {
@@ -56,7 +70,9 @@ fn every_golden_case_has_a_blueprint() {
     for entry in std::fs::read_dir(root.join("golden")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
-            root.join("blueprints").join(format!("{name}.yaml")).exists(),
+            root.join("blueprints")
+                .join(format!("{name}.yaml"))
+                .exists(),
             "golden/{name} has no blueprints/{name}.yaml: a stale golden tree"
         );
     }
@@ -75,7 +91,11 @@ fn every_golden_object_validates_against_its_upstream_schema() {
             tree.insert(path, bytes);
         }
         for d in platc::validate::validate_tree(&tree) {
-            problems.push(format!("{}: {}", dir.display(), platc::diag::render::human(&d, false)));
+            problems.push(format!(
+                "{}: {}",
+                dir.display(),
+                platc::diag::render::human(&d, false)
+            ));
         }
     }
     assert!(objects > 20, "too few objects validated: {objects}");

@@ -5,10 +5,10 @@ mod support;
 
 /// Every refused blueprint of `tests/data/bad-inputs/` (copied from ../shared/bad-inputs).
 mod bad_inputs;
-/// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
-mod golden;
 /// Two renders from different folders and environments give the same bytes.
 mod determinism;
+/// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
+mod golden;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.
 mod render_cycle;
 /// `schema/platform.schema.json` is what the types generate.

@@ -11,7 +11,9 @@ const POOL_FILE: &str = "clusters/alpha/infrastructure/nodepool-batch.yaml";
 fn blueprint(with_batch_pool: bool) -> String {
     let mut text = std::fs::read_to_string(root().join("blueprints/minimal-capa.yaml")).unwrap();
     if with_batch_pool {
-        text.push_str("        - name: batch\n          instanceType: c5.xlarge\n          replicas: 1\n");
+        text.push_str(
+            "        - name: batch\n          instanceType: c5.xlarge\n          replicas: 1\n",
+        );
     }
     text
 }
@@ -32,10 +34,23 @@ fn second_render_writes_nothing_and_check_passes() {
     let second = render(dir.path(), &[]);
     assert!(second.status.success(), "{}", stderr(&second));
     let summary = stdout(&second);
-    assert!(summary.contains("0 created, 0 changed, 0 removed"), "{summary}");
-    assert_eq!(before, walk_mtimes(&dir.path().join("out")), "a second render rewrote files");
+    assert!(
+        summary.contains("0 created, 0 changed, 0 removed"),
+        "{summary}"
+    );
+    assert_eq!(
+        before,
+        walk_mtimes(&dir.path().join("out")),
+        "a second render rewrote files"
+    );
     let check = platc(dir.path(), &["check", "-f", "platform.yaml", "-o", "out"]);
-    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
 }
 
 #[test]
@@ -43,7 +58,9 @@ fn hand_edits_fail_check_and_survive_render_without_force() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("platform.yaml"), blueprint(false)).unwrap();
     assert!(render(dir.path(), &[]).status.success());
-    let edited = dir.path().join("out/clusters/alpha/infrastructure/cluster.yaml");
+    let edited = dir
+        .path()
+        .join("out/clusters/alpha/infrastructure/cluster.yaml");
     let mut text = std::fs::read_to_string(&edited).unwrap();
     text.push_str("# a hand edit\n");
     std::fs::write(&edited, &text).unwrap();
@@ -61,11 +78,19 @@ fn hand_edits_fail_check_and_survive_render_without_force() {
         format!("{}{}", stdout(&again), stderr(&again)).contains("cluster.yaml"),
         "render must report the hand-edited file"
     );
-    assert_eq!(std::fs::read_to_string(&edited).unwrap(), text, "the hand edit was overwritten");
+    assert_eq!(
+        std::fs::read_to_string(&edited).unwrap(),
+        text,
+        "the hand edit was overwritten"
+    );
 
     let forced = render(dir.path(), &["--force"]);
     assert!(forced.status.success());
-    assert!(!std::fs::read_to_string(&edited).unwrap().contains("a hand edit"));
+    assert!(
+        !std::fs::read_to_string(&edited)
+            .unwrap()
+            .contains("a hand edit")
+    );
     let check = platc(dir.path(), &["check", "-f", "platform.yaml", "-o", "out"]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
@@ -83,10 +108,17 @@ fn removing_a_pool_prunes_its_file_and_keeps_unowned_files() {
     std::fs::write(dir.path().join("platform.yaml"), blueprint(false)).unwrap();
     let o = render(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!out.join(POOL_FILE).exists(), "the removed pool's file is still there");
+    assert!(
+        !out.join(POOL_FILE).exists(),
+        "the removed pool's file is still there"
+    );
     assert_eq!(std::fs::read_to_string(&unowned).unwrap(), "kept by hand\n");
     let tree = read_tree(&out);
-    assert!(tree.keys().all(|p| !p.contains("batch")), "{:?}", tree.keys());
+    assert!(
+        tree.keys().all(|p| !p.contains("batch")),
+        "{:?}",
+        tree.keys()
+    );
     let check = platc(dir.path(), &["check", "-f", "platform.yaml", "-o", "out"]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
@@ -120,7 +152,10 @@ fn symlinked_output_folder_is_refused() {
     std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("out")).unwrap();
     let o = render(dir.path(), &[]);
     assert_eq!(o.status.code(), Some(74), "{}", stderr(&o));
-    assert!(read_tree(elsewhere.path()).is_empty(), "wrote through a symlink");
+    assert!(
+        read_tree(elsewhere.path()).is_empty(),
+        "wrote through a symlink"
+    );
 }
 
 fn walk_mtimes(dir: &Path) -> Vec<(String, std::time::SystemTime)> {

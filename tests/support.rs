@@ -54,7 +54,10 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// A readable description of how two trees differ (empty when equal).
-pub fn tree_diff(expected: &BTreeMap<String, Vec<u8>>, actual: &BTreeMap<String, Vec<u8>>) -> String {
+pub fn tree_diff(
+    expected: &BTreeMap<String, Vec<u8>>,
+    actual: &BTreeMap<String, Vec<u8>>,
+) -> String {
     let mut report = String::new();
     for path in expected.keys().filter(|p| !actual.contains_key(*p)) {
         report.push_str(&format!("missing: {path}\n"));

@@ -35,10 +35,13 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     let source = read::decode(name, bytes, options.max_bytes).map_err(Diagnostics::from)?;
     let mut docs = read::read_stream(&source, &options).map_err(Diagnostics::from)?;
     if docs.is_empty() {
-        return Err(Diagnostic::error(Code::Documents, "empty blueprint: expected `kind: Platform`")
-            .at(&source, Span::point(0))
-            .help("start from `platc init`, or see spec/blueprint.md")
-            .into());
+        return Err(Diagnostic::error(
+            Code::Documents,
+            "empty blueprint: expected `kind: Platform`",
+        )
+        .at(&source, Span::point(0))
+        .help("start from `platc init`, or see spec/blueprint.md")
+        .into());
     }
     if docs.len() > 1 {
         return Err(Diagnostic::error(
@@ -46,19 +49,31 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
             format!("one Platform per file: found {} YAML documents", docs.len()),
         )
         .at(&source, docs[1].span)
-        .help("remove the `---` and everything after it, or split the platforms into separate files")
+        .help(
+            "remove the `---` and everything after it, or split the platforms into separate files",
+        )
         .into());
     }
     let root = docs.remove(0);
     let value = root.to_json();
     let mut diags = Diagnostics::new();
     if !value.is_object() {
-        return Err(Diagnostic::error(Code::Kind, "a blueprint is a mapping with `apiVersion`, `kind`, `metadata` and `spec`")
-            .at(&source, root.span)
-            .into());
+        return Err(Diagnostic::error(
+            Code::Kind,
+            "a blueprint is a mapping with `apiVersion`, `kind`, `metadata` and `spec`",
+        )
+        .at(&source, root.span)
+        .into());
     }
     check_header(&source, &root, &value, "kind", KIND, &mut diags);
-    check_header(&source, &root, &value, "apiVersion", API_VERSION, &mut diags);
+    check_header(
+        &source,
+        &root,
+        &value,
+        "apiVersion",
+        API_VERSION,
+        &mut diags,
+    );
     if diags.has_errors() {
         // Not a platc blueprint (or a different version): field-by-field errors would be noise.
         return Err(diags);
@@ -75,19 +90,32 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
             blueprint,
         }),
         // The schema is generated from the same types, so this is a platc bug.
-        Err(e) => Err(Diagnostic::error(Code::Internal, format!("blueprint passed the schema but not the types: {e}"))
-            .at(&source, root.span)
-            .into()),
+        Err(e) => Err(Diagnostic::error(
+            Code::Internal,
+            format!("blueprint passed the schema but not the types: {e}"),
+        )
+        .at(&source, root.span)
+        .into()),
     }
 }
 
-fn check_header(src: &SourceFile, root: &Node, value: &Value, field: &str, expected: &str, diags: &mut Diagnostics) {
+fn check_header(
+    src: &SourceFile,
+    root: &Node,
+    value: &Value,
+    field: &str,
+    expected: &str,
+    diags: &mut Diagnostics,
+) {
     let path = BlueprintPath::root().field(field);
     match (value.get(field), root.entry(field)) {
         (Some(Value::String(found)), Some((_, node))) if found != expected => {
-            let mut d = Diagnostic::error(Code::Kind, format!("`{found}` is not a platc blueprint {field}; expected `{expected}`"))
-                .path(&path)
-                .at(src, node.span);
+            let mut d = Diagnostic::error(
+                Code::Kind,
+                format!("`{found}` is not a platc blueprint {field}; expected `{expected}`"),
+            )
+            .path(&path)
+            .at(src, node.span);
             if did_you_mean(found, [expected]).is_some() {
                 d = d.help(format!("did you mean `{expected}`?"));
             }
@@ -95,14 +123,20 @@ fn check_header(src: &SourceFile, root: &Node, value: &Value, field: &str, expec
         }
         (Some(Value::String(_)), _) => {}
         (Some(_), Some((_, node))) => diags.push(
-            Diagnostic::error(Code::Kind, format!("`{field}` must be the string `{expected}`"))
-                .path(&path)
-                .at(src, node.span),
+            Diagnostic::error(
+                Code::Kind,
+                format!("`{field}` must be the string `{expected}`"),
+            )
+            .path(&path)
+            .at(src, node.span),
         ),
         _ => diags.push(
-            Diagnostic::error(Code::Kind, format!("missing `{field}: {expected}`: this is not a platc blueprint"))
-                .path(&path)
-                .at(src, root.span),
+            Diagnostic::error(
+                Code::Kind,
+                format!("missing `{field}: {expected}`: this is not a platc blueprint"),
+            )
+            .path(&path)
+            .at(src, root.span),
         ),
     }
 }

@@ -69,7 +69,11 @@ pub struct Spec {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Targets {
     /// API version of Cluster API's own kinds in the output.
-    #[serde(rename = "clusterAPI", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "clusterAPI",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_api: Option<ClusterApiVersion>,
 }
 
@@ -93,11 +97,17 @@ pub struct Aws {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<Partition>,
     /// Route 53 hosted zone ID (`Z` + uppercase alphanumerics).
-    #[serde(rename = "hostedZoneID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "hostedZoneID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hosted_zone_id: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 pub enum Partition {
     #[default]
     #[serde(rename = "aws")]
@@ -209,7 +219,9 @@ pub struct Acme {
     pub solver: Option<AcmeSolver>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum AcmeProvider {
     Letsencrypt,
@@ -243,7 +255,11 @@ pub struct Dns {
     pub provider: DnsProvider,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<DnsPolicy>,
-    #[serde(rename = "txtOwnerID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "txtOwnerID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub txt_owner_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txt_prefix: Option<String>,
@@ -313,7 +329,9 @@ pub struct PodSecurity {
     pub exempt_namespaces: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PodSecurityLevel {
     Privileged,
@@ -386,7 +404,9 @@ pub enum AccessRole {
     ClusterAdmin,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum WorkspaceRole {
     Admin,
@@ -492,7 +512,9 @@ pub struct Cluster {
     pub overlays: Vec<OverlayRef>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     Capa,
@@ -513,9 +535,17 @@ pub struct Image {
 pub struct Network {
     #[serde(rename = "podCIDR", default, skip_serializing_if = "Option::is_none")]
     pub pod_cidr: Option<String>,
-    #[serde(rename = "serviceCIDR", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "serviceCIDR",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_cidr: Option<String>,
-    #[serde(rename = "existingVPC", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "existingVPC",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub existing_vpc: Option<ExistingVpc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calico: Option<Calico>,
@@ -594,7 +624,9 @@ pub struct Taint {
     pub effect: TaintEffect,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 pub enum TaintEffect {
     NoSchedule,
     PreferNoSchedule,

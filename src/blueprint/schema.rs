@@ -31,7 +31,10 @@ pub fn schema() -> &'static Value {
         strip_null(&mut value);
         if let Value::Object(map) = &mut value {
             map.insert("$id".into(), Value::String(SCHEMA_ID.into()));
-            map.insert("title".into(), Value::String("platc Platform blueprint (platc.io/v1alpha1)".into()));
+            map.insert(
+                "title".into(),
+                Value::String("platc Platform blueprint (platc.io/v1alpha1)".into()),
+            );
         }
         value
     })
@@ -58,8 +61,13 @@ fn strip_null(value: &mut Value) {
             }
             if let Some(Value::Array(any)) = map.get("anyOf")
                 && any.len() == 2
-                && any.iter().any(|s| s.get("type").is_some_and(|t| t == "null"))
-                && let Some(other) = any.iter().find(|s| s.get("type").is_none_or(|t| t != "null")).cloned()
+                && any
+                    .iter()
+                    .any(|s| s.get("type").is_some_and(|t| t == "null"))
+                && let Some(other) = any
+                    .iter()
+                    .find(|s| s.get("type").is_none_or(|t| t != "null"))
+                    .cloned()
             {
                 map.remove("anyOf");
                 if let Value::Object(inner) = other {
@@ -83,7 +91,10 @@ fn validator() -> Option<&'static jsonschema::Validator> {
 /// Validates the document against the schema and returns one diagnostic per problem.
 pub fn check(src: &SourceFile, root: &Node, value: &Value) -> Vec<Diagnostic> {
     let Some(validator) = validator() else {
-        return vec![Diagnostic::error(Code::Internal, "the blueprint schema does not compile")];
+        return vec![Diagnostic::error(
+            Code::Internal,
+            "the blueprint schema does not compile",
+        )];
     };
     let mut out = Vec::new();
     for error in validator.iter_errors(value) {
@@ -100,9 +111,10 @@ pub fn check(src: &SourceFile, root: &Node, value: &Value) -> Vec<Diagnostic> {
                         .node
                         .entry(name)
                         .map_or(located.node.span, |(k, _)| k.span);
-                    let mut d = Diagnostic::error(Code::UnknownField, format!("unknown field `{name}`"))
-                        .path(&field_path)
-                        .at(src, key_span);
+                    let mut d =
+                        Diagnostic::error(Code::UnknownField, format!("unknown field `{name}`"))
+                            .path(&field_path)
+                            .at(src, key_span);
                     if let Some(best) = did_you_mean(name, allowed.iter().map(String::as_str)) {
                         d = d.help(format!("did you mean `{best}`?"));
                     } else if !allowed.is_empty() {
@@ -115,9 +127,12 @@ pub fn check(src: &SourceFile, root: &Node, value: &Value) -> Vec<Diagnostic> {
                 let name = property.as_str().unwrap_or_default();
                 let span = located.key.map_or(located.node.span, |k| k.span);
                 out.push(
-                    Diagnostic::error(Code::MissingField, format!("missing required field `{name}`"))
-                        .path(&path)
-                        .at(src, span),
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!("missing required field `{name}`"),
+                    )
+                    .path(&path)
+                    .at(src, span),
                 );
             }
             ValidationErrorKind::Type { kind } => {
@@ -126,7 +141,11 @@ pub fn check(src: &SourceFile, root: &Node, value: &Value) -> Vec<Diagnostic> {
             ValidationErrorKind::Enum { options } => {
                 let choices: Vec<String> = options
                     .as_array()
-                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let found = located.node.raw().unwrap_or("this value").to_string();
                 let mut d = Diagnostic::error(
@@ -142,21 +161,36 @@ pub fn check(src: &SourceFile, root: &Node, value: &Value) -> Vec<Diagnostic> {
             }
             ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
                 out.push(
-                    Diagnostic::error(Code::Type, format!("{} is not an allowed value here", describe(located.node)))
-                        .path(&path)
-                        .at(src, located.node.span)
-                        .help("a quantity is a string such as `500m` or `4Gi`, or a whole number"),
+                    Diagnostic::error(
+                        Code::Type,
+                        format!("{} is not an allowed value here", describe(located.node)),
+                    )
+                    .path(&path)
+                    .at(src, located.node.span)
+                    .help("a quantity is a string such as `500m` or `4Gi`, or a whole number"),
                 );
             }
             ValidationErrorKind::Minimum { limit } => out.push(
-                Diagnostic::error(Code::Range, format!("{} is less than the minimum {limit}", describe(located.node)))
-                    .path(&path)
-                    .at(src, located.node.span),
+                Diagnostic::error(
+                    Code::Range,
+                    format!(
+                        "{} is less than the minimum {limit}",
+                        describe(located.node)
+                    ),
+                )
+                .path(&path)
+                .at(src, located.node.span),
             ),
             ValidationErrorKind::Maximum { limit } => out.push(
-                Diagnostic::error(Code::Range, format!("{} is more than the maximum {limit}", describe(located.node)))
-                    .path(&path)
-                    .at(src, located.node.span),
+                Diagnostic::error(
+                    Code::Range,
+                    format!(
+                        "{} is more than the maximum {limit}",
+                        describe(located.node)
+                    ),
+                )
+                .path(&path)
+                .at(src, located.node.span),
             ),
             _ => out.push(
                 Diagnostic::error(Code::Type, error.to_string())
@@ -238,16 +272,22 @@ fn type_error(src: &SourceFile, node: &Node, path: &BlueprintPath, kind: &TypeKi
             .collect::<Vec<_>>()
             .join(" or "),
     };
-    let mut d = Diagnostic::error(Code::Type, format!("expected {expected}, found {}", describe(node)))
-        .path(path)
-        .at(src, node.span);
+    let mut d = Diagnostic::error(
+        Code::Type,
+        format!("expected {expected}, found {}", describe(node)),
+    )
+    .path(path)
+    .at(src, node.span);
     if let NodeKind::Scalar { value, raw, .. } = &node.kind {
         if expected.contains("string") && !matches!(value, Scalar::String(_)) {
-            d = d.help(format!("YAML reads `{raw}` as a {}; quote it: \"{raw}\"", match value {
-                Scalar::Number(_) => "number",
-                Scalar::Bool(_) => "boolean",
-                _ => "null",
-            }));
+            d = d.help(format!(
+                "YAML reads `{raw}` as a {}; quote it: \"{raw}\"",
+                match value {
+                    Scalar::Number(_) => "number",
+                    Scalar::Bool(_) => "boolean",
+                    _ => "null",
+                }
+            ));
         } else if expected.contains("integer") && matches!(value, Scalar::String(_)) {
             d = d.help("write a whole number, without quotes");
         } else if expected.contains("boolean") && matches!(value, Scalar::String(_)) {

@@ -71,14 +71,19 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
         }
     };
     let color = match cli.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
         }
     };
     let ui = Ui {
@@ -96,7 +101,11 @@ pub fn main() -> ExitCode {
 
 fn run(command: &Command, ui: &Ui) -> u8 {
     match command {
-        Command::Render { blueprint, out, force } => render_cmd(ui, &blueprint.file, &out.out, *force),
+        Command::Render {
+            blueprint,
+            out,
+            force,
+        } => render_cmd(ui, &blueprint.file, &out.out, *force),
         Command::Check { blueprint, out } => check_cmd(ui, &blueprint.file, &out.out),
         Command::Diff {
             blueprint,
@@ -117,16 +126,20 @@ fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
     let display_name = path.display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => Ok(Input {
-            file_name: path
-                .file_name()
-                .map_or_else(|| display_name.clone(), |n| n.to_string_lossy().into_owned()),
+            file_name: path.file_name().map_or_else(
+                || display_name.clone(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
             display_name,
             bytes,
         }),
         Err(e) => {
-            ui.diagnostics([Diagnostic::error(Code::Io, format!("cannot read the blueprint: {e}"))
-                .in_file(display_name)
-                .help("name the blueprint with `-f FILE` (default: platform.yaml)")]);
+            ui.diagnostics([Diagnostic::error(
+                Code::Io,
+                format!("cannot read the blueprint: {e}"),
+            )
+            .in_file(display_name)
+            .help("name the blueprint with `-f FILE` (default: platform.yaml)")]);
             Err(exit::IO)
         }
     }
@@ -137,7 +150,13 @@ fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
 fn guard_output(ui: &Ui, blueprint: &Path, out: &Path) -> Result<(), u8> {
     let Ok(input_dir) = blueprint
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .unwrap_or(Path::new("."))
         .canonicalize()
     else {
@@ -180,7 +199,7 @@ fn compile(ui: &Ui, file: &Path) -> Result<pipeline::Compiled, u8> {
 
 fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
     ui.diagnostics([Diagnostic::error(Code::Io, e.to_string())]);
-    exit::IO
+    e.exit_code()
 }
 
 fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
@@ -191,12 +210,9 @@ fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let plan = match output::plan(out, &compiled.tree, &compiled.blueprint_sha256) {
-        Ok(p) => p,
-        Err(e) => return io_error(ui, &e),
-    };
-    match output::apply(out, &plan, &compiled.tree, force) {
-        Ok(report) => {
+    // Plans under the lock, so a render that waited for another one sees its result.
+    match output::render(out, &compiled.tree, &compiled.blueprint_sha256, force) {
+        Ok((plan, report)) => {
             ui.say(&report.summary());
             if ui.verbose {
                 ui.say(&output::diff::stat(&plan));
@@ -297,7 +313,11 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         ui.say(&format!(
             "{} is valid{}",
             file.display(),
-            if count > 0 { format!(" ({count} warnings)") } else { String::new() }
+            if count > 0 {
+                format!(" ({count} warnings)")
+            } else {
+                String::new()
+            }
         ));
         exit::OK
     }
@@ -308,12 +328,18 @@ fn init_cmd(ui: &Ui, dir: &Path) -> u8 {
     if path.symlink_metadata().is_ok() {
         ui.diagnostics([Diagnostic::error(
             Code::Io,
-            format!("`{}` exists; platc init never overwrites a file", path.display()),
+            format!(
+                "`{}` exists; platc init never overwrites a file",
+                path.display()
+            ),
         )]);
         return exit::IO;
     }
     let result = std::fs::create_dir_all(dir).and_then(|()| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
         f.write_all(starter::TEXT.as_bytes())
     });
     match result {
@@ -326,7 +352,10 @@ fn init_cmd(ui: &Ui, dir: &Path) -> u8 {
             exit::OK
         }
         Err(e) => {
-            ui.diagnostics([Diagnostic::error(Code::Io, format!("cannot write `{}`: {e}", path.display()))]);
+            ui.diagnostics([Diagnostic::error(
+                Code::Io,
+                format!("cannot write `{}`: {e}", path.display()),
+            )]);
             exit::IO
         }
     }

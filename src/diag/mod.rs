@@ -172,10 +172,9 @@ impl Diagnostics {
     /// removed, since two rules may notice one defect.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         let key = |d: &Diagnostic| {
-            let (file, line, col) = d
-                .location
-                .as_ref()
-                .map_or((String::new(), 0, 0), |l| (l.file.clone(), l.line, l.column));
+            let (file, line, col) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
+                (l.file.clone(), l.line, l.column)
+            });
             (file, line, col, d.severity, d.message.clone())
         };
         self.0.sort_by_key(key);

@@ -75,7 +75,12 @@ pub fn human(d: &Diagnostic, color: bool) -> String {
     );
     if let Some(loc) = &d.location {
         if loc.line == 0 {
-            let _ = writeln!(out, "  {} {}", paint(color, blue, "-->"), sanitize(&loc.file));
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                paint(color, blue, "-->"),
+                sanitize(&loc.file)
+            );
         } else {
             let number = loc.line.to_string();
             let pad = " ".repeat(number.len());
@@ -153,7 +158,9 @@ pub fn github(d: &Diagnostic) -> String {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

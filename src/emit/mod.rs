@@ -34,7 +34,10 @@ pub fn emit(output: &Output, blueprint_file: &str) -> Result<Tree, String> {
                 push_notice(&mut text, file.notice.as_deref());
                 text.push_str(&write::to_yaml_stream(objects));
                 let (dir, name) = split(path);
-                folders.entry(dir.to_string()).or_default().push(name.to_string());
+                folders
+                    .entry(dir.to_string())
+                    .or_default()
+                    .push(name.to_string());
             }
             Content::Document(doc) => {
                 text.push_str(&head);
@@ -84,7 +87,10 @@ fn kustomizations(folders: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, V
         if dir.is_empty() {
             continue;
         }
-        out.entry(dir.clone()).or_default().0.extend(files.iter().cloned());
+        out.entry(dir.clone())
+            .or_default()
+            .0
+            .extend(files.iter().cloned());
         let mut child = dir.as_str();
         // Only inside clusters/<name>: top-level folders (platform/, gitops/) are applied
         // to different clusters and must not be bundled together.
@@ -92,17 +98,16 @@ fn kustomizations(folders: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, V
             if !parent.starts_with("clusters/") {
                 break;
             }
-            out.entry(parent.to_string()).or_default().1.insert(format!("{name}/"));
+            out.entry(parent.to_string())
+                .or_default()
+                .1
+                .insert(format!("{name}/"));
             child = parent;
         }
     }
     out.into_iter()
         .map(|(dir, (files, dirs))| {
-            let resources = files
-                .into_iter()
-                .chain(dirs)
-                .map(Value::String)
-                .collect();
+            let resources = files.into_iter().chain(dirs).map(Value::String).collect();
             (dir, resources)
         })
         .collect()

@@ -24,7 +24,9 @@ pub const HTTP01_INGRESS_CLASS: &str = "traefik";
 pub fn directory_url(acme: &Acme) -> Option<&str> {
     Some(match acme.provider {
         AcmeProvider::Letsencrypt => "https://acme-v02.api.letsencrypt.org/directory",
-        AcmeProvider::LetsencryptStaging => "https://acme-staging-v02.api.letsencrypt.org/directory",
+        AcmeProvider::LetsencryptStaging => {
+            "https://acme-staging-v02.api.letsencrypt.org/directory"
+        }
         AcmeProvider::Zerossl => "https://acme.zerossl.com/v2/DV90",
         AcmeProvider::SslcomRsa => "https://acme.ssl.com/sslcom-dv-rsa",
         AcmeProvider::SslcomEcc => "https://acme.ssl.com/sslcom-dv-ecc",
@@ -47,7 +49,10 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
 fn issuer(r: &Resolved, c: &ResolvedCluster, acme: &Acme) -> Value {
     let mut spec = Map::new();
     spec.insert("email".into(), json!(acme.email));
-    spec.insert("server".into(), json!(directory_url(acme).unwrap_or_default()));
+    spec.insert(
+        "server".into(),
+        json!(directory_url(acme).unwrap_or_default()),
+    );
     spec.insert(
         "privateKeySecretRef".into(),
         json!({"name": format!("{ISSUER_NAME}-account-key")}),
@@ -62,7 +67,9 @@ fn issuer(r: &Resolved, c: &ResolvedCluster, acme: &Acme) -> Value {
         );
     }
     let solver = match r.acme_solver {
-        AcmeSolver::Http01 => json!({"http01": {"ingress": {"ingressClassName": HTTP01_INGRESS_CLASS}}}),
+        AcmeSolver::Http01 => {
+            json!({"http01": {"ingress": {"ingressClassName": HTTP01_INGRESS_CLASS}}})
+        }
         AcmeSolver::Dns01Route53 => {
             let mut route53 = Map::new();
             route53.insert("region".into(), json!(c.region));

@@ -41,7 +41,12 @@ impl Output {
         Self::default()
     }
 
-    pub fn add(&mut self, path: impl Into<String>, generator: &'static str, content: Content) -> Result<(), GenError> {
+    pub fn add(
+        &mut self,
+        path: impl Into<String>,
+        generator: &'static str,
+        content: Content,
+    ) -> Result<(), GenError> {
         let path = path.into();
         if let Some(existing) = self.files.get(&path) {
             return Err(GenError {
@@ -62,7 +67,12 @@ impl Output {
         Ok(())
     }
 
-    pub fn objects(&mut self, path: impl Into<String>, generator: &'static str, objects: Vec<Value>) -> Result<(), GenError> {
+    pub fn objects(
+        &mut self,
+        path: impl Into<String>,
+        generator: &'static str,
+        objects: Vec<Value>,
+    ) -> Result<(), GenError> {
         self.add(path, generator, Content::Objects(objects))
     }
 

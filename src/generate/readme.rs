@@ -31,13 +31,19 @@ fn text(r: &Resolved) -> String {
          change the blueprint (or its overlays) and render again. What is in Git is exactly what\n\
          gets applied, so a pull request shows the real change.\n"
     );
-    let _ = writeln!(s, "```sh\nplatc render -f {f} -o <this folder>   # regenerate\nplatc check  -f {f} -o <this folder>   # exit 1 if this folder is out of date\nplatc diff   -f {f} -o <this folder>   # what a blueprint change would do\n```\n");
+    let _ = writeln!(
+        s,
+        "```sh\nplatc render -f {f} -o <this folder>   # regenerate\nplatc check  -f {f} -o <this folder>   # exit 1 if this folder is out of date\nplatc diff   -f {f} -o <this folder>   # what a blueprint change would do\n```\n"
+    );
     let _ = writeln!(
         s,
         "`.platc/manifest.json` lists every file platc owns with its sha256. platc never changes or\n\
          deletes a file that is not listed there, and reports a listed file that was edited by hand.\n"
     );
-    let _ = writeln!(s, "## Clusters\n\n| cluster | provider | Kubernetes | zones |\n|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "## Clusters\n\n| cluster | provider | Kubernetes | zones |\n|---|---|---|---|"
+    );
     for c in &r.clusters {
         let role = if c.management { " (management)" } else { "" };
         let _ = writeln!(

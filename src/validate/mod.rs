@@ -16,14 +16,17 @@ use crate::tree::Tree;
 use crate::yaml::read::{self, ReadOptions};
 
 fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Validator, String>> {
-    static CACHE: OnceLock<BTreeMap<(String, String), Result<jsonschema::Validator, String>>> = OnceLock::new();
+    static CACHE: OnceLock<BTreeMap<(String, String), Result<jsonschema::Validator, String>>> =
+        OnceLock::new();
     CACHE.get_or_init(|| {
         schemas::SCHEMAS
             .iter()
             .map(|(api_version, kind, text)| {
                 let validator = serde_json::from_str::<Value>(text)
                     .map_err(|e| e.to_string())
-                    .and_then(|schema| jsonschema::validator_for(&schema).map_err(|e| e.to_string()));
+                    .and_then(|schema| {
+                        jsonschema::validator_for(&schema).map_err(|e| e.to_string())
+                    });
                 ((api_version.to_string(), kind.to_string()), validator)
             })
             .collect()
@@ -46,14 +49,19 @@ pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
             continue;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
-            out.push(Diagnostic::error(Code::Internal, "generated file is not UTF-8").in_file(path));
+            out.push(
+                Diagnostic::error(Code::Internal, "generated file is not UTF-8").in_file(path),
+            );
             continue;
         };
         let src = SourceFile::new(path, text);
         let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
             Ok(docs) => docs,
             Err(diags) => {
-                out.extend(diags.into_iter().map(|d| Diagnostic { code: Code::Internal, ..d }));
+                out.extend(diags.into_iter().map(|d| Diagnostic {
+                    code: Code::Internal,
+                    ..d
+                }));
                 continue;
             }
         };
@@ -66,7 +74,11 @@ pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
 }
 
 /// Validates one object; documents that are not Kubernetes objects are left alone.
-pub fn validate_object(src: &SourceFile, doc: &crate::yaml::node::Node, value: &Value) -> Vec<Diagnostic> {
+pub fn validate_object(
+    src: &SourceFile,
+    doc: &crate::yaml::node::Node,
+    value: &Value,
+) -> Vec<Diagnostic> {
     let (Some(api_version), Some(kind)) = (
         value.get("apiVersion").and_then(Value::as_str),
         value.get("kind").and_then(Value::as_str),
@@ -91,12 +103,20 @@ pub fn validate_object(src: &SourceFile, doc: &crate::yaml::node::Node, value: &
                 .note(format!("schema path {}", e.schema_path()))
             })
             .collect(),
-        Some(Err(e)) => vec![Diagnostic::error(Code::Internal, format!("bundled schema of {api_version} {kind} does not compile: {e}")).in_file(src.name())],
-        None if group_is_known(api_version) => vec![Diagnostic::error(
-            Code::OutputSchema,
-            format!("no bundled schema for {api_version} {kind} (`{name}`)"),
-        )
-        .at(src, doc.span)],
+        Some(Err(e)) => vec![
+            Diagnostic::error(
+                Code::Internal,
+                format!("bundled schema of {api_version} {kind} does not compile: {e}"),
+            )
+            .in_file(src.name()),
+        ],
+        None if group_is_known(api_version) => vec![
+            Diagnostic::error(
+                Code::OutputSchema,
+                format!("no bundled schema for {api_version} {kind} (`{name}`)"),
+            )
+            .at(src, doc.span),
+        ],
         None => Vec::new(),
     }
 }

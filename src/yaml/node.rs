@@ -77,7 +77,10 @@ impl Node {
 
     pub fn entry(&self, key: &str) -> Option<(&Key, &Node)> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v)),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.name == key)
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -114,7 +117,11 @@ impl Node {
                     .iter()
                     .find(|(k, _)| k.name == step)
                     .map(|(k, v)| (Some(k), v)),
-                NodeKind::Seq(items) => step.parse::<usize>().ok().and_then(|i| items.get(i)).map(|v| (None, v)),
+                NodeKind::Seq(items) => step
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|v| (None, v)),
                 NodeKind::Scalar { .. } => None,
             };
             match next {

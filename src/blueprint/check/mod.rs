@@ -41,17 +41,38 @@ impl<'a> Cx<'a> {
     }
 
     /// An error about the value at `path`.
-    pub fn error(&self, code: Code, path: &BlueprintPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(code, message).path(path).at(self.source, self.span(path))
+    pub fn error(
+        &self,
+        code: Code,
+        path: &BlueprintPath,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(code, message)
+            .path(path)
+            .at(self.source, self.span(path))
     }
 
     /// An error about the field at `path` as a whole (pointing at its key).
-    pub fn key_error(&self, code: Code, path: &BlueprintPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(code, message).path(path).at(self.source, self.key_span(path))
+    pub fn key_error(
+        &self,
+        code: Code,
+        path: &BlueprintPath,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(code, message)
+            .path(path)
+            .at(self.source, self.key_span(path))
     }
 
-    pub fn warning(&self, code: Code, path: &BlueprintPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(code, message).path(path).at(self.source, self.span(path))
+    pub fn warning(
+        &self,
+        code: Code,
+        path: &BlueprintPath,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::warning(code, message)
+            .path(path)
+            .at(self.source, self.span(path))
     }
 
     pub fn spec(&self) -> BlueprintPath {

@@ -13,13 +13,19 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
         return Vec::new();
     };
     let base = naming::control_plane_name(&c.name);
-    let machine_spec = super::node_pool::machine_spec(c, &cp.instance_type, naming::CONTROL_PLANE_INSTANCE_PROFILE, None);
+    let machine_spec = super::node_pool::machine_spec(
+        c,
+        &cp.instance_type,
+        naming::CONTROL_PLANE_INSTANCE_PROFILE,
+        None,
+    );
     let template_name = naming::template_name(&base, &machine_spec);
     // The in-tree AWS cloud provider is gone since Kubernetes 1.27: kubelet and the
     // controller manager run with the external one (the AWS cloud-controller-manager).
     let kubelet_args = api.args(&[("cloud-provider", "external".to_string())]);
     let node_registration = json!({"name": NODE_NAME, "kubeletExtraArgs": kubelet_args});
-    let infrastructure_ref = api.reference(INFRASTRUCTURE_GROUP, "AWSMachineTemplate", &template_name);
+    let infrastructure_ref =
+        api.reference(INFRASTRUCTURE_GROUP, "AWSMachineTemplate", &template_name);
     let machine_template = if api.is_v1beta2() {
         json!({"spec": {"infrastructureRef": infrastructure_ref}})
     } else {

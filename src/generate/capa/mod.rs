@@ -21,8 +21,16 @@ const GENERATOR: &str = "capa";
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     for c in r.clusters.iter().filter(|c| c.provider == Provider::Capa) {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
-        out.objects(format!("{dir}/cluster.yaml"), GENERATOR, cluster::objects(r, c))?;
-        out.objects(format!("{dir}/control-plane.yaml"), GENERATOR, control_plane::objects(r, c))?;
+        out.objects(
+            format!("{dir}/cluster.yaml"),
+            GENERATOR,
+            cluster::objects(r, c),
+        )?;
+        out.objects(
+            format!("{dir}/control-plane.yaml"),
+            GENERATOR,
+            control_plane::objects(r, c),
+        )?;
         for pool in &c.node_pools {
             out.objects(
                 format!("{dir}/nodepool-{}.yaml", pool.name),
@@ -45,7 +53,12 @@ pub fn namespace(c: &ResolvedCluster) -> String {
 }
 
 /// `metadata` for an object of cluster `c` (and of one pool).
-fn metadata(r: &Resolved, c: &ResolvedCluster, name: &str, pool: Option<&str>) -> Map<String, Value> {
+fn metadata(
+    r: &Resolved,
+    c: &ResolvedCluster,
+    name: &str,
+    pool: Option<&str>,
+) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("name".into(), json!(name));
     m.insert("namespace".into(), json!(namespace(c)));

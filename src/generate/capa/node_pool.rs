@@ -24,7 +24,12 @@ const MAX_UNHEALTHY: &str = "40%";
 pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Vec<Value> {
     let api = Api(r.cluster_api);
     let base = naming::pool_name(&c.name, &pool.name);
-    let machine_spec = machine_spec(c, &pool.instance_type, naming::NODES_INSTANCE_PROFILE, Some(pool));
+    let machine_spec = machine_spec(
+        c,
+        &pool.instance_type,
+        naming::NODES_INSTANCE_PROFILE,
+        Some(pool),
+    );
     let machine_template_name = naming::template_name(&base, &machine_spec);
     let bootstrap_spec = bootstrap_spec(api, pool);
     let bootstrap_name = naming::template_name(&base, &bootstrap_spec);
@@ -94,7 +99,12 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Ve
 }
 
 /// The AWSMachineTemplate spec shared by control plane and pools.
-pub fn machine_spec(c: &ResolvedCluster, instance_type: &str, profile: &str, pool: Option<&ResolvedNodePool>) -> Value {
+pub fn machine_spec(
+    c: &ResolvedCluster,
+    instance_type: &str,
+    profile: &str,
+    pool: Option<&ResolvedNodePool>,
+) -> Value {
     let mut spec = Map::new();
     spec.insert("instanceType".into(), json!(instance_type));
     spec.insert("iamInstanceProfile".into(), json!(profile));
@@ -144,7 +154,11 @@ pub fn taint_effect(e: TaintEffect) -> &'static str {
 fn bootstrap_spec(api: Api, pool: &ResolvedNodePool) -> Value {
     let mut args = vec![("cloud-provider", "external".to_string())];
     if !pool.labels.is_empty() {
-        let labels: Vec<String> = pool.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let labels: Vec<String> = pool
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         args.push(("node-labels", labels.join(",")));
     }
     let mut registration = Map::new();
@@ -169,7 +183,13 @@ fn bootstrap_spec(api: Api, pool: &ResolvedNodePool) -> Value {
     json!({"joinConfiguration": {"nodeRegistration": registration}})
 }
 
-fn health_check(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool, api: Api, name: &str) -> Value {
+fn health_check(
+    r: &Resolved,
+    c: &ResolvedCluster,
+    pool: &ResolvedNodePool,
+    api: Api,
+    name: &str,
+) -> Value {
     let selector = json!({"matchLabels": {
         naming::CAPI_CLUSTER_NAME_LABEL: c.name,
         naming::LABEL_NODE_POOL: pool.name,
