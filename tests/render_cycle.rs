@@ -174,3 +174,63 @@ fn walk_mtimes(dir: &Path) -> Vec<(String, std::time::SystemTime)> {
     v.sort();
     v
 }
+
+#[test]
+fn diff_shows_what_render_would_change() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("platform.yaml"), blueprint(false)).unwrap();
+    assert!(render(dir.path(), &[]).status.success());
+    let clean = platc(
+        dir.path(),
+        &["diff", "-f", "platform.yaml", "-o", "out", "--exit-code"],
+    );
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+
+    let changed = blueprint(false).replace("replicas: 3\n", "replicas: 5\n");
+    std::fs::write(dir.path().join("platform.yaml"), changed).unwrap();
+    let unified = platc(
+        dir.path(),
+        &["diff", "-f", "platform.yaml", "-o", "out", "--exit-code"],
+    );
+    assert_eq!(unified.status.code(), Some(1));
+    let text = stdout(&unified);
+    assert!(
+        text.contains("--- a/clusters/alpha/infrastructure/control-plane.yaml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-  replicas: 3") && text.contains("+  replicas: 5"),
+        "{text}"
+    );
+    let stat = platc(
+        dir.path(),
+        &[
+            "diff",
+            "-f",
+            "platform.yaml",
+            "-o",
+            "out",
+            "--format",
+            "stat",
+        ],
+    );
+    assert_eq!(
+        stat.status.code(),
+        Some(0),
+        "without --exit-code, diff succeeds"
+    );
+    assert!(
+        stdout(&stat).contains("control-plane.yaml"),
+        "{}",
+        stdout(&stat)
+    );
+    // diff never writes.
+    assert!(
+        std::fs::read_to_string(
+            dir.path()
+                .join("out/clusters/alpha/infrastructure/control-plane.yaml")
+        )
+        .unwrap()
+        .contains("replicas: 3")
+    );
+}

@@ -81,7 +81,8 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     diags.extend(schema::check(&source, &root, &value));
     diags.extend(super::check::secrets::scan(&source, &root));
     if diags.has_errors() {
-        return Err(diags);
+        // The schema pass quotes source lines too: mask any secret in them.
+        return Err(super::check::secrets::redact(&source, &root, diags));
     }
     match serde_json::from_value::<Blueprint>(value) {
         Ok(blueprint) => Ok(Loaded {

@@ -4,10 +4,27 @@
 //! so one run reports every problem. Rules read the typed blueprint and point at the file
 //! through the spanned tree; they never change anything.
 
+pub mod access;
+pub mod aws;
+pub mod certificates;
+pub mod clusters;
+pub mod identity;
+pub mod monitoring;
+pub mod names;
+pub mod network;
+pub mod node_pools;
+pub mod overlays;
+pub mod platform;
+pub mod registries;
 pub mod secrets;
+pub mod security;
+pub mod syntax;
+
+#[cfg(test)]
+mod tests;
 
 use crate::blueprint::load::Loaded;
-use crate::blueprint::model::{Blueprint, Cluster};
+use crate::blueprint::model::{Blueprint, Cluster, Partition};
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
@@ -38,6 +55,17 @@ impl<'a> Cx<'a> {
     pub fn key_span(&self, path: &BlueprintPath) -> Span {
         let located = self.root.locate(&path.to_pointer());
         located.key.map_or(located.node.span, |k| k.span)
+    }
+
+    /// Whether the blueprint writes the field at `path` (a default does not count).
+    pub fn exists(&self, path: &BlueprintPath) -> bool {
+        self.root.locate(&path.to_pointer()).exact
+    }
+
+    /// The 1-based line of the value at `path`, for messages that name a second place
+    /// ("also on line 27").
+    pub fn line(&self, path: &BlueprintPath) -> usize {
+        self.source.line_col(self.span(path).start).line
     }
 
     /// An error about the value at `path`.
@@ -75,6 +103,18 @@ impl<'a> Cx<'a> {
             .at(self.source, self.span(path))
     }
 
+    /// A warning about the field at `path` as a whole (pointing at its key).
+    pub fn key_warning(
+        &self,
+        code: Code,
+        path: &BlueprintPath,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::warning(code, message)
+            .path(path)
+            .at(self.source, self.key_span(path))
+    }
+
     pub fn spec(&self) -> BlueprintPath {
         BlueprintPath::root().field("spec")
     }
@@ -91,13 +131,45 @@ impl<'a> Cx<'a> {
             .enumerate()
             .map(|(i, c)| (i, c, self.cluster_path(i)))
     }
+
+    /// The region a cluster runs in: its own `region`, else `spec.aws.region`.
+    pub fn region_of(&self, cluster: &'a Cluster) -> Option<&'a str> {
+        cluster
+            .region
+            .as_deref()
+            .or_else(|| self.bp.spec.aws.as_ref().and_then(|a| a.region.as_deref()))
+    }
+
+    /// `spec.aws.partition`, defaulting to `aws`.
+    pub fn partition(&self) -> Partition {
+        self.bp
+            .spec
+            .aws
+            .as_ref()
+            .and_then(|a| a.partition)
+            .unwrap_or_default()
+    }
 }
 
 /// A family of rules.
 pub type Rule = fn(&Cx<'_>, &mut Vec<Diagnostic>);
 
 /// Every rule family, in a fixed order (the order only affects tie-breaks when sorting).
-pub const RULES: &[(&str, Rule)] = &[];
+pub const RULES: &[(&str, Rule)] = &[
+    ("names", names::check),
+    ("aws", aws::check),
+    ("clusters", clusters::check),
+    ("network", network::check),
+    ("node-pools", node_pools::check),
+    ("platform", platform::check),
+    ("certificates", certificates::check),
+    ("identity", identity::check),
+    ("registries", registries::check),
+    ("security", security::check),
+    ("access", access::check),
+    ("monitoring", monitoring::check),
+    ("overlays", overlays::check),
+];
 
 /// Runs every rule and returns all diagnostics (errors and warnings).
 pub fn run(loaded: &Loaded) -> Vec<Diagnostic> {

@@ -1,6 +1,765 @@
-use crate::diag::Diagnostic;
-use crate::source::SourceFile;
-use crate::yaml::node::Node;
-pub fn scan(_s: &SourceFile, _r: &Node) -> Vec<Diagnostic> {
-    vec![]
+//! The secrets gate: a blueprint never holds a credential (`blueprint.md`, "Secrets are never
+//! values"). [`scan`] walks every key and string of the raw YAML tree (block scalars
+//! included) and the raw text (comments), and refuses:
+//! - AWS access key IDs (gitleaks rule `aws-access-token`:
+//!   `\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b`, Shannon entropy >= 3, AWS's
+//!   documented `...EXAMPLE` key allowed);
+//! - 40-character AWS secret-key shapes next to a word like `aws`, `secret` or `password`;
+//! - private keys: PEM (`-----BEGIN ... PRIVATE KEY-----`, gitleaks `private-key`), OpenSSH,
+//!   SSH2, PGP, PuTTY and OpenVPN static keys (pre-commit `detect-private-key`'s list);
+//! - passwords in URLs (`scheme://user:password@host`);
+//! - literal values under keys named like a secret (`secret`, `password`, `passwd`, `token`,
+//!   `hmac`, `apikey`, `privatekey`), unless the key is a reference (`...Ref`, or inside a
+//!   `...Ref` mapping) or names a Secret (`...Name`).
+//!
+//! Messages never contain the value: they show a redacted form (`AKIA****************`,
+//! `<40 characters>`), and [`redact`] masks the secret's characters in the quoted source
+//! line of every diagnostic about the same file (other passes' too), keeping columns intact.
+//! [`scan_text`] runs the context-free detectors on any text (rendered files, overlays).
+
+use crate::blueprint::path::BlueprintPath;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::{SourceFile, Span};
+use crate::yaml::node::{Key, Node, NodeKind, Scalar, ScalarStyle};
+
+/// What kind of secret a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    AwsAccessKeyId,
+    AwsSecretKey,
+    PrivateKey,
+    UrlPassword,
+    SecretLiteral,
+}
+
+/// One secret found in a piece of text: where (byte offsets into that text) and how it may be
+/// shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    /// A form safe to print (`AKIA****************`, `<40 characters>`, a PEM header).
+    pub shown: String,
+}
+
+/// A finding of [`scan_text`]: a line, a column and what was found, never the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextFinding {
+    pub line: usize,
+    pub column: usize,
+    pub kind: Kind,
+    pub shown: String,
+}
+
+impl TextFinding {
+    /// `name:line:column: what was found`.
+    pub fn describe(&self, name: &str) -> String {
+        format!(
+            "{name}:{}:{}: {}",
+            self.line,
+            self.column,
+            describe(self.kind, &self.shown)
+        )
+    }
+}
+
+fn describe(kind: Kind, shown: &str) -> String {
+    match kind {
+        Kind::AwsAccessKeyId => format!("an AWS access key ID (`{shown}`)"),
+        Kind::AwsSecretKey => format!("a value shaped like an AWS secret access key ({shown})"),
+        Kind::PrivateKey => format!("a PRIVATE KEY (`{shown}`)"),
+        Kind::UrlPassword => format!("a password in a URL (`{shown}`)"),
+        Kind::SecretLiteral => format!("a literal secret ({shown})"),
+    }
+}
+
+const AWS_KEY_PREFIXES: &[&str] = &["AKIA", "ASIA", "ABIA", "ACCA"];
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in s.bytes() {
+        counts[usize::from(b)] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = *c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// AWS access key IDs in `text`.
+pub fn aws_access_key_ids(text: &str) -> Vec<Hit> {
+    let bytes = text.as_bytes();
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i + 20 <= bytes.len() {
+        let boundary_before = i == 0 || !is_word(bytes[i - 1]);
+        let boundary_after = i + 20 == bytes.len() || !is_word(bytes[i + 20]);
+        let candidate = &bytes[i..i + 20];
+        let prefix_ok = AWS_KEY_PREFIXES
+            .iter()
+            .any(|p| candidate.starts_with(p.as_bytes()))
+            || (candidate.starts_with(b"A3T")
+                && (candidate[3].is_ascii_uppercase() || candidate[3].is_ascii_digit()));
+        let body_ok = candidate[4..]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if boundary_before && boundary_after && prefix_ok && body_ok {
+            // Safe: the 20 bytes are ASCII.
+            let token = &text[i..i + 20];
+            if !token.ends_with("EXAMPLE") && entropy(token) >= 3.0 {
+                hits.push(Hit {
+                    kind: Kind::AwsAccessKeyId,
+                    start: i,
+                    end: i + 20,
+                    shown: format!("{}{}", &token[..4], "*".repeat(16)),
+                });
+                i += 20;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    hits
+}
+
+/// Words that make a 40-character token next to them an AWS secret key rather than, say, a
+/// Git commit hash.
+const SECRET_CONTEXT: &[&str] = &[
+    "aws",
+    "secret",
+    "credential",
+    "password",
+    "passwd",
+    "token",
+    "accesskey",
+];
+
+fn secret_context(text: &str) -> bool {
+    let lower: String = text
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    SECRET_CONTEXT.iter().any(|w| lower.contains(w))
+}
+
+/// 40-character base64 tokens with upper- and lowercase letters and digits (the shape of an AWS
+/// secret access key), when `context` (the key, or the text before the token on its line)
+/// mentions a secret-ish word.
+pub fn aws_secret_keys(text: &str, key_context: &str) -> Vec<Hit> {
+    let bytes = text.as_bytes();
+    let is_b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+';
+    let mut hits = Vec::new();
+    let mut i = 0;
+    // Where the current line starts; the context looked at is at most 200 bytes before the
+    // token, so a hostile single-line file costs linear time.
+    let mut line_start = 0;
+    while i < bytes.len() {
+        if !is_b64(bytes[i]) {
+            if bytes[i] == b'\n' {
+                line_start = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_b64(bytes[i]) {
+            i += 1;
+        }
+        let mut end = i;
+        while end < bytes.len() && bytes[end] == b'=' && end - start < 40 {
+            end += 1;
+        }
+        if end - start != 40 {
+            continue;
+        }
+        let token = &text[start..end];
+        let mixed = token.bytes().any(|b| b.is_ascii_uppercase())
+            && token.bytes().any(|b| b.is_ascii_lowercase())
+            && token.bytes().any(|b| b.is_ascii_digit());
+        let mut from = line_start.max(start.saturating_sub(200));
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let context = secret_context(key_context) || secret_context(&text[from..start]);
+        if mixed && context && !token.contains("EXAMPLE") && entropy(token) >= 4.0 {
+            hits.push(Hit {
+                kind: Kind::AwsSecretKey,
+                start,
+                end,
+                shown: "<40 characters>".to_string(),
+            });
+        }
+    }
+    hits
+}
+
+/// Markers of private keys (pre-commit `detect-private-key`; gitleaks `private-key`).
+const KEY_MARKERS: &[&str] = &[
+    "PuTTY-User-Key-File-",
+    "-----BEGIN OpenVPN Static key V1-----",
+];
+
+/// Private keys in `text`: from the header to the matching end marker (or the end of the text).
+pub fn private_keys(text: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let upper = text.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(found) = upper[from..].find("-----BEGIN") {
+        let start = from + found;
+        // A header is short (gitleaks allows 100 characters between BEGIN and PRIVATE KEY):
+        // look for its closing dashes in a bounded window only.
+        let mut window_end = (start + 140).min(upper.len());
+        while !upper.is_char_boundary(window_end) {
+            window_end -= 1;
+        }
+        let header_end = upper[start + 10..window_end]
+            .find("-----")
+            .map(|e| start + 10 + e + 5);
+        let Some(header_end) = header_end.filter(|e| *e - start <= 130) else {
+            from = start + 10;
+            continue;
+        };
+        let header = &text[start..header_end];
+        let header_upper = header.to_ascii_uppercase();
+        if header_upper.contains("PRIVATE KEY") || header_upper.contains("OPENVPN STATIC KEY") {
+            let end = upper[header_end..]
+                .find("-----END")
+                .and_then(|e| {
+                    upper[header_end + e + 8..]
+                        .find("-----")
+                        .map(|f| header_end + e + 8 + f + 5)
+                })
+                .unwrap_or(text.len());
+            hits.push(Hit {
+                kind: Kind::PrivateKey,
+                start,
+                end,
+                shown: header.to_string(),
+            });
+            from = end;
+        } else {
+            from = header_end;
+        }
+    }
+    for marker in KEY_MARKERS {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(marker) {
+            let start = from + found;
+            if hits.iter().any(|h| h.start <= start && start < h.end) {
+                from = start + marker.len();
+                continue;
+            }
+            hits.push(Hit {
+                kind: Kind::PrivateKey,
+                start,
+                end: text.len(),
+                shown: marker.trim_matches('-').trim_end_matches('-').to_string(),
+            });
+            break;
+        }
+    }
+    hits
+}
+
+/// Passwords in URLs: `scheme://user:password@host`. The user name alone (`ssh://git@host`) is
+/// not a secret.
+pub fn url_passwords(text: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("://") {
+        let scheme_sep = from + found;
+        let authority_start = scheme_sep + 3;
+        let authority_end = text[authority_start..]
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#') || c.is_whitespace() || c == '"' || c == '\''
+            })
+            .map_or(text.len(), |e| authority_start + e);
+        let authority = &text[authority_start..authority_end];
+        if let Some(at) = authority.rfind('@')
+            && let Some(colon) = authority[..at].find(':')
+            && colon + 1 < at
+        {
+            let user = &authority[..colon];
+            let scheme_start = text[..scheme_sep]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+                .map_or(0, |s| s + 1);
+            let scheme = &text[scheme_start..scheme_sep];
+            let host = &authority[at + 1..];
+            hits.push(Hit {
+                kind: Kind::UrlPassword,
+                start: authority_start + colon + 1,
+                end: authority_start + at,
+                shown: format!("{scheme}://{user}:****@{host}"),
+            });
+        }
+        from = authority_end.max(authority_start);
+    }
+    hits
+}
+
+/// The context-free detectors, in order of precedence.
+fn detect(text: &str, key_context: &str) -> Vec<Hit> {
+    let mut hits = private_keys(text);
+    let covered =
+        |h: &Hit, hits: &[Hit]| hits.iter().any(|o| o.start <= h.start && h.start < o.end);
+    for hit in aws_access_key_ids(text)
+        .into_iter()
+        .chain(aws_secret_keys(text, key_context))
+        .chain(url_passwords(text))
+    {
+        if !covered(&hit, &hits) {
+            hits.push(hit);
+        }
+    }
+    hits.sort_by_key(|h| h.start);
+    hits
+}
+
+/// Runs the context-free detectors over `text` line by line (a rendered file, an overlay) and
+/// returns what was found, without values.
+pub fn scan_text(_name: &str, text: &str) -> Vec<TextFinding> {
+    let source = SourceFile::new("", text);
+    detect(text, "")
+        .into_iter()
+        .map(|h| {
+            let at = source.line_col(h.start);
+            TextFinding {
+                line: at.line,
+                column: at.column,
+                kind: h.kind,
+                shown: h.shown,
+            }
+        })
+        .collect()
+}
+
+/// Keys named like a secret. `_` and `-` are ignored and case does not matter, so
+/// `client_secret`, `clientSecret` and `CLIENT-SECRET` all match.
+fn secret_named(key: &str) -> bool {
+    let k: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let named = [
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "hmac",
+        "apikey",
+        "privatekey",
+    ]
+    .iter()
+    .any(|w| k.contains(w));
+    // A reference (`clientSecretRef`) or the name of a Secret (`secretName`) is not a secret.
+    named && !k.ends_with("ref") && !k.ends_with("name") && !k.ends_with("names")
+}
+
+/// Fields whose values have known, non-secret ID formats (and often look random): no
+/// entropy-style detection there.
+const ID_FIELDS: &[&str] = &[
+    "accountID",
+    "ami",
+    "id",
+    "hostedZoneID",
+    "keyID",
+    "clientID",
+    "clusterID",
+    "privateSubnets",
+    "publicSubnets",
+];
+
+/// One secret in the tree.
+struct Finding {
+    kind: Kind,
+    shown: String,
+    path: BlueprintPath,
+    /// Where to point: the key of the field when there is one, else the value.
+    at: Span,
+    /// What to mask in quoted lines: the value (or key) that holds the secret.
+    mask: Span,
+    /// The secret text itself, to strip from any message that might echo it.
+    secret: String,
+    key_name: Option<String>,
+}
+
+struct Walker<'t> {
+    /// The whole source text (node spans index into it).
+    text: &'t str,
+    findings: Vec<Finding>,
+    /// Byte spans of every scalar and key the tree walk covered (the rest of the text, comments
+    /// mostly, is scanned separately).
+    covered: Vec<Span>,
+}
+
+impl Walker<'_> {
+    fn walk(
+        &mut self,
+        node: &Node,
+        path: &BlueprintPath,
+        key: Option<&Key>,
+        in_ref: bool,
+        in_ids: bool,
+    ) {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for (k, v) in entries {
+                    self.covered.push(k.span);
+                    let child = path.field(&k.name);
+                    for hit in detect(&k.name, "") {
+                        self.findings.push(Finding {
+                            kind: hit.kind,
+                            shown: hit.shown,
+                            path: child.clone(),
+                            at: k.span,
+                            mask: k.span,
+                            secret: k.name[hit.start..hit.end].to_string(),
+                            key_name: None,
+                        });
+                    }
+                    let is_ref =
+                        k.name.ends_with("Ref") || k.name.to_ascii_lowercase().ends_with("ref");
+                    let ids = in_ids || ID_FIELDS.contains(&k.name.as_str());
+                    self.walk(v, &child, Some(k), in_ref || is_ref, ids);
+                }
+            }
+            NodeKind::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.walk(item, &path.index(i), key, in_ref, in_ids);
+                }
+            }
+            NodeKind::Scalar { value, raw, style } => {
+                self.covered.push(node.span);
+                // A block scalar's span starts at its `|` or `>`: mask from the next line, so the
+                // quoted key line stays readable.
+                let mask = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => self
+                        .text
+                        .get(node.span.start..node.span.end)
+                        .and_then(|t| t.find('\n'))
+                        .map_or(node.span, |nl| {
+                            Span::new(node.span.start + nl + 1, node.span.end)
+                        }),
+                    _ => node.span,
+                };
+                let at = key.map_or(node.span, |k| k.span);
+                let key_name = key.map(|k| k.name.as_str()).unwrap_or_default();
+                let text = match value {
+                    Scalar::String(s) => Some(s.as_str()),
+                    _ => None,
+                };
+                let mut found = false;
+                if let Some(text) = text {
+                    for hit in detect(text, key_name) {
+                        if in_ids && hit.kind == Kind::AwsSecretKey {
+                            continue;
+                        }
+                        found = true;
+                        self.findings.push(Finding {
+                            kind: hit.kind,
+                            shown: hit.shown,
+                            path: path.clone(),
+                            at,
+                            mask,
+                            secret: text[hit.start..hit.end].to_string(),
+                            key_name: None,
+                        });
+                    }
+                }
+                let literal = match value {
+                    Scalar::String(s) => !s.trim().is_empty(),
+                    Scalar::Number(_) => true,
+                    Scalar::Null | Scalar::Bool(_) => false,
+                };
+                if !found && literal && !in_ref && key.is_some_and(|k| secret_named(&k.name)) {
+                    let shown_text = text.map_or_else(|| raw.clone(), str::to_string);
+                    self.findings.push(Finding {
+                        kind: Kind::SecretLiteral,
+                        shown: format!("<{} characters>", shown_text.chars().count()),
+                        path: path.clone(),
+                        at,
+                        mask,
+                        secret: shown_text,
+                        key_name: Some(key_name.to_string()),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn message(f: &Finding) -> (String, String) {
+    match (f.kind, &f.key_name) {
+        (Kind::SecretLiteral, Some(key)) => (
+            format!("`{key}` holds a literal value ({}); a blueprint never holds secrets", f.shown),
+            format!(
+                "put the value in a Kubernetes Secret and reference it, e.g. `{key}Ref: {{name: <secret>, key: <key>}}`; \
+                 if it was ever committed, rotate it"
+            ),
+        ),
+        (Kind::AwsAccessKeyId | Kind::AwsSecretKey, _) => (
+            format!("{} is written here; a blueprint never holds credentials", describe(f.kind, &f.shown)),
+            "remove it and deactivate the key in IAM (it is in the file's history); platc's clusters reach AWS \
+             through IAM roles, never access keys"
+                .to_string(),
+        ),
+        (Kind::PrivateKey, _) => (
+            format!("{} is written here; a blueprint never holds secrets", describe(f.kind, &f.shown)),
+            "remove it and replace the key (it is in the file's history); keep keys in a Kubernetes Secret and \
+             reference it with a `...Ref`"
+                .to_string(),
+        ),
+        (Kind::UrlPassword, _) => (
+            format!("{}; credentials never go into URLs", describe(f.kind, &f.shown)),
+            "remove the password from the URL and put the credentials in a Secret named by a `...Ref` \
+             (`credentialsRef` for a registry mirror); change the password, it is in the file's history"
+                .to_string(),
+        ),
+        (Kind::SecretLiteral, None) => (
+            format!("{}; a blueprint never holds secrets", describe(f.kind, &f.shown)),
+            "use a `...Ref` to a Kubernetes Secret".to_string(),
+        ),
+    }
+}
+
+/// Scans the blueprint (tree and raw text) and returns one error per secret, redacted.
+pub fn scan(src: &SourceFile, root: &Node) -> Vec<Diagnostic> {
+    let mut walker = Walker {
+        text: src.text(),
+        findings: Vec::new(),
+        covered: Vec::new(),
+    };
+    walker.walk(root, &BlueprintPath::root(), None, false, false);
+    let mut out = Vec::new();
+    let mut masks: Vec<Span> = Vec::new();
+    let mut secrets: Vec<String> = Vec::new();
+    for f in &walker.findings {
+        let (msg, help) = message(f);
+        out.push(
+            Diagnostic::error(Code::Secret, msg)
+                .path(&f.path)
+                .at(src, f.at)
+                .help(help),
+        );
+        masks.push(f.mask);
+        secrets.push(f.secret.clone());
+    }
+    // The rest of the text: comments, and anything the tree does not hold as a scalar.
+    let text = src.text();
+    for hit in detect(text, "") {
+        let inside = walker
+            .covered
+            .iter()
+            .any(|s| s.start <= hit.start && hit.start < s.end.max(s.start + 1));
+        if inside {
+            continue;
+        }
+        let span = Span::new(hit.start, hit.end);
+        out.push(
+            Diagnostic::error(
+                Code::Secret,
+                format!(
+                    "{} is written in a comment; a blueprint never holds secrets",
+                    describe(hit.kind, &hit.shown)
+                ),
+            )
+            .at(src, span)
+            .help("remove it and rotate the credential: comments are in the file's history too"),
+        );
+        masks.push(span);
+        secrets.push(text[hit.start..hit.end].to_string());
+    }
+    for d in &mut out {
+        mask_diagnostic(src, &masks, &secrets, d);
+    }
+    out
+}
+
+/// Masks every secret of `src` in all diagnostics about `src` (quoted source lines, and any
+/// message that would echo a value). Call it on every diagnostic list that may be printed
+/// while the blueprint holds a secret (the schema pass quotes lines too).
+pub fn redact(src: &SourceFile, root: &Node, diags: Diagnostics) -> Diagnostics {
+    let mut walker = Walker {
+        text: src.text(),
+        findings: Vec::new(),
+        covered: Vec::new(),
+    };
+    walker.walk(root, &BlueprintPath::root(), None, false, false);
+    let mut masks: Vec<Span> = walker.findings.iter().map(|f| f.mask).collect();
+    let mut secrets: Vec<String> = walker.findings.iter().map(|f| f.secret.clone()).collect();
+    for hit in detect(src.text(), "") {
+        masks.push(Span::new(hit.start, hit.end));
+        secrets.push(src.text()[hit.start..hit.end].to_string());
+    }
+    if masks.is_empty() {
+        return diags;
+    }
+    diags
+        .into_iter()
+        .map(|mut d| {
+            mask_diagnostic(src, &masks, &secrets, &mut d);
+            d
+        })
+        .collect::<Vec<_>>()
+        .into()
+}
+
+fn mask_diagnostic(src: &SourceFile, masks: &[Span], secrets: &[String], d: &mut Diagnostic) {
+    let scrub = |text: &mut String| {
+        for secret in secrets {
+            // Short fragments would mask ordinary words; every secret detected is longer.
+            // PEM armour lines (`-----BEGIN ... PRIVATE KEY-----`) are not secret: messages show them.
+            for piece in secret
+                .lines()
+                .map(str::trim)
+                .filter(|p| p.len() >= 8 && !p.starts_with("-----"))
+            {
+                if text.contains(piece) {
+                    *text = text.replace(piece, &"*".repeat(piece.chars().count().min(16)));
+                }
+            }
+        }
+    };
+    scrub(&mut d.message);
+    if let Some(help) = &mut d.help {
+        scrub(help);
+    }
+    for note in &mut d.notes {
+        scrub(note);
+    }
+    let Some(loc) = &mut d.location else {
+        return;
+    };
+    if loc.file != src.name() || loc.line == 0 {
+        return;
+    }
+    let line_start = src.offset_of(loc.line, 1);
+    let line_end = line_start + loc.line_text.len();
+    let mut masked = String::with_capacity(loc.line_text.len());
+    for (i, c) in loc.line_text.char_indices() {
+        let offset = line_start + i;
+        let hidden = c != ' '
+            && masks
+                .iter()
+                .any(|m| m.start <= offset && offset < m.end.max(m.start + 1) && offset < line_end);
+        masked.push(if hidden { '*' } else { c });
+    }
+    loc.line_text = masked;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_access_key_ids_follow_gitleaks() {
+        let hits = aws_access_key_ids("deployer: AKIAQ3EGRVJ7MZNXP4WL");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].shown, "AKIA****************");
+        assert!(
+            aws_access_key_ids("AKIAIOSFODNN7EXAMPLE").is_empty(),
+            "AWS's documented example"
+        );
+        assert!(
+            aws_access_key_ids("xAKIAQ3EGRVJ7MZNXP4WL").is_empty(),
+            "word boundary before"
+        );
+        assert!(
+            aws_access_key_ids("AKIAQ3EGRVJ7MZNXP4WLx").is_empty(),
+            "word boundary after"
+        );
+        assert!(
+            aws_access_key_ids("AKIAAAAAAAAAAAAAAAAA").is_empty(),
+            "no entropy"
+        );
+        assert_eq!(aws_access_key_ids("key=ASIAQ3EGRVJ7MZNXP4WL;").len(), 1);
+    }
+
+    #[test]
+    fn secret_keys_need_context() {
+        let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3kP9vLm2";
+        assert_eq!(key.len(), 40);
+        assert_eq!(aws_secret_keys(key, "awsSecretAccessKey").len(), 1);
+        assert_eq!(
+            aws_secret_keys(&format!("aws_secret_access_key = {key}"), "").len(),
+            1
+        );
+        assert!(aws_secret_keys(key, "description").is_empty());
+        assert!(
+            aws_secret_keys("0123456789abcdef0123456789abcdef01234567", "secret").is_empty(),
+            "a git hash"
+        );
+    }
+
+    #[test]
+    fn private_keys_and_urls() {
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----\n";
+        let hits = private_keys(pem);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].shown, "-----BEGIN RSA PRIVATE KEY-----");
+        assert!(
+            private_keys("-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----").is_empty()
+        );
+        assert_eq!(private_keys("PuTTY-User-Key-File-3: ssh-ed25519").len(), 1);
+        let hits = url_passwords("endpoint: https://bob:hunter2@mirror.example.cloud/v2");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].shown, "https://bob:****@mirror.example.cloud");
+        assert!(url_passwords("ssh://git@git.example.cloud/platform.git").is_empty());
+        let found = scan_text("out.yaml", "a: 1\nkey: AKIAQ3EGRVJ7MZNXP4WL\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].describe("out.yaml"),
+            "out.yaml:2:6: an AWS access key ID (`AKIA****************`)"
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_linear() {
+        let line = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3kP9vLm2 -----BEGIN ".repeat(30_000);
+        let started = std::time::Instant::now();
+        let _ = detect(&line, "");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn secret_names() {
+        for key in [
+            "clientSecret",
+            "password",
+            "api_key",
+            "apiKey",
+            "hmacKey",
+            "token",
+            "PRIVATE-KEY",
+        ] {
+            assert!(secret_named(key), "{key}");
+        }
+        for key in [
+            "clientSecretRef",
+            "keySecretRef",
+            "secretRef",
+            "secretName",
+            "ageEncryptionSecretName",
+            "key",
+            "name",
+        ] {
+            assert!(!secret_named(key), "{key}");
+        }
+    }
 }
