@@ -54,6 +54,13 @@ pub const CONTROL_PLANE_INSTANCE_PROFILE: &str =
     "control-plane.cluster-api-provider-aws.sigs.k8s.io";
 pub const NODES_INSTANCE_PROFILE: &str = "nodes.cluster-api-provider-aws.sigs.k8s.io";
 
+/// The IAM role of one consumer (`external-dns`, `cert-manager`) of one cluster when workload
+/// identity is IRSA (`outputs.md`: "one role per cluster and consumer"); at most 64 characters,
+/// which the checker enforces.
+pub fn irsa_role_name(platform: &str, cluster: &str, consumer: &str) -> String {
+    format!("{platform}-{cluster}-{consumer}")
+}
+
 pub fn partition_name(p: Partition) -> &'static str {
     match p {
         Partition::Aws => "aws",

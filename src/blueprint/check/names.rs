@@ -20,13 +20,6 @@ pub const CLUSTER_MAX: usize = 40;
 /// IAM role names are at most 64 characters (IAM `CreateRole`, `RoleName`).
 pub const IAM_ROLE_MAX: usize = 64;
 
-/// The IAM role platc writes for one consumer of one cluster when workload identity is IRSA
-/// (`outputs.md`: "one role per cluster and consumer"). Kept here until the IAM generator
-/// exists; it belongs in `naming` with the other derived names.
-pub fn irsa_role_name(platform: &str, cluster: &str, consumer: &str) -> String {
-    format!("{platform}-{cluster}-{consumer}")
-}
-
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let meta = BlueprintPath::root().field("metadata").field("name");
     label(cx, out, &meta, &cx.bp.metadata.name, LABEL_MAX, "platform");
@@ -211,7 +204,7 @@ fn derived(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         }
         if irsa && platform_ok {
             for consumer in &consumers {
-                let role = irsa_role_name(platform, &cluster.name, consumer);
+                let role = naming::irsa_role_name(platform, &cluster.name, consumer);
                 if role.len() > IAM_ROLE_MAX {
                     out.push(
                         cx.error(
