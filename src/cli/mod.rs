@@ -297,11 +297,12 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
     match pipeline::compile(&input) {
         Ok(compiled) => findings.extend(crate::validate::validate_tree(&compiled.tree)),
         // Sections platc does not render yet were checked above; say so without failing.
-        Err(diags) => findings.extend(diags.into_iter().map(|mut d| {
+        Err(diags) => findings.extend(diags.into_iter().map(|d| {
             if d.code == Code::Unsupported {
-                d.severity = crate::diag::Severity::Warning;
+                d.into_warning()
+            } else {
+                d
             }
-            d
         })),
     }
     let failed = findings.iter().any(|d| d.is_error() || strict);

@@ -67,10 +67,13 @@ impl Diagnostic {
     }
 
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(code, message)
-        }
+        Self::error(code, message).into_warning()
+    }
+
+    /// The same diagnostic as a warning.
+    pub fn into_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
     }
 
     /// Points the diagnostic at a span of a source file.

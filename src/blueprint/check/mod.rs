@@ -92,15 +92,14 @@ impl<'a> Cx<'a> {
             .at(self.source, self.key_span(path))
     }
 
+    /// A warning about the value at `path`.
     pub fn warning(
         &self,
         code: Code,
         path: &BlueprintPath,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::warning(code, message)
-            .path(path)
-            .at(self.source, self.span(path))
+        self.error(code, path, message).into_warning()
     }
 
     /// A warning about the field at `path` as a whole (pointing at its key).
@@ -110,9 +109,7 @@ impl<'a> Cx<'a> {
         path: &BlueprintPath,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::warning(code, message)
-            .path(path)
-            .at(self.source, self.key_span(path))
+        self.key_error(code, path, message).into_warning()
     }
 
     pub fn spec(&self) -> BlueprintPath {

@@ -1922,16 +1922,3 @@ fn secrets() {
     );
     assert_case("references", &text, Want::Clean);
 }
-
-#[test]
-#[ignore = "prints the diagnostics of the files named in PLATC_SHOW"]
-fn show() {
-    for name in std::env::var("PLATC_SHOW")
-        .unwrap_or_default()
-        .split(',')
-        .filter(|n| !n.is_empty())
-    {
-        let text = std::fs::read_to_string(data_dir().join(name)).unwrap_or_default();
-        println!("=== {name}\n{}", rendered(&diagnose(name, &text)));
-    }
-}
