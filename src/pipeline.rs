@@ -95,7 +95,7 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
             cx.key_error(
                 Code::Unsupported,
                 &path,
-                format!("{what} is not rendered by this version of platc yet"),
+                format!("not rendered by this version of platc yet: {what}"),
             )
             .help("remove it to render now; `platc validate` checks it already"),
         );

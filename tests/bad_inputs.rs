@@ -159,3 +159,38 @@ fn secrets_are_never_echoed() {
         }
     }
 }
+
+#[test]
+fn reference_blueprint_validates_and_render_names_what_it_cannot_render_yet() {
+    let file = root().join("tests/data/reference/reference.yaml");
+    let scratch = tempfile::tempdir().unwrap();
+    let o = platc(scratch.path(), &["validate", "-f", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = scratch.path().join("out");
+    let o = platc(
+        scratch.path(),
+        &[
+            "render",
+            "-f",
+            file.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(65));
+    let err = stderr(&o);
+    for path in [
+        "spec.clusters[1].provider",
+        "spec.clusters[2].provider",
+        "spec.dns",
+        "spec.overlays",
+    ] {
+        assert!(
+            err.contains(&format!(
+                "error: {path}: not rendered by this version of platc yet"
+            )),
+            "render must name {path}:\n{err}"
+        );
+    }
+    assert!(!out.exists());
+}

@@ -9,6 +9,8 @@ mod bad_inputs;
 mod determinism;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
+/// The README's commands and code table.
+mod readme;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.
 mod render_cycle;
 /// `schema/platform.schema.json` is what the types generate.
