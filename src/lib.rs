@@ -13,6 +13,7 @@ pub mod facts;
 pub mod generate;
 pub mod naming;
 pub mod output;
+pub mod overlay;
 pub mod pipeline;
 pub mod resolve;
 pub mod source;

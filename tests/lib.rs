@@ -9,6 +9,8 @@ mod bad_inputs;
 mod determinism;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
+/// `platc kustomize` against real kustomize's output on every overlay case.
+mod overlay_cases;
 /// The README's commands and code table.
 mod readme;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.

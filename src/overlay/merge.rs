@@ -1,0 +1,339 @@
+//! The merge walk under every strategic merge patch, as kyaml's `walk.Walker` with the
+//! `merge2.Merger` visitor does it. Maps merge key by key (keys sorted, as kyaml visits
+//! them), a `null` in the patch deletes, scalars and lists without merge keys are replaced
+//! by the patch's, and `$patch: replace|delete` directives in maps are honoured. For kinds
+//! kustomize has no schema for (every CRD) this is all there is: JSON-merge-patch semantics,
+//! lists replaced whole. Lists the schema gives merge keys are handed to [`super::smp`].
+//!
+//! The walk owns the destination (the resource) and borrows the patch. Where kyaml makes the
+//! patch node itself the destination (a field the resource does not have yet), the walk goes
+//! on with the patch merged into itself, which is what [`normalize`] does: directives are
+//! applied, nulls dropped, keyed elements deduplicated.
+
+use serde_json::{Map, Value};
+
+use super::merge_keys::Schema;
+use super::smp;
+
+/// Why a merge failed, with the field path where it did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeError {
+    /// Dotted path of the field, as kyaml prints it (`spec.template.spec.containers`).
+    pub path: String,
+    pub message: String,
+}
+
+/// The directive key.
+pub(super) const PATCH_KEY: &str = "$patch";
+
+/// A `$patch` directive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Directive {
+    Merge,
+    Replace,
+    Delete,
+}
+
+impl Directive {
+    pub(super) fn parse(v: &Value, path: &[String]) -> Result<Directive, MergeError> {
+        match v.as_str() {
+            Some("merge") => Ok(Directive::Merge),
+            Some("replace") => Ok(Directive::Replace),
+            Some("delete") => Ok(Directive::Delete),
+            _ => Err(error(
+                path,
+                format!("unknown patch strategy {}", scalar_text(v)),
+            )),
+        }
+    }
+}
+
+pub(super) fn error(path: &[String], message: impl Into<String>) -> MergeError {
+    MergeError {
+        path: path.join("."),
+        message: message.into(),
+    }
+}
+
+/// The node kinds kyaml tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NodeKind {
+    Map,
+    Seq,
+    Scalar,
+}
+
+fn node_kind(v: &Value) -> Option<NodeKind> {
+    match v {
+        Value::Null => None,
+        Value::Object(_) => Some(NodeKind::Map),
+        Value::Array(_) => Some(NodeKind::Seq),
+        _ => Some(NodeKind::Scalar),
+    }
+}
+
+fn kind_name(k: NodeKind) -> &'static str {
+    match k {
+        NodeKind::Map => "a map",
+        NodeKind::Seq => "a list",
+        NodeKind::Scalar => "a scalar",
+    }
+}
+
+/// The text kyaml compares when it matches a value (`yaml.Node.Value`): a scalar as written,
+/// nothing for a map or a list.
+pub(super) fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        Value::Object(_) | Value::Array(_) => String::new(),
+    }
+}
+
+/// The schema kyaml finds for a node with none: the kind named by the node's own
+/// `apiVersion` and `kind`, in the destination first, then in the patch (`GetSchema`).
+fn schema_from_meta(dest: Option<&Value>, patch: Option<&Value>) -> Option<Schema> {
+    for v in [dest, patch].into_iter().flatten() {
+        let (Some(api_version), Some(kind)) = (
+            v.get("apiVersion").and_then(Value::as_str),
+            v.get("kind").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if api_version.is_empty() || kind.is_empty() {
+            continue;
+        }
+        if let Some(s) = Schema::for_kind(api_version, kind) {
+            return Some(s);
+        }
+    }
+    None
+}
+
+/// Merges `patch` into `dest`. `None` as a result means the field is cleared.
+pub(super) fn walk(
+    dest: Option<Value>,
+    patch: Option<&Value>,
+    schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Option<Value>, MergeError> {
+    let schema = schema.or_else(|| schema_from_meta(dest.as_ref(), patch));
+    let dest_kind = dest.as_ref().and_then(node_kind);
+    let patch_kind = patch.and_then(node_kind);
+    let kind = dest_kind.or(patch_kind);
+    if let (Some(d), Some(p)) = (dest_kind, patch_kind)
+        && d != p
+    {
+        return Err(error(
+            path,
+            format!(
+                "the patch has {} where the resource has {}",
+                kind_name(p),
+                kind_name(d)
+            ),
+        ));
+    }
+    match kind {
+        Some(NodeKind::Map) | None => walk_map(dest, patch, schema, path),
+        Some(NodeKind::Seq) => match schema.and_then(Schema::merge_keys) {
+            Some(keys) => smp::walk_associative(dest, patch, keys, schema, path),
+            // A list without merge keys: the patch's, if it has one.
+            None => Ok(match patch {
+                Some(p) => non_null(p.clone()),
+                None => dest,
+            }),
+        },
+        Some(NodeKind::Scalar) => Ok(match patch {
+            Some(p) => non_null(p.clone()),
+            None => dest,
+        }),
+    }
+}
+
+/// A null result clears the field (kyaml's `FieldSetter` with a tagged null).
+fn non_null(v: Value) -> Option<Value> {
+    (!v.is_null()).then_some(v)
+}
+
+/// `walkMap` with `Merger.VisitMap`.
+fn walk_map(
+    dest: Option<Value>,
+    patch: Option<&Value>,
+    schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Option<Value>, MergeError> {
+    let dest_missing = dest.as_ref().is_none_or(Value::is_null);
+    if dest_missing {
+        return match patch {
+            // The resource has no such map: the patch's, merged into itself.
+            Some(p @ Value::Object(_)) => normalize(p, schema, path),
+            // A null over a missing or null field: nothing. A null kept in the resource
+            // stays (kyaml keeps an explicit `null` the patch does not mention).
+            Some(_) => Ok(None),
+            None => Ok(dest),
+        };
+    }
+    let Some(Value::Object(mut dest_map)) = dest else {
+        return Ok(dest);
+    };
+    let patch_map = match patch {
+        None => None,
+        Some(Value::Null) => return Ok(None),
+        Some(Value::Object(m)) => Some(m),
+        // Kinds were checked by the caller.
+        Some(_) => None,
+    };
+    if let Some(pm) = patch_map
+        && let Some(d) = pm.get(PATCH_KEY)
+    {
+        match Directive::parse(d, path)? {
+            Directive::Delete => return Ok(None),
+            Directive::Replace => return normalize(patch.unwrap_or(&Value::Null), schema, path),
+            Directive::Merge => {}
+        }
+    }
+    let mut keys: Vec<String> = dest_map.keys().cloned().collect();
+    if let Some(pm) = patch_map {
+        keys.extend(pm.keys().filter(|k| *k != PATCH_KEY).cloned());
+    }
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let field_schema = schema.and_then(|s| s.field(&key));
+        let d = dest_map.get_mut(&key).map(Value::take);
+        let p = patch_map.and_then(|pm| pm.get(&key));
+        path.push(key.clone());
+        let merged = walk_field(d, p, field_schema, path);
+        path.pop();
+        match merged? {
+            Some(v) => {
+                dest_map.insert(key, v);
+            }
+            None => {
+                dest_map.shift_remove(&key);
+            }
+        }
+    }
+    Ok(Some(Value::Object(dest_map)))
+}
+
+/// One field of a map: a null the resource has and the patch does not mention stays.
+fn walk_field(
+    dest: Option<Value>,
+    patch: Option<&Value>,
+    schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Option<Value>, MergeError> {
+    if patch.is_none() && matches!(dest, Some(Value::Null)) {
+        return Ok(dest);
+    }
+    walk(dest, patch, schema, path)
+}
+
+/// The patch merged into itself, as kyaml walks a patch node that became the destination:
+/// `$patch` directives applied and removed, nulls dropped, keyed list elements deduplicated.
+/// Lists without merge keys are kept as written (directives and nulls included).
+pub(super) fn normalize(
+    patch: &Value,
+    schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Option<Value>, MergeError> {
+    let schema = schema.or_else(|| schema_from_meta(Some(patch), None));
+    match patch {
+        Value::Null => Ok(None),
+        Value::Object(m) => {
+            if let Some(d) = m.get(PATCH_KEY)
+                && Directive::parse(d, path)? == Directive::Delete
+            {
+                return Ok(None);
+            }
+            let mut keys: Vec<&String> = m.keys().filter(|k| *k != PATCH_KEY).collect();
+            keys.sort();
+            let mut out = Map::with_capacity(keys.len());
+            for key in keys {
+                path.push(key.clone());
+                let v = normalize(&m[key], schema.and_then(|s| s.field(key)), path);
+                path.pop();
+                if let Some(v) = v? {
+                    out.insert(key.clone(), v);
+                }
+            }
+            Ok(Some(Value::Object(out)))
+        }
+        Value::Array(items) => match schema.and_then(Schema::merge_keys) {
+            Some(keys) => smp::normalize_associative(items, keys, schema, path),
+            None => Ok(Some(patch.clone())),
+        },
+        _ => Ok(Some(patch.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn merge(dest: Value, patch: Value) -> Result<Option<Value>, MergeError> {
+        walk(Some(dest), Some(&patch), None, &mut Vec::new())
+    }
+
+    #[test]
+    fn maps_merge_and_null_deletes() {
+        let out = merge(
+            json!({"a": {"x": 1, "y": 2}, "b": 1, "keep": null}),
+            json!({"a": {"y": null, "z": 3}, "b": null, "c": null}),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(out, json!({"a": {"x": 1, "z": 3}, "keep": null}));
+    }
+
+    #[test]
+    fn lists_are_replaced_without_a_schema() {
+        let out = merge(
+            json!({"files": [{"path": "/a", "content": "x"}, {"path": "/b"}]}),
+            json!({"files": [{"path": "/a", "owner": "root"}]}),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(out, json!({"files": [{"path": "/a", "owner": "root"}]}));
+    }
+
+    #[test]
+    fn directives_in_maps() {
+        let out = merge(
+            json!({"spec": {"a": {"x": 1, "y": 2}, "b": {"x": 1}}}),
+            json!({"spec": {"a": {"$patch": "replace", "z": 3}, "b": {"$patch": "delete"}}}),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(out, json!({"spec": {"a": {"z": 3}}}));
+        assert!(
+            merge(json!({"a": 1}), json!({"$patch": "delete"}))
+                .unwrap()
+                .is_none()
+        );
+        let err = merge(json!({"a": {}}), json!({"a": {"$patch": "nope"}})).unwrap_err();
+        assert_eq!(err.path, "a");
+    }
+
+    #[test]
+    fn a_list_element_directive_stays_on_unknown_kinds() {
+        let patch = json!({"l": [{"name": "a", "$patch": "delete"}]});
+        let out = merge(json!({"l": [{"name": "a"}, {"name": "b"}]}), patch.clone()).unwrap();
+        assert_eq!(out.unwrap(), patch);
+    }
+
+    #[test]
+    fn kind_mismatch_is_an_error() {
+        let err = merge(json!({"a": "text"}), json!({"a": {"b": 1}})).unwrap_err();
+        assert_eq!(err.path, "a");
+        assert!(
+            err.message
+                .contains("a map where the resource has a scalar")
+        );
+    }
+}

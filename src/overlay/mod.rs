@@ -1,0 +1,848 @@
+//! The overlay engine: a kustomization (the subset in [`kustomization`]) applied to a set of
+//! Kubernetes objects, with kustomize v5.5.0's results. It knows nothing of blueprints.
+//!
+//! The pipeline is kustomize's: `patchesStrategicMerge`, `patches` (in list order), then
+//! `namespace`, `labels` and `commonLabels`, `commonAnnotations`, `patchesJson6902`,
+//! `replicas`, `images`, the namespace fix-ups of references, and the output order
+//! ([`order`]). Selection ([`select`]) is kept apart from mutation: each kind of patch is
+//! one filter ([`smp`] over [`merge`] with the merge keys of [`merge_keys`], [`json6902`]),
+//! each transformer one filter ([`transform`]). [`build_dir`] is `kubectl kustomize DIR`.
+//!
+//! Cost is linear in objects plus patches times the objects each patch selects: a patch
+//! scans the objects once (no copies of the set), and each object is merged in place.
+
+// A Diagnostic is built once per failure and carried up a few frames: its size is no cost.
+#![allow(clippy::result_large_err)]
+
+pub mod json6902;
+pub mod kustomization;
+pub mod merge;
+pub mod merge_keys;
+pub mod order;
+pub mod select;
+pub mod smp;
+pub mod transform;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::SourceFile;
+use crate::yaml::node::{Node, NodeKind, Scalar, ScalarStyle};
+use crate::yaml::read::{self, ReadOptions};
+use crate::yaml::write;
+use kustomization::{At, Kustomization, PatchEntry, PatchSource};
+use merge_keys::split_api_version;
+use select::Selector;
+use smp::SmpOptions;
+
+/// One Kubernetes object under transformation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resource {
+    /// The object.
+    pub value: Value,
+    /// The file it was read from and its document index there (empty for objects built in
+    /// memory).
+    pub origin: Origin,
+    /// Ids the object had before (renames, namespace changes), oldest first: targets and
+    /// `replicas` still find it by them.
+    previous: Vec<ResId>,
+}
+
+/// Where a [`Resource`] came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub index: usize,
+}
+
+/// An object's identity: group, version, kind, name, namespace.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResId {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+}
+
+impl ResId {
+    /// kustomize's equality: exact group, version, kind and name, namespaces compared as
+    /// [`ResId::effective_namespace`].
+    pub fn same_as(&self, o: &ResId) -> bool {
+        self.group == o.group
+            && self.version == o.version
+            && self.kind == o.kind
+            && self.name == o.name
+            && self.effective_namespace() == o.effective_namespace()
+    }
+}
+
+impl fmt::Display for ResId {
+    /// kustomize's form: `Deployment.v1.apps/web.shop`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let or = |s: &str, e: &'static str| {
+            if s.is_empty() {
+                e.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        write!(
+            f,
+            "{}.{}.{}/{}.{}",
+            or(&self.kind, "[noKind]"),
+            or(&self.version, "[noVer]"),
+            or(&self.group, "[noGrp]"),
+            self.name,
+            or(&self.namespace, "[noNs]")
+        )
+    }
+}
+
+fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+impl Resource {
+    pub fn new(value: Value) -> Resource {
+        Resource {
+            value,
+            origin: Origin::default(),
+            previous: Vec::new(),
+        }
+    }
+
+    pub fn with_origin(value: Value, origin: Origin) -> Resource {
+        Resource {
+            value,
+            origin,
+            previous: Vec::new(),
+        }
+    }
+
+    /// The current id.
+    pub fn id(&self) -> ResId {
+        id_of(&self.value)
+    }
+
+    /// The id the object had first.
+    pub fn org_id(&self) -> ResId {
+        self.previous.first().cloned().unwrap_or_else(|| self.id())
+    }
+
+    /// Every id the object had, the current one first.
+    pub fn ids(&self) -> Vec<ResId> {
+        let mut out = vec![self.id()];
+        out.extend(self.previous.iter().cloned());
+        out
+    }
+
+    /// Records the current id as a former one (kustomize's `StorePreviousId`).
+    pub fn store_previous_id(&mut self) {
+        let id = self.id();
+        self.previous.push(id);
+    }
+
+    pub fn label(&self, key: &str) -> Option<&str> {
+        meta_string(&self.value, "labels", key)
+    }
+
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        meta_string(&self.value, "annotations", key)
+    }
+}
+
+fn meta_string<'a>(v: &'a Value, map: &str, key: &str) -> Option<&'a str> {
+    match v.get("metadata")?.get(map)?.get(key)? {
+        Value::String(s) => Some(s),
+        _ => Some(""),
+    }
+}
+
+/// The id of an object value.
+pub fn id_of(v: &Value) -> ResId {
+    let (group, version) = split_api_version(str_at(v, "/apiVersion"));
+    ResId {
+        group: group.to_string(),
+        version: version.to_string(),
+        kind: str_at(v, "/kind").to_string(),
+        name: str_at(v, "/metadata/name").to_string(),
+        namespace: str_at(v, "/metadata/namespace").to_string(),
+    }
+}
+
+/// Reads files relative to the overlay folder, refusing paths that leave it.
+struct Files<'a> {
+    dir: &'a Path,
+}
+
+impl Files<'_> {
+    fn read(&self, rel: &str, at: Option<(&SourceFile, &At)>) -> Result<SourceFile, Diagnostic> {
+        let locate = |d: Diagnostic| match at {
+            Some((src, at)) => d.at(src, at.span).path(&at.path),
+            None => d,
+        };
+        if let Some(problem) = kustomization::path_problem(rel) {
+            return Err(locate(Diagnostic::error(
+                Code::Path,
+                format!("`{rel}` {problem}"),
+            )));
+        }
+        let path: PathBuf = self.dir.join(rel);
+        if path.is_dir() {
+            return Err(locate(
+                Diagnostic::error(
+                    Code::Unsupported,
+                    format!(
+                        "`{rel}` is a folder; platc's overlay engine reads resource files only"
+                    ),
+                )
+                .help("list the folder's files under `resources`"),
+            ));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| {
+            locate(Diagnostic::error(
+                Code::Io,
+                format!("cannot read `{rel}`: {e}"),
+            ))
+        })?;
+        read::decode(rel, &bytes, ReadOptions::kustomize().max_bytes)
+    }
+}
+
+/// Parses a YAML stream as kustomize reads Kubernetes YAML.
+fn read_docs(src: &SourceFile) -> Result<Vec<Node>, Vec<Diagnostic>> {
+    let mut docs = read::read_stream(src, &ReadOptions::kustomize())?;
+    if let Some(last) = docs.last_mut() {
+        trim_block_scalar_at_eof(src.text(), last);
+    }
+    Ok(docs)
+}
+
+/// A block scalar that ends the text without a line break has no final line break (go-yaml
+/// v3; this is what makes kustomize's trimmed inline patches lose it). The reader adds one;
+/// this takes it back, and does nothing once the reader gets it right.
+fn trim_block_scalar_at_eof(text: &str, node: &mut Node) {
+    if text.ends_with('\n') {
+        return;
+    }
+    let mut n = node;
+    loop {
+        match &mut n.kind {
+            NodeKind::Map(entries) => match entries.last_mut() {
+                Some((_, v)) => n = v,
+                None => return,
+            },
+            NodeKind::Seq(items) => match items.last_mut() {
+                Some(v) => n = v,
+                None => return,
+            },
+            NodeKind::Scalar { value, raw, style } => {
+                if n.span.end == text.len()
+                    && matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    && let Scalar::String(s) = value
+                {
+                    let trimmed = s.trim_end_matches('\n').len();
+                    s.truncate(trimmed);
+                    let trimmed = raw.trim_end_matches('\n').len();
+                    raw.truncate(trimmed);
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// Checks an object read from a file as kustomize does: a map with `kind` and
+/// `metadata.name` (a `...List` kind needs no name); `kind: List`-like objects with `items`
+/// are replaced by their items.
+fn validated(v: Value, out: &mut Vec<Value>) -> Result<(), String> {
+    let Value::Object(m) = &v else {
+        return Err("a document is not a map".into());
+    };
+    let kind = m.get("kind").and_then(Value::as_str).unwrap_or_default();
+    if kind.is_empty() {
+        return Err("missing kind in object".into());
+    }
+    if kind.ends_with("List") {
+        if let Some(Value::Array(items)) = m.get("items") {
+            for item in items {
+                validated(item.clone(), out)?;
+            }
+            return Ok(());
+        }
+        out.push(v);
+        return Ok(());
+    }
+    if str_at(&v, "/metadata/name").is_empty() {
+        return Err(format!("missing metadata.name in object of kind {kind}"));
+    }
+    out.push(v);
+    Ok(())
+}
+
+/// Reads the objects of one resource file.
+pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>> {
+    let docs = read_docs(src)?;
+    let mut out = Vec::new();
+    for (index, doc) in docs.iter().enumerate() {
+        let mut values = Vec::new();
+        validated(doc.to_json(), &mut values)
+            .map_err(|e| vec![Diagnostic::error(Code::MissingField, e).at(src, doc.span)])?;
+        for mut value in values {
+            // kustomize holds annotations as strings (`a: 1` is printed `a: "1"`).
+            if let Some(Value::Object(a)) = value.pointer_mut("/metadata/annotations") {
+                for v in a.values_mut() {
+                    if !v.is_string() {
+                        *v = Value::String(merge::scalar_text(v));
+                    }
+                }
+            }
+            out.push(Resource::with_origin(
+                value,
+                Origin {
+                    file: src.name().to_string(),
+                    index,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `platc kustomize DIR`: what `kubectl kustomize DIR` prints.
+pub fn build_dir(dir: &Path) -> Result<String, Vec<Diagnostic>> {
+    let names = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+    let found: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| dir.join(n).is_file())
+        .collect();
+    let name = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(vec![Diagnostic::error(
+                Code::Io,
+                format!("no kustomization.yaml in {}", dir.display()),
+            )]);
+        }
+        _ => {
+            return Err(vec![Diagnostic::error(
+                Code::Io,
+                format!(
+                    "{} has more than one kustomization file: {}",
+                    dir.display(),
+                    found.join(", ")
+                ),
+            )]);
+        }
+    };
+    let files = Files { dir };
+    let src = files.read(name, None).map_err(|d| vec![d])?;
+    let docs = read_docs(&src)?;
+    let Some(root) = docs.first() else {
+        return Err(vec![
+            Diagnostic::error(Code::MissingField, "the kustomization is empty").in_file(name),
+        ]);
+    };
+    let mut k = kustomization::parse(&src, root)?;
+    k.source = Some(src);
+    let mut resources = Vec::new();
+    let mut diags = Vec::new();
+    for (rel, at) in &k.resources {
+        let file = match files.read(rel, k.source.as_ref().map(|s| (s, at))) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match read_resources(&file) {
+            Ok(rs) => resources.extend(rs),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    check_unique(&resources)?;
+    apply(&mut resources, &k, dir)?;
+    let values: Vec<Value> = resources.into_iter().map(|r| r.value).collect();
+    Ok(write::to_yaml_stream(&values))
+}
+
+/// Two objects with one id cannot both be loaded (kustomize: "may not add resource with an
+/// already registered id").
+fn check_unique(resources: &[Resource]) -> Result<(), Vec<Diagnostic>> {
+    let mut ids: Vec<(ResId, usize)> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut id = r.id();
+            id.namespace = id.effective_namespace().to_string();
+            (id, i)
+        })
+        .collect();
+    ids.sort();
+    for w in ids.windows(2) {
+        if w[0].0 == w[1].0 {
+            let r = &resources[w[1].1];
+            return Err(vec![
+                Diagnostic::error(
+                    Code::DuplicateName,
+                    format!("two objects have the id {}", r.id()),
+                )
+                .in_file(&r.origin.file),
+            ]);
+        }
+    }
+    Ok(())
+}
+
+/// One patch, read and classified.
+enum LoadedPatch {
+    /// Strategic merge patch documents.
+    Smp(Vec<Value>),
+    Json(Vec<json6902::Operation>),
+}
+
+/// The context of one `apply`: where errors point and where files are.
+struct Run<'a> {
+    k: &'a Kustomization,
+    files: Files<'a>,
+}
+
+impl Run<'_> {
+    fn error(&self, code: Code, at: &At, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(code, message);
+        match &self.k.source {
+            Some(src) => d.at(src, at.span).path(&at.path),
+            None => d.path(&at.path),
+        }
+    }
+
+    fn load(&self, p: &PatchEntry) -> Result<LoadedPatch, Diagnostic> {
+        let (name, text) = match &p.source {
+            PatchSource::Path(rel) => {
+                let src = self
+                    .files
+                    .read(rel, self.k.source.as_ref().map(|s| (s, &p.at)))?;
+                (rel.clone(), src.text().to_string())
+            }
+            PatchSource::Inline(text) => (format!("{} (inline)", p.at.path), text.clone()),
+        };
+        let smp = read_docs(&SourceFile::new(name.clone(), text.clone()))
+            .ok()
+            .and_then(|docs| {
+                let mut out = Vec::new();
+                for d in &docs {
+                    let v = d.to_json();
+                    // A patch document needs a kind and a name, as a resource does.
+                    if !v.is_object()
+                        || str_at(&v, "/kind").is_empty()
+                        || str_at(&v, "/metadata/name").is_empty()
+                    {
+                        return None;
+                    }
+                    out.push(v);
+                }
+                Some(out)
+            });
+        let json = json6902::parse(&name, &text);
+        match (smp, json) {
+            (Some(docs), Ok(Some(ops))) if !docs.is_empty() && !ops.is_empty() => Err(self.error(
+                Code::Format,
+                &p.at,
+                "the patch reads both as a strategic merge patch and as a JSON patch",
+            )),
+            (Some(docs), _) => Ok(LoadedPatch::Smp(docs)),
+            (None, Ok(Some(ops))) => Ok(LoadedPatch::Json(ops)),
+            (None, Err(e)) => Err(self.error(Code::Format, &p.at, format!("cannot read the JSON patch: {e}"))),
+            (None, Ok(None)) => Err(self
+                .error(
+                    Code::Format,
+                    &p.at,
+                    "unable to parse the patch as a strategic merge patch or a JSON patch",
+                )
+                .help("a strategic merge patch needs `apiVersion`, `kind` and `metadata.name`; a JSON patch is a list of operations")),
+        }
+    }
+
+    fn matcher(&self, sel: &Selector, at: &At) -> Result<select::Matcher, Diagnostic> {
+        sel.compile().map_err(|e| {
+            self.error(
+                Code::Format,
+                at,
+                format!("target `{}`: {}", e.field, e.message),
+            )
+        })
+    }
+
+    /// Applies one `patches` entry (or `patchesStrategicMerge` entry with `legacy`).
+    fn patch(
+        &self,
+        resources: &mut Vec<Resource>,
+        p: &PatchEntry,
+        json_only: bool,
+    ) -> Result<(), Diagnostic> {
+        let loaded = self.load(p)?;
+        let opts = SmpOptions {
+            allow_name_change: p.allow_name_change,
+            allow_kind_change: p.allow_kind_change,
+        };
+        match loaded {
+            LoadedPatch::Smp(_) if json_only => Err(self.error(
+                Code::Format,
+                &p.at,
+                "a `patchesJson6902` entry must be a JSON patch (a list of operations)",
+            )),
+            LoadedPatch::Smp(docs) => match &p.target {
+                Some(sel) => {
+                    if docs.len() > 1 {
+                        return Err(self.error(
+                            Code::Format,
+                            &p.at,
+                            "a patch with a `target` must hold one strategic merge patch, not several",
+                        ));
+                    }
+                    let m = self.matcher(sel, &p.at)?;
+                    let Some(patch) = docs.first() else {
+                        return Ok(());
+                    };
+                    let selected: Vec<usize> = (0..resources.len())
+                        .filter(|&i| {
+                            m.exact_kind()
+                                .is_none_or(|k| str_at(&resources[i].value, "/kind") == k)
+                                && m.matches(&resources[i])
+                        })
+                        .collect();
+                    self.smp_all(resources, &selected, patch, opts, p, true)
+                }
+                None => {
+                    for patch in &docs {
+                        let want = id_of(patch);
+                        let found: Vec<usize> = (0..resources.len())
+                            .filter(|&i| resources[i].ids().iter().any(|id| id.same_as(&want)))
+                            .collect();
+                        match found.as_slice() {
+                            [i] => self.smp_all(resources, &[*i], patch, opts, p, false)?,
+                            [] => {
+                                return Err(self
+                                    .error(
+                                        Code::Reference,
+                                        &p.at,
+                                        format!("no resource matches strategic merge patch {want}"),
+                                    )
+                                    .help("without a `target`, a patch applies to the object with its apiVersion, kind, name and namespace"));
+                            }
+                            _ => {
+                                return Err(self.error(
+                                    Code::Reference,
+                                    &p.at,
+                                    format!("several resources match strategic merge patch {want}"),
+                                ));
+                            }
+                        }
+                    }
+                    Ok(())
+                }
+            },
+            LoadedPatch::Json(ops) => {
+                let Some(sel) = &p.target else {
+                    return Err(self.error(
+                        Code::MissingField,
+                        &p.at,
+                        "a JSON patch needs a `target`: it names no object of its own",
+                    ));
+                };
+                let m = self.matcher(sel, &p.at)?;
+                for r in resources.iter_mut() {
+                    if m.exact_kind()
+                        .is_some_and(|k| str_at(&r.value, "/kind") != k)
+                        || !m.matches(r)
+                    {
+                        continue;
+                    }
+                    r.store_previous_id();
+                    let id = r.id();
+                    // kustomize's objects always carry annotations of its own while they are
+                    // transformed, so a JSON patch can add one to an object that has none.
+                    if let Some(Value::Object(meta)) = r.value.get_mut("metadata") {
+                        let a = meta.entry("annotations").or_insert(Value::Null);
+                        if a.is_null() {
+                            *a = Value::Object(Default::default());
+                        }
+                    }
+                    json6902::apply(&mut r.value, &ops).map_err(|e| {
+                        self.error(Code::Reference, &p.at, format!("{e} (in {id})"))
+                    })?;
+                    if !r.value.is_object() {
+                        return Err(self.error(
+                            Code::Type,
+                            &p.at,
+                            format!("the JSON patch leaves {id} not an object"),
+                        ));
+                    }
+                    rewrite_annotations(&mut r.value);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Applies an SMP to the selected objects, in place; deleted objects leave the list.
+    fn smp_all(
+        &self,
+        resources: &mut Vec<Resource>,
+        selected: &[usize],
+        patch: &Value,
+        opts: SmpOptions,
+        p: &PatchEntry,
+        targeted: bool,
+    ) -> Result<(), Diagnostic> {
+        let mut deleted = Vec::new();
+        for &i in selected {
+            let r = &mut resources[i];
+            let mut patch_copy;
+            let patch = if targeted {
+                // The patch takes the target's apiVersion; its own kind stays (kustomize's
+                // resWrangler.ApplySmPatch), and the kind comes back afterwards.
+                patch_copy = patch.clone();
+                if let (Value::Object(pm), Some(av)) = (&mut patch_copy, r.value.get("apiVersion"))
+                {
+                    pm.insert("apiVersion".into(), av.clone());
+                }
+                &patch_copy
+            } else {
+                patch
+            };
+            if opts.allow_name_change || opts.allow_kind_change {
+                r.store_previous_id();
+            }
+            let id = r.id();
+            let value = std::mem::take(&mut r.value);
+            match smp::apply(value, patch, opts) {
+                Ok(Some(v)) => r.value = v,
+                Ok(None) => deleted.push(i),
+                Err(e) => {
+                    let at = if e.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at `{}`", e.path)
+                    };
+                    return Err(self.error(
+                        Code::Type,
+                        &p.at,
+                        format!(
+                            "cannot apply the strategic merge patch to {id}{at}: {}",
+                            e.message
+                        ),
+                    ));
+                }
+            }
+        }
+        if !deleted.is_empty() {
+            let mut i = 0;
+            resources.retain(|_| {
+                let keep = !deleted.contains(&i);
+                i += 1;
+                keep
+            });
+        }
+        Ok(())
+    }
+}
+
+/// After a JSON patch kustomize reads the annotations back as strings and writes them again
+/// (`GetAnnotations`/`SetAnnotations`): every value becomes its text, and an empty map goes.
+fn rewrite_annotations(v: &mut Value) {
+    let Some(Value::Object(meta)) = v.get_mut("metadata") else {
+        return;
+    };
+    match meta.get_mut("annotations") {
+        Some(Value::Object(a)) if !a.is_empty() => {
+            for value in a.values_mut() {
+                if !value.is_string() {
+                    *value = Value::String(merge::scalar_text(value));
+                }
+            }
+        }
+        Some(_) => {
+            meta.shift_remove("annotations");
+        }
+        None => {}
+    }
+}
+
+/// Applies a kustomization to `resources` (read from `base_dir`'s files), in kustomize's
+/// pipeline order, and sorts them as kustomize prints them.
+pub fn apply(
+    resources: &mut Vec<Resource>,
+    k: &Kustomization,
+    base_dir: &Path,
+) -> Result<(), Vec<Diagnostic>> {
+    let run = Run {
+        k,
+        files: Files { dir: base_dir },
+    };
+    let one = |d: Diagnostic| vec![d];
+    for p in &k.patches_strategic_merge {
+        run.patch(resources, p, false).map_err(one)?;
+    }
+    for p in &k.patches {
+        run.patch(resources, p, false).map_err(one)?;
+    }
+    let at_key = |key: &str| At {
+        span: k
+            .source
+            .as_ref()
+            .and_then(|s| locate_key(s, key))
+            .unwrap_or_default(),
+        path: key.to_string(),
+    };
+    if let Some(ns) = &k.namespace {
+        transform::namespace::apply(resources, ns)
+            .map_err(|e| one(run.error(Code::DuplicateName, &at_key("namespace"), e)))?;
+    }
+    for (i, entry) in k.labels.iter().enumerate() {
+        let extra: Vec<transform::fieldspec::FieldSpec> = entry
+            .fields
+            .iter()
+            .map(|f| transform::fieldspec::FieldSpec {
+                group: f.group.clone(),
+                version: f.version.clone(),
+                kind: f.kind.clone(),
+                path: f.path.clone(),
+                create: f.create,
+            })
+            .collect();
+        let specs = transform::labels::entry_specs(
+            entry.include_selectors,
+            entry.include_templates,
+            &extra,
+        );
+        for r in resources.iter_mut() {
+            transform::labels::apply(r, &entry.pairs, &specs).map_err(|e| {
+                one(run.error(
+                    Code::Type,
+                    &at_key("labels"),
+                    format!("labels[{i}]: {e} (in {})", r.id()),
+                ))
+            })?;
+        }
+    }
+    if !k.common_labels.is_empty() {
+        let specs = transform::labels::common_label_specs();
+        for r in resources.iter_mut() {
+            transform::labels::apply(r, &k.common_labels, &specs).map_err(|e| {
+                one(run.error(
+                    Code::Type,
+                    &at_key("commonLabels"),
+                    format!("{e} (in {})", r.id()),
+                ))
+            })?;
+        }
+    }
+    if !k.common_annotations.is_empty() {
+        for r in resources.iter_mut() {
+            transform::annotations::apply(r, &k.common_annotations).map_err(|e| {
+                one(run.error(
+                    Code::Type,
+                    &at_key("commonAnnotations"),
+                    format!("{e} (in {})", r.id()),
+                ))
+            })?;
+        }
+    }
+    for p in &k.patches_json6902 {
+        run.patch(resources, p, true).map_err(one)?;
+    }
+    for entry in &k.replicas {
+        transform::replicas::apply(resources, &entry.name, entry.count)
+            .map_err(|e| one(run.error(Code::Reference, &entry.at, e)))?;
+    }
+    for image in &k.images {
+        for r in resources.iter_mut() {
+            transform::images::apply(&mut r.value, image);
+        }
+    }
+    transform::namespace::fix_references(resources);
+    // What kustomize drops on the way out: objects marked local-config, and its own
+    // annotations (with the annotations map, when nothing else is left in it).
+    resources.retain(|r| r.annotation(LOCAL_CONFIG).is_none_or(|v| v == "false"));
+    for r in resources.iter_mut() {
+        if let Some(Value::Object(meta)) = r.value.get_mut("metadata")
+            && let Some(Value::Object(a)) = meta.get_mut("annotations")
+        {
+            a.retain(|k, _| !INTERNAL_ANNOTATIONS.contains(&k.as_str()));
+        }
+        rewrite_annotations(&mut r.value);
+    }
+    order::sort(resources, &k.sort);
+    Ok(())
+}
+
+/// The annotation that keeps an object out of kustomize's output.
+const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+
+/// Annotations kustomize uses for itself and removes from what it prints.
+const INTERNAL_ANNOTATIONS: &[&str] = &[
+    "config.kubernetes.io/index",
+    "config.kubernetes.io/path",
+    "config.k8s.io/id",
+    "config.kubernetes.io/origin",
+    "alpha.config.kubernetes.io/transformations",
+    "internal.config.kubernetes.io/index",
+    "internal.config.kubernetes.io/path",
+    "internal.config.kubernetes.io/id",
+    "internal.config.kubernetes.io/seqindent",
+    "internal.config.kubernetes.io/annotations-migration-resource-id",
+    "internal.config.kubernetes.io/previousNames",
+    "internal.config.kubernetes.io/previousKinds",
+    "internal.config.kubernetes.io/previousNamespaces",
+    "internal.config.kubernetes.io/prefixes",
+    "internal.config.kubernetes.io/suffixes",
+    "internal.config.kubernetes.io/refBy",
+    "internal.config.kubernetes.io/generatorBehavior",
+    "internal.config.kubernetes.io/needsHashSuffix",
+];
+
+/// The span of a top-level key of the kustomization, for errors about a transformer.
+fn locate_key(src: &SourceFile, key: &str) -> Option<crate::source::Span> {
+    let docs = read_docs(src).ok()?;
+    let located = docs.first()?.locate(&format!("/{key}"));
+    located.key.map(|k| k.span)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn ids_print_as_kustomize_prints_them() {
+        let r = Resource::new(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}),
+        );
+        assert_eq!(r.id().to_string(), "Deployment.v1.apps/web.[noNs]");
+        let r = Resource::new(
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "x"}}),
+        );
+        assert_eq!(r.id().to_string(), "ConfigMap.v1.[noGrp]/c.x");
+    }
+
+    #[test]
+    fn default_and_no_namespace_are_one() {
+        let a = id_of(&json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}));
+        let b = id_of(
+            &json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "default"}}),
+        );
+        assert!(a.same_as(&b));
+    }
+}

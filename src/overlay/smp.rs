@@ -1,0 +1,619 @@
+//! Strategic merge patches: lists merged by key, as kyaml's `walkAssociativeSequence` does it
+//! (kustomize v5.5.0), and the patch as a whole (`Resource.ApplySmPatch`).
+//!
+//! A list the schema gives merge keys (see [`super::merge_keys`]) is merged element by
+//! element: the keys of every element are collected, the patch's first (kustomize prepends),
+//! then the resource's; each key is merged on its own (maps inside merge too), and the result
+//! is the patch's elements first, in patch order, then the resource's elements the patch did
+//! not mention. Compound keys (`containerPort` + `protocol`) take kyaml's other road: entries
+//! whose keys match on both merge in place, an entry missing one key value borrows it from a
+//! matching entry (`mergeValues`), and the resource's entries end up after the new ones. A
+//! patch entry that then matches nothing is dropped. `$patch: delete` on an element removes
+//! it; a `$patch: replace|delete|merge` element alone in the patch list applies to the list.
+//! Directives kustomize does not honour (`$setElementOrder`, `$retainKeys`,
+//! `$deleteFromPrimitiveList`) are ordinary keys here too.
+
+use serde_json::Value;
+
+use super::merge::{self, Directive, MergeError, PATCH_KEY, scalar_text};
+use super::merge_keys::Schema;
+
+/// Options of a `patches` entry that change what a strategic merge may do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SmpOptions {
+    pub allow_name_change: bool,
+    pub allow_kind_change: bool,
+}
+
+/// Applies one strategic merge patch to one object. `Ok(None)`: the patch deleted it.
+/// Like kustomize, the kind, name and namespace come back afterwards unless the options
+/// allow the patch to change them.
+pub fn apply(
+    resource: Value,
+    patch: &Value,
+    opts: SmpOptions,
+) -> Result<Option<Value>, MergeError> {
+    let kind = resource.get("kind").cloned();
+    let name = resource.pointer("/metadata/name").cloned();
+    let namespace = resource
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let Some(mut out) = merge::walk(Some(resource), Some(patch), None, &mut Vec::new())? else {
+        return Ok(None);
+    };
+    let Value::Object(map) = &mut out else {
+        return Ok(Some(out));
+    };
+    if map.is_empty() {
+        return Ok(None);
+    }
+    if !opts.allow_kind_change {
+        match kind {
+            Some(k) => {
+                map.insert("kind".into(), k);
+            }
+            None => {
+                map.shift_remove("kind");
+            }
+        }
+    }
+    if !opts.allow_name_change {
+        set_meta(map, "name", name);
+    }
+    set_meta(
+        map,
+        "namespace",
+        (!namespace.is_empty()).then_some(Value::String(namespace)),
+    );
+    Ok(Some(out))
+}
+
+/// Sets (or, with `None`, clears) `metadata.<field>`, creating `metadata` only to set.
+fn set_meta(obj: &mut serde_json::Map<String, Value>, field: &str, value: Option<Value>) {
+    match value {
+        Some(v) => {
+            let meta = obj
+                .entry("metadata")
+                .or_insert_with(|| Value::Object(Default::default()));
+            if !meta.is_object() {
+                *meta = Value::Object(Default::default());
+            }
+            if let Value::Object(m) = meta {
+                m.insert(field.into(), v);
+            }
+        }
+        None => {
+            if let Some(Value::Object(m)) = obj.get_mut("metadata") {
+                m.shift_remove(field);
+            }
+        }
+    }
+}
+
+/// A list with merge keys (`keys` empty: a set of scalars such as `finalizers`).
+pub(super) fn walk_associative(
+    dest: Option<Value>,
+    patch: Option<&Value>,
+    keys: &'static [&'static str],
+    schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Option<Value>, MergeError> {
+    // Merger.VisitList for an associative list.
+    let dest = match dest {
+        None | Some(Value::Null) => {
+            return match patch {
+                Some(Value::Array(items)) => normalize_associative(items, keys, schema, path),
+                _ => Ok(None),
+            };
+        }
+        Some(Value::Array(items)) => items,
+        Some(other) => return Ok(Some(other)),
+    };
+    let patch_items: &[Value] = match patch {
+        None => &[],
+        Some(Value::Null) => return Ok(None),
+        Some(Value::Array(items)) => items,
+        Some(_) => &[],
+    };
+    let rest;
+    let patch_items = match list_directive(patch_items, path)? {
+        None => patch_items,
+        Some((Directive::Delete, _)) => return Ok(None),
+        Some((Directive::Replace, r)) => return normalize_associative(&r, keys, schema, path),
+        Some((Directive::Merge, r)) => {
+            rest = r;
+            &rest
+        }
+    };
+    let item_schema = schema.and_then(Schema::elements);
+    let merged = if keys.is_empty() {
+        merge_scalars(dest, patch_items, item_schema, path)?
+    } else {
+        merge_by_keys(dest, patch_items, keys, item_schema, path)?
+    };
+    Ok(Some(Value::Array(merged)))
+}
+
+/// `determineSequenceNodePatchStrategy`: the first map element with a `$patch` key, if it has
+/// no other key, is a directive for the whole list; it is removed (with every other element
+/// carrying the same directive, and null or empty elements, as kyaml's `ElementSetter` does).
+fn list_directive(
+    items: &[Value],
+    path: &[String],
+) -> Result<Option<(Directive, Vec<Value>)>, MergeError> {
+    let Some(found) = items
+        .iter()
+        .find_map(|v| v.as_object().filter(|m| m.contains_key(PATCH_KEY)))
+    else {
+        return Ok(None);
+    };
+    if found.len() > 1 {
+        return Ok(None);
+    }
+    let value = &found[PATCH_KEY];
+    let directive = Directive::parse(value, path)?;
+    let text = scalar_text(value);
+    let rest = items
+        .iter()
+        .filter(|v| !is_missing_or_empty_map(v))
+        .filter(|v| {
+            v.as_object()
+                .and_then(|m| m.get(PATCH_KEY))
+                .is_none_or(|d| scalar_text(d) != text)
+        })
+        .cloned()
+        .collect();
+    Ok(Some((directive, rest)))
+}
+
+fn is_missing_or_empty_map(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// The value kyaml collects for a key of an element (`ElementValuesList`): the scalar text,
+/// or "" when the key is missing, null, or an empty map or list.
+fn key_value(elem: &Value, key: &str) -> String {
+    match elem.as_object().and_then(|m| m.get(key)) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::Object(m)) if m.is_empty() => String::new(),
+        Some(Value::Array(a)) if a.is_empty() => String::new(),
+        Some(v) => scalar_text(v),
+    }
+}
+
+/// `validateKeys`: the keys some element has a value for (all keys when none has any), and
+/// the values of `values` for them.
+fn validate_keys(
+    all: &[Vec<String>],
+    values: &[String],
+    keys: &[&'static str],
+) -> (Vec<&'static str>, Vec<String>) {
+    let valid: Vec<bool> = (0..keys.len())
+        .map(|i| {
+            all.iter()
+                .any(|vs| vs.get(i).is_some_and(|v| !v.is_empty()))
+        })
+        .collect();
+    if !valid.iter().any(|v| *v) {
+        return (keys.to_vec(), values.to_vec());
+    }
+    let vkeys = keys
+        .iter()
+        .zip(&valid)
+        .filter(|(_, ok)| **ok)
+        .map(|(k, _)| *k)
+        .collect();
+    let vvalues = values
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| !v.is_empty() || valid.get(*i).copied().unwrap_or(false))
+        .map(|(_, v)| v.clone())
+        .collect();
+    (vkeys, vvalues)
+}
+
+/// `mergeValues` / `match`: two key tuples that agree somewhere and differ only where one of
+/// them is empty become the same tuple (a port without `protocol` meets one with it).
+fn merge_values(list: &mut [Vec<String>]) {
+    for i in 0..list.len() {
+        let v1 = list[i].clone();
+        for j in 0..list.len() {
+            if let Some(m) = match_values(&v1, &list[j]) {
+                list[i] = m.clone();
+                list[j] = m;
+            }
+        }
+    }
+}
+
+fn match_values(a: &[String], b: &[String]) -> Option<Vec<String>> {
+    if a.len() != b.len() {
+        return None;
+    }
+    let mut common = false;
+    let mut out = Vec::with_capacity(a.len());
+    for (x, y) in a.iter().zip(b) {
+        if x == y {
+            common = true;
+            out.push(x.clone());
+        } else if !x.is_empty() && !y.is_empty() {
+            return None;
+        } else if !x.is_empty() {
+            out.push(x.clone());
+        } else {
+            out.push(y.clone());
+        }
+    }
+    common.then_some(out)
+}
+
+/// `ElementMatcher` with `MatchField`: the first map element whose every key has exactly
+/// this text.
+fn find_exact(items: &[Value], keys: &[&str], values: &[String]) -> Option<usize> {
+    items.iter().position(|e| {
+        let Some(m) = e.as_object() else {
+            return false;
+        };
+        keys.iter()
+            .zip(values)
+            .all(|(k, v)| m.get(*k).is_some_and(|f| node_value(f) == *v))
+    })
+}
+
+/// `yaml.Node.Value` of a field: a scalar's text ("" for a map or a list; a null written
+/// `null` has the text `null`).
+fn node_value(v: &Value) -> String {
+    scalar_text(v)
+}
+
+/// `FieldMatcher{Name, StringValue}` as `ElementSetter` uses it: an empty value matches any
+/// element that has the field. With fewer values than keys the last match stands for the
+/// rest, as in kyaml.
+fn setter_matches(elem: &serde_json::Map<String, Value>, keys: &[&str], values: &[String]) -> bool {
+    let mut last = false;
+    for (j, key) in keys.iter().enumerate() {
+        if let Some(v) = values.get(j) {
+            last = match elem.get(*key) {
+                None => false,
+                Some(f) => v.is_empty() || node_value(f) == *v,
+            };
+        }
+        if !last {
+            return false;
+        }
+    }
+    true
+}
+
+/// `ElementSetter.Filter` on a list of maps: every matching element is replaced by
+/// `element` (or removed when it is `None`), null and empty elements are dropped, and
+/// `element` is appended when nothing matched.
+fn element_setter(list: &mut Vec<Value>, element: Option<Value>, keys: &[&str], values: &[String]) {
+    let mut found = false;
+    let mut out = Vec::with_capacity(list.len() + 1);
+    for elem in list.drain(..) {
+        if is_missing_or_empty_map(&elem) {
+            continue;
+        }
+        let Some(m) = elem.as_object() else {
+            // A scalar is kept when a map is looked for (kyaml fails otherwise; kept too).
+            out.push(elem);
+            continue;
+        };
+        if !setter_matches(m, keys, values) {
+            if !values.is_empty() {
+                out.push(elem);
+            }
+            continue;
+        }
+        found = true;
+        if let Some(e) = &element {
+            out.push(e.clone());
+        }
+    }
+    if let Some(e) = element
+        && !found
+        && !e.is_null()
+    {
+        out.push(e);
+    }
+    *list = out;
+}
+
+/// A list merged by keys (`setAssociativeSequenceElements` with `MergeOptionsListPrepend`).
+fn merge_by_keys(
+    mut dest: Vec<Value>,
+    patch: &[Value],
+    keys: &'static [&'static str],
+    item_schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Vec<Value>, MergeError> {
+    // elementValues: the patch's tuples first, then the resource's, without repeats.
+    let mut values: Vec<Vec<String>> = Vec::new();
+    for elem in patch.iter().chain(dest.iter()) {
+        let v: Vec<String> = keys.iter().map(|k| key_value(elem, k)).collect();
+        if !values.contains(&v) {
+            values.push(v);
+        }
+    }
+    if keys.len() > 1 {
+        merge_values(&mut values);
+    }
+    let mut items: Vec<Value> = Vec::new();
+    let mut valid_keys: Vec<&'static str> = keys.to_vec();
+    for v in &values {
+        let (vkeys, vvalues) = validate_keys(&values, v, keys);
+        valid_keys = vkeys.clone();
+        // elementValueList validates once more against this tuple alone.
+        let (lkeys, lvalues) = validate_keys(std::slice::from_ref(&vvalues), &vvalues, &vkeys);
+        let d = find_exact(&dest, &lkeys, &lvalues);
+        let p = find_exact(patch, &lkeys, &lvalues).map(|i| &patch[i]);
+        let replaced = p.is_some_and(|p| {
+            p.get(PATCH_KEY)
+                .is_some_and(|d| Directive::parse(d, path) == Ok(Directive::Replace))
+        });
+        let dest_elem = d.map(|i| dest[i].clone());
+        let val = merge::walk(dest_elem, p, item_schema, path)?;
+        let val = match val {
+            Some(val) if !is_missing_or_empty_map(&val) => val,
+            _ => {
+                element_setter(&mut dest, None, &vkeys, &vvalues);
+                continue;
+            }
+        };
+        let mut val = val;
+        // The merged element is the resource's own node in kyaml, changed in place.
+        if let (Some(i), false) = (d, replaced)
+            && let Some(slot) = dest.get_mut(i)
+        {
+            *slot = val.clone();
+        }
+        if let Value::Object(m) = &mut val {
+            for (k, value) in vkeys.iter().zip(&vvalues) {
+                if !m.contains_key(*k) && !value.is_empty() {
+                    m.insert((*k).to_string(), resolve_plain(value));
+                }
+            }
+        }
+        element_setter(&mut items, Some(val), &vkeys, &vvalues);
+    }
+    if !values.is_empty() {
+        append_list(&mut items, &dest, &valid_keys)?;
+    }
+    Ok(items)
+}
+
+/// `appendListNode(dst, src, keys)`: every element of `src` set into `dst` by its keys;
+/// with compound keys it is moved to the end.
+fn append_list(
+    dst: &mut Vec<Value>,
+    src: &[Value],
+    keys: &[&'static str],
+) -> Result<(), MergeError> {
+    for elem in src {
+        let mut v = Vec::with_capacity(keys.len());
+        for key in keys {
+            match elem.as_object() {
+                Some(m) => match m.get(*key) {
+                    Some(f) => v.push(node_value(f)),
+                    None => dst.push(elem.clone()),
+                },
+                None => {
+                    return Err(MergeError {
+                        path: String::new(),
+                        message: format!("a list element is not a map: {elem}"),
+                    });
+                }
+            }
+        }
+        if keys.len() > 1 {
+            element_setter(dst, None, keys, &v);
+        }
+        element_setter(dst, Some(elem.clone()), keys, &v);
+    }
+    Ok(())
+}
+
+/// A key value put back as kyaml's `NewScalarRNode` would be read: an integer or a boolean
+/// when it looks like one, else a string.
+fn resolve_plain(text: &str) -> Value {
+    if let Ok(i) = text.parse::<i64>() {
+        return Value::from(i);
+    }
+    match text {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => Value::String(text.to_string()),
+    }
+}
+
+/// A merged list of scalars (`finalizers`): the patch's values first, then the resource's
+/// others, each once.
+fn merge_scalars(
+    dest: Vec<Value>,
+    patch: &[Value],
+    _item_schema: Option<Schema>,
+    _path: &mut [String],
+) -> Result<Vec<Value>, MergeError> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out: Vec<Value> = Vec::new();
+    for v in patch.iter().chain(dest.iter()) {
+        if v.is_null() {
+            continue;
+        }
+        let text = scalar_text(v);
+        match seen.iter().position(|s| *s == text) {
+            // The resource's node replaces the patch's equal one (same text).
+            Some(_) => {}
+            None => {
+                seen.push(text);
+                out.push(v.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An associative list of the patch merged into itself (kyaml walks the patch list as both
+/// source and destination when the resource has none): elements' directives applied,
+/// elements deduplicated by key (first place, last content), nulls dropped.
+pub(super) fn normalize_associative(
+    items: &[Value],
+    keys: &'static [&'static str],
+    schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Option<Value>, MergeError> {
+    let item_schema = schema.and_then(Schema::elements);
+    let rest;
+    let items = match list_directive(items, path)? {
+        None => items,
+        Some((Directive::Delete, _)) => return Ok(None),
+        Some((_, r)) => {
+            rest = r;
+            &rest
+        }
+    };
+    if keys.is_empty() {
+        return Ok(Some(Value::Array(merge_scalars(
+            Vec::new(),
+            items,
+            item_schema,
+            path,
+        )?)));
+    }
+    let mut out: Vec<(Vec<String>, Value)> = Vec::new();
+    for item in items {
+        if is_missing_or_empty_map(item) {
+            continue;
+        }
+        let Some(v) = merge::normalize(item, item_schema, path)? else {
+            continue;
+        };
+        if is_missing_or_empty_map(&v) {
+            continue;
+        }
+        let k: Vec<String> = keys.iter().map(|key| key_value(item, key)).collect();
+        match out.iter_mut().find(|(kk, _)| *kk == k) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
+        }
+    }
+    Ok(Some(Value::Array(
+        out.into_iter().map(|(_, v)| v).collect(),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn deployment(containers: Value) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+               "spec": {"template": {"spec": {"containers": containers}}}})
+    }
+
+    fn patched(base: Value, patch: Value) -> Value {
+        apply(deployment(base), &deployment(patch), SmpOptions::default())
+            .unwrap()
+            .unwrap()
+            .pointer("/spec/template/spec/containers")
+            .cloned()
+            .unwrap()
+    }
+
+    #[test]
+    fn containers_merge_by_name_patch_first() {
+        let out = patched(
+            json!([{"name": "app", "image": "a:1"}, {"name": "proxy", "image": "p:1"}]),
+            json!([{"name": "proxy", "image": "p:2"}, {"name": "new", "image": "n:1"}]),
+        );
+        assert_eq!(
+            out,
+            json!([{"name": "proxy", "image": "p:2"}, {"name": "new", "image": "n:1"},
+                   {"name": "app", "image": "a:1"}])
+        );
+    }
+
+    #[test]
+    fn element_delete_and_list_replace() {
+        let out = patched(
+            json!([{"name": "app"}, {"name": "proxy"}]),
+            json!([{"name": "proxy", "$patch": "delete"}]),
+        );
+        assert_eq!(out, json!([{"name": "app"}]));
+        let out = patched(
+            json!([{"name": "app"}, {"name": "proxy"}]),
+            json!([{"$patch": "replace"}, {"name": "only"}]),
+        );
+        assert_eq!(out, json!([{"name": "only"}]));
+    }
+
+    #[test]
+    fn ports_need_both_keys() {
+        let base = json!([{"name": "c", "ports": [
+            {"name": "dns", "containerPort": 53, "protocol": "UDP"},
+            {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"}]}]);
+        let patch = json!([{"name": "c", "ports": [
+            {"containerPort": 53, "name": "renamed"},
+            {"containerPort": 9153, "protocol": "TCP", "name": "metrics"}]}]);
+        let out = patched(base, patch);
+        let names: Vec<&str> = out[0]["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["metrics", "dns", "dns-tcp"]);
+    }
+
+    #[test]
+    fn finalizers_merge_as_a_set() {
+        let base = json!({"apiVersion": "v1", "kind": "ConfigMap",
+                          "metadata": {"name": "c", "finalizers": ["a", "b"]}});
+        let patch = json!({"apiVersion": "v1", "kind": "ConfigMap",
+                           "metadata": {"name": "c", "finalizers": ["c", "a"]}});
+        let out = apply(base, &patch, SmpOptions::default()).unwrap().unwrap();
+        assert_eq!(out["metadata"]["finalizers"], json!(["c", "a", "b"]));
+    }
+
+    #[test]
+    fn name_kind_and_namespace_come_back() {
+        let base = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}});
+        let patch = json!({"apiVersion": "v1", "kind": "Secret",
+                           "metadata": {"name": "d", "namespace": "x"}, "data": {"k": "v"}});
+        let out = apply(base.clone(), &patch, SmpOptions::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            out,
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                   "data": {"k": "v"}})
+        );
+        let opts = SmpOptions {
+            allow_name_change: true,
+            allow_kind_change: false,
+        };
+        let out = apply(base, &patch, opts).unwrap().unwrap();
+        assert_eq!(out["metadata"]["name"], "d");
+    }
+
+    #[test]
+    fn top_level_delete_removes_the_object() {
+        let base = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}});
+        let patch = json!({"$patch": "delete", "apiVersion": "v1", "kind": "ConfigMap",
+                           "metadata": {"name": "c"}});
+        assert!(
+            apply(base, &patch, SmpOptions::default())
+                .unwrap()
+                .is_none()
+        );
+    }
+}
