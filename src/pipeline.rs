@@ -101,7 +101,7 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 10] = [
+    let sections: [(&str, bool, &str); 9] = [
         ("iam", s.iam.is_some(), "IAM output"),
         ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
         ("dns", s.dns.is_some(), "external-dns"),
@@ -110,7 +110,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
             s.registries.is_some(),
             "registry mirrors and image sources",
         ),
-        ("security", s.security.is_some(), "the security section"),
         ("workspaces", !s.workspaces.is_empty(), "workspaces"),
         ("access", !s.access.is_empty(), "access"),
         ("monitoring", s.monitoring.is_some(), "monitoring"),
@@ -120,6 +119,32 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
     for (field, present, what) in sections {
         if present {
             refuse(spec.field(field), what);
+        }
+    }
+    // One entry per field of `security`: its parts are rendered by different generators.
+    if let Some(sec) = &s.security {
+        let security: [(&str, bool, &str); 4] = [
+            (
+                "podSecurity",
+                sec.pod_security.is_some(),
+                "Pod Security admission",
+            ),
+            (
+                "policyEngine",
+                sec.policy_engine.is_some(),
+                "the policy engine",
+            ),
+            ("auditLog", sec.audit_log.is_some(), "audit logging"),
+            (
+                "workloadIdentity",
+                sec.workload_identity.is_some(),
+                "workload identity",
+            ),
+        ];
+        for (field, present, what) in security {
+            if present {
+                refuse(spec.field("security").field(field), what);
+            }
         }
     }
     for (i, c) in s.clusters.iter().enumerate() {
