@@ -183,7 +183,6 @@ fn reference_blueprint_validates_and_render_names_what_it_cannot_render_yet() {
         "spec.clusters[1].provider",
         "spec.clusters[2].provider",
         "spec.dns",
-        "spec.overlays",
     ] {
         assert!(
             err.contains(&format!(

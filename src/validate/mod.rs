@@ -120,3 +120,46 @@ pub fn validate_object(
         None => Vec::new(),
     }
 }
+
+/// One way an object breaks its schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaError {
+    /// JSON pointer into the object (`/spec/replicas`).
+    pub pointer: String,
+    pub message: String,
+    /// JSON pointer into the schema.
+    pub schema_path: String,
+}
+
+/// Schema errors of one object value (no file at hand: an object an overlay changed in
+/// memory). A kind of a group platc emits with no bundled schema is an error; objects of
+/// other groups are not checked.
+pub fn schema_errors(value: &Value) -> Vec<SchemaError> {
+    let (Some(api_version), Some(kind)) = (
+        value.get("apiVersion").and_then(Value::as_str),
+        value.get("kind").and_then(Value::as_str),
+    ) else {
+        return Vec::new();
+    };
+    match validators().get(&(api_version.to_string(), kind.to_string())) {
+        Some(Ok(validator)) => validator
+            .iter_errors(value)
+            .map(|e| SchemaError {
+                pointer: e.instance_path().to_string(),
+                message: e.to_string(),
+                schema_path: e.schema_path().to_string(),
+            })
+            .collect(),
+        Some(Err(e)) => vec![SchemaError {
+            pointer: String::new(),
+            message: format!("bundled schema of {api_version} {kind} does not compile: {e}"),
+            schema_path: String::new(),
+        }],
+        None if group_is_known(api_version) => vec![SchemaError {
+            pointer: String::new(),
+            message: format!("no bundled schema for {api_version} {kind}"),
+            schema_path: String::new(),
+        }],
+        None => Vec::new(),
+    }
+}

@@ -2,7 +2,11 @@
 //! blueprint → resolved model → generator output → emitted tree. The CLI reads files and
 //! writes trees; everything between happens here.
 
+pub mod overlays;
+
 use sha2::{Digest, Sha256};
+
+use crate::beside::Beside;
 
 use crate::blueprint::check;
 use crate::blueprint::load::{self, Loaded};
@@ -59,16 +63,29 @@ pub fn check_blueprint(input: &Input) -> Result<Checked, Diagnostics> {
     })
 }
 
-/// Compiles a blueprint into the tree `render` writes.
-pub fn compile(input: &Input) -> Result<Compiled, Diagnostics> {
+/// The folder diagnostics name files beside the blueprint by (the blueprint's path as given,
+/// without its file name).
+pub fn display_dir(input: &Input) -> String {
+    std::path::Path::new(&input.display_name)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Compiles a blueprint into the tree `render` writes. `beside` holds the files next to the
+/// blueprint (its overlays), rooted at the blueprint's folder.
+pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnostics> {
     let checked = check_blueprint(input)?;
     let unsupported = not_rendered_yet(&checked.loaded);
     if !unsupported.is_empty() {
         return Err(unsupported.into());
     }
+    let overlays = overlays::load(&checked.loaded, beside, &display_dir(input))?;
     let resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
-    let output = generate::generate(&resolved)
+    let mut output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
+    let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
+    overlays::apply(&mut output, &overlays, &clusters)?;
     let tree = emit::emit(&output, &input.file_name).map_err(|path| {
         Diagnostics::from(Diagnostic::error(
             Code::Internal,
@@ -101,7 +118,7 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 9] = [
+    let sections: [(&str, bool, &str); 8] = [
         ("iam", s.iam.is_some(), "IAM output"),
         ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
         ("dns", s.dns.is_some(), "external-dns"),
@@ -114,7 +131,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         ("access", !s.access.is_empty(), "access"),
         ("monitoring", s.monitoring.is_some(), "monitoring"),
         ("gitops", s.gitops.is_some(), "GitOps (Flux)"),
-        ("overlays", !s.overlays.is_empty(), "applying overlays"),
     ];
     for (field, present, what) in sections {
         if present {
@@ -159,9 +175,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
                 path.field("network").field("calico"),
                 "Calico route reflectors",
             );
-        }
-        if !c.overlays.is_empty() {
-            refuse(path.field("overlays"), "applying overlays");
         }
     }
     out
