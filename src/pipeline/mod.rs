@@ -92,6 +92,9 @@ pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnosti
             format!("two files would be written at `{path}`"),
         ))
     })?;
+    // Freeing a fleet's objects takes a noticeable share of a render: do it on another
+    // thread while the caller compares and writes.
+    rayon::spawn(move || drop((output, resolved)));
     Ok(Compiled {
         tree,
         warnings: checked.warnings,
