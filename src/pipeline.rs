@@ -2,8 +2,11 @@
 //! blueprint → resolved model → generator output → emitted tree. The CLI reads files and
 //! writes trees; everything between happens here.
 
+use std::path::PathBuf;
+
 use sha2::{Digest, Sha256};
 
+use crate::beside;
 use crate::blueprint::check;
 use crate::blueprint::load::{self, Loaded};
 use crate::blueprint::model::Provider;
@@ -22,6 +25,9 @@ pub struct Input {
     /// The file name alone: the only part of the path that reaches the output.
     pub file_name: String,
     pub bytes: Vec<u8>,
+    /// The blueprint's folder, where the files it names (an audit policy) are read from;
+    /// `None` for a blueprint that was not read from disk.
+    pub dir: Option<PathBuf>,
 }
 
 /// A blueprint that passed every check, with its warnings.
@@ -66,7 +72,13 @@ pub fn compile(input: &Input) -> Result<Compiled, Diagnostics> {
     if !unsupported.is_empty() {
         return Err(unsupported.into());
     }
-    let resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    let audit_policy = beside::audit_policy(&checked.loaded, input.dir.as_deref())?;
+    let mut resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    if let Some(audit) = &mut resolved.audit
+        && let Some((_, content)) = &mut audit.policy_file
+    {
+        *content = audit_policy;
+    }
     let output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
     let tree = emit::emit(&output, &input.file_name).map_err(|path| {
@@ -101,15 +113,10 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 9] = [
+    let sections: [(&str, bool, &str); 8] = [
         ("iam", s.iam.is_some(), "IAM output"),
         ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
         ("dns", s.dns.is_some(), "external-dns"),
-        (
-            "registries",
-            s.registries.is_some(),
-            "registry mirrors and image sources",
-        ),
         ("workspaces", !s.workspaces.is_empty(), "workspaces"),
         ("access", !s.access.is_empty(), "access"),
         ("monitoring", s.monitoring.is_some(), "monitoring"),
@@ -123,24 +130,11 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     // One entry per field of `security`: its parts are rendered by different generators.
     if let Some(sec) = &s.security {
-        let security: [(&str, bool, &str); 4] = [
-            (
-                "podSecurity",
-                sec.pod_security.is_some(),
-                "Pod Security admission",
-            ),
-            (
-                "policyEngine",
-                sec.policy_engine.is_some(),
-                "the policy engine",
-            ),
-            ("auditLog", sec.audit_log.is_some(), "audit logging"),
-            (
-                "workloadIdentity",
-                sec.workload_identity.is_some(),
-                "workload identity",
-            ),
-        ];
+        let security: [(&str, bool, &str); 1] = [(
+            "workloadIdentity",
+            sec.workload_identity.is_some(),
+            "workload identity",
+        )];
         for (field, present, what) in security {
             if present {
                 refuse(spec.field("security").field(field), what);
@@ -153,12 +147,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
             Provider::Capa => {}
             Provider::Eks => refuse(path.field("provider"), "`provider: eks`"),
             Provider::Kops => refuse(path.field("provider"), "`provider: kops`"),
-        }
-        if c.network.as_ref().is_some_and(|n| n.calico.is_some()) {
-            refuse(
-                path.field("network").field("calico"),
-                "Calico route reflectors",
-            );
         }
         if !c.overlays.is_empty() {
             refuse(path.field("overlays"), "applying overlays");

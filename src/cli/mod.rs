@@ -132,6 +132,10 @@ fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
             ),
             display_name,
             bytes,
+            dir: Some(match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            }),
         }),
         Err(e) => {
             ui.diagnostics([Diagnostic::error(
