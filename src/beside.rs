@@ -76,7 +76,11 @@ pub fn audit_policy(loaded: &Loaded, dir: Option<&Path>) -> Result<Option<Value>
         )));
     };
     let (_, bytes) = read_confined(dir, relative).map_err(field_error)?;
-    let display = dir.join(relative).display().to_string();
+    let display = if dir == Path::new(".") {
+        relative.to_string()
+    } else {
+        dir.join(relative).display().to_string()
+    };
     let src = read::decode(&display, &bytes, MAX_BYTES).map_err(|d| vec![d])?;
     let docs = read::read_stream(&src, &ReadOptions::kustomize())?;
     let [doc] = docs.as_slice() else {
