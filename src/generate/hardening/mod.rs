@@ -14,6 +14,7 @@ pub mod calico;
 pub mod kyverno;
 pub mod machine;
 pub mod mirrors;
+pub mod notes;
 pub mod pod_security;
 
 use crate::resolve::Resolved;
