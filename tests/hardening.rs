@@ -391,3 +391,77 @@ fn an_audit_policy_outside_the_blueprints_folder_is_refused() {
         stderr(&o)
     );
 }
+
+#[test]
+fn golden_image_policies_admit_their_sources_and_nothing_else() {
+    use platc::generate::hardening::kyverno::eval::matches;
+    let pod = |image: &str, slot: &str| {
+        let mut spec = serde_json::Map::new();
+        spec.insert(
+            "containers".into(),
+            serde_json::json!([{"name": "app", "image": "registry.k8s.io/pause:3.10"}]),
+        );
+        spec.insert(
+            slot.into(),
+            serde_json::json!([{"name": "x", "image": image}]),
+        );
+        serde_json::json!({"spec": spec})
+    };
+    let mut policies = 0;
+    for (case, files) in golden_objects() {
+        let sources: Vec<String> = {
+            let text =
+                std::fs::read_to_string(root().join("blueprints").join(format!("{case}.yaml")))
+                    .unwrap();
+            let src = SourceFile::new("bp", text);
+            let bp = read_stream(&src, &ReadOptions::kustomize()).unwrap()[0].to_json();
+            bp.pointer("/spec/registries/allowedImageSources")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default()
+        };
+        for (path, objects) in &files {
+            for policy in objects.iter().filter(|o| kind(o) == "ClusterPolicy") {
+                policies += 1;
+                let rule = &policy["spec"]["rules"][0];
+                assert_eq!(
+                    rule["validate"]["failureAction"], "Enforce",
+                    "{case}/{path}"
+                );
+                let excluded = rule["exclude"]["any"][0]["resources"]["namespaces"].to_string();
+                assert!(excluded.contains("\"kube-system\""), "{case}/{path}");
+                let pattern = &rule["validate"]["pattern"];
+                for slot in ["containers", "initContainers", "ephemeralContainers"] {
+                    for source in &sources {
+                        let image = if source.ends_with('/') {
+                            format!("{source}team/app:1.0")
+                        } else {
+                            format!("{source}:1.0")
+                        };
+                        assert!(
+                            matches(pattern, &pod(&image, slot)).unwrap(),
+                            "{case}: {image} in {slot}"
+                        );
+                        let host = source.split('/').next().unwrap();
+                        let evil = format!("{host}.evil.example/{}", &source[host.len() + 1..]);
+                        assert!(
+                            !matches(pattern, &pod(&evil, slot)).unwrap(),
+                            "{case}: {evil} in {slot}"
+                        );
+                    }
+                    for refused in [
+                        "registry.k8s.io.evil.example/x",
+                        "nginx",
+                        "evil.example/app:1",
+                    ] {
+                        assert!(
+                            !matches(pattern, &pod(refused, slot)).unwrap(),
+                            "{case}: {refused} in {slot}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(policies >= 4, "too few policies evaluated: {policies}");
+}
