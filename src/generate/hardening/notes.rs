@@ -20,7 +20,7 @@ pub fn section(r: &Resolved) -> String {
         let _ = writeln!(
             s,
             "- **Registry mirrors** use containerd's registry host layout: one `hosts.toml` per mirrored\n  \
-             registry under `{}/<registry>/` (the mirror for pulls, the registry itself as fallback),\n  \
+             registry under `{}/<registry>/` (the mirror for pulls, the registry itself as fallback\n  for a mirror without credentials),\n  \
              and the drop-in `{}` that sets `config_path`\n  \
              (image-builder and Konvoy Image Builder images import `/etc/containerd/conf.d/*.toml`; the\n  \
              deprecated `registry.mirrors` of `config.toml` is not used). containerd is restarted before\n  \
@@ -34,7 +34,8 @@ pub fn section(r: &Resolved) -> String {
                 "  Mirror credentials: create the Secret `{}` (key `{}`, a Docker config JSON) in each\n  \
                  cluster's Cluster API namespace before its machines are created; kubeadm copies it to\n  \
                  `{}`, the kubelet's registry credentials, which it sends with the pulls of\n  \
-                 the registries it names (key the entry by the mirrored registry, e.g. `https://index.docker.io/v1/`).",
+                 the registries it names (key the entry by the mirrored registry, e.g. `https://index.docker.io/v1/`).\n  \
+                 A mirror with credentials has no fallback to its registry, so they are sent to the mirror only.",
                 creds.name,
                 creds.key,
                 mirrors::KUBELET_CREDENTIALS_PATH
