@@ -4,6 +4,7 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod hardening;
 pub mod output;
 pub mod readme;
 
@@ -18,6 +19,8 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("capa", capa::generate),
     ("cert-manager", cert_manager::generate),
     ("readme", readme::generate),
+    ("calico", hardening::calico::generate),
+    ("kyverno", hardening::kyverno::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {

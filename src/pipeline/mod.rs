@@ -2,6 +2,7 @@
 //! blueprint → resolved model → generator output → emitted tree. The CLI reads files and
 //! writes trees; everything between happens here.
 
+pub mod audit_policy;
 pub mod overlays;
 
 use sha2::{Digest, Sha256};
@@ -80,8 +81,24 @@ pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnosti
     if !unsupported.is_empty() {
         return Err(unsupported.into());
     }
-    let overlays = overlays::load(&checked.loaded, beside, &display_dir(input))?;
-    let resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    let display_dir = display_dir(input);
+    // Files beside the blueprint: every problem with any of them reported at once.
+    let overlays = overlays::load(&checked.loaded, beside, &display_dir);
+    let audit_policy = audit_policy::audit_policy(&checked.loaded, beside, &display_dir);
+    let (overlays, audit_policy) = match (overlays, audit_policy) {
+        (Ok(o), Ok(a)) => (o, a),
+        (o, a) => {
+            let mut diags = o.err().unwrap_or_default();
+            diags.extend(a.err().unwrap_or_default());
+            return Err(diags.into());
+        }
+    };
+    let mut resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    if let Some(audit) = &mut resolved.audit
+        && let Some((_, content)) = &mut audit.policy_file
+    {
+        *content = audit_policy;
+    }
     let mut output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
     let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
@@ -121,15 +138,10 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 8] = [
+    let sections: [(&str, bool, &str); 7] = [
         ("iam", s.iam.is_some(), "IAM output"),
         ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
         ("dns", s.dns.is_some(), "external-dns"),
-        (
-            "registries",
-            s.registries.is_some(),
-            "registry mirrors and image sources",
-        ),
         ("workspaces", !s.workspaces.is_empty(), "workspaces"),
         ("access", !s.access.is_empty(), "access"),
         ("monitoring", s.monitoring.is_some(), "monitoring"),
@@ -142,24 +154,11 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     // One entry per field of `security`: its parts are rendered by different generators.
     if let Some(sec) = &s.security {
-        let security: [(&str, bool, &str); 4] = [
-            (
-                "podSecurity",
-                sec.pod_security.is_some(),
-                "Pod Security admission",
-            ),
-            (
-                "policyEngine",
-                sec.policy_engine.is_some(),
-                "the policy engine",
-            ),
-            ("auditLog", sec.audit_log.is_some(), "audit logging"),
-            (
-                "workloadIdentity",
-                sec.workload_identity.is_some(),
-                "workload identity",
-            ),
-        ];
+        let security: [(&str, bool, &str); 1] = [(
+            "workloadIdentity",
+            sec.workload_identity.is_some(),
+            "workload identity",
+        )];
         for (field, present, what) in security {
             if present {
                 refuse(spec.field("security").field(field), what);
@@ -172,12 +171,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
             Provider::Capa => {}
             Provider::Eks => refuse(path.field("provider"), "`provider: eks`"),
             Provider::Kops => refuse(path.field("provider"), "`provider: kops`"),
-        }
-        if c.network.as_ref().is_some_and(|n| n.calico.is_some()) {
-            refuse(
-                path.field("network").field("calico"),
-                "Calico route reflectors",
-            );
         }
     }
     out
