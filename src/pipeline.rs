@@ -75,11 +75,23 @@ pub fn compile(input: &Input) -> Result<Compiled, Diagnostics> {
             format!("two files would be written at `{path}`"),
         ))
     })?;
+    verify_embedded(&output, &tree)?;
     Ok(Compiled {
         tree,
         warnings: checked.warnings,
         blueprint_sha256: sha256_hex(&input.bytes),
     })
+}
+
+/// Every values block embedded as YAML text reads back from the emitted bytes as the tree it
+/// was written from; otherwise an internal error, and nothing is written.
+pub fn verify_embedded(output: &generate::Output, tree: &Tree) -> Result<(), Diagnostics> {
+    let problems = emit::embedded::verify(output.embedded(), tree);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.into())
+    }
 }
 
 /// Parts of the blueprint language that pass the checker but that this version of platc
@@ -101,19 +113,21 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 9] = [
+    // SSO is dex on the management cluster (`platform/installation.yaml`); without one, nothing
+    // renders it yet.
+    let management = s.clusters.iter().any(|c| c.management);
+    let sections: [(&str, bool, &str); 4] = [
         ("iam", s.iam.is_some(), "IAM output"),
-        ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
-        ("dns", s.dns.is_some(), "external-dns"),
+        (
+            "identity",
+            s.identity.is_some() && !management,
+            "SSO (dex, OIDC) without a management cluster",
+        ),
         (
             "registries",
             s.registries.is_some(),
             "registry mirrors and image sources",
         ),
-        ("workspaces", !s.workspaces.is_empty(), "workspaces"),
-        ("access", !s.access.is_empty(), "access"),
-        ("monitoring", s.monitoring.is_some(), "monitoring"),
-        ("gitops", s.gitops.is_some(), "GitOps (Flux)"),
         ("overlays", !s.overlays.is_empty(), "applying overlays"),
     ];
     for (field, present, what) in sections {
@@ -123,7 +137,7 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     // One entry per field of `security`: its parts are rendered by different generators.
     if let Some(sec) = &s.security {
-        let security: [(&str, bool, &str); 4] = [
+        let security: [(&str, bool, &str); 3] = [
             (
                 "podSecurity",
                 sec.pod_security.is_some(),
@@ -135,11 +149,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
                 "the policy engine",
             ),
             ("auditLog", sec.audit_log.is_some(), "audit logging"),
-            (
-                "workloadIdentity",
-                sec.workload_identity.is_some(),
-                "workload identity",
-            ),
         ];
         for (field, present, what) in security {
             if present {

@@ -182,7 +182,7 @@ fn reference_blueprint_validates_and_render_names_what_it_cannot_render_yet() {
     for path in [
         "spec.clusters[1].provider",
         "spec.clusters[2].provider",
-        "spec.dns",
+        "spec.registries",
         "spec.overlays",
     ] {
         assert!(

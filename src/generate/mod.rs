@@ -4,11 +4,15 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod external_dns;
+pub mod flux;
+pub mod monitoring;
 pub mod output;
+pub mod platform;
 pub mod readme;
 
 use crate::resolve::Resolved;
-pub use output::{Content, File, GenError, Output};
+pub use output::{Content, Embedded, File, GenError, Output};
 
 pub type Generate = fn(&Resolved, &mut Output) -> Result<(), GenError>;
 
@@ -18,6 +22,11 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("capa", capa::generate),
     ("cert-manager", cert_manager::generate),
     ("readme", readme::generate),
+    ("external-dns", external_dns::generate),
+    ("monitoring", monitoring::generate),
+    ("platform", platform::generate),
+    // Last: it delivers each cluster's `addons/` only when other generators put objects there.
+    ("flux", flux::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {

@@ -3,7 +3,9 @@
 //! bytes that would be written and checked, strictly. A kind in a group platc emits but with
 //! no bundled schema is an error: a missing schema must never pass silently.
 
+mod kommander;
 mod schemas;
+pub mod values;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -13,6 +15,7 @@ use serde_json::Value;
 use crate::diag::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::tree::Tree;
+use crate::yaml::node::Node;
 use crate::yaml::read::{self, ReadOptions};
 
 fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Validator, String>> {
@@ -21,6 +24,7 @@ fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Valida
     CACHE.get_or_init(|| {
         schemas::SCHEMAS
             .iter()
+            .chain(kommander::SCHEMAS)
             .map(|(api_version, kind, text)| {
                 let validator = serde_json::from_str::<Value>(text)
                     .map_err(|e| e.to_string())
@@ -38,6 +42,7 @@ fn group_is_known(api_version: &str) -> bool {
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
     schemas::SCHEMAS
         .iter()
+        .chain(kommander::SCHEMAS)
         .any(|(v, _, _)| v.rsplit_once('/').map_or("", |(g, _)| g) == group)
 }
 
@@ -68,6 +73,7 @@ pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
         for doc in docs {
             let value = doc.to_json();
             out.extend(validate_object(&src, &doc, &value));
+            out.extend(validate_values(&src, &doc, &value));
         }
     }
     out
@@ -118,5 +124,68 @@ pub fn validate_object(
             .at(src, doc.span),
         ],
         None => Vec::new(),
+    }
+}
+
+/// Helm values against their chart's schema: a values file of a chart platc has a schema for,
+/// and the values block of each Installation app that installs such a chart.
+fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+    if value.get("apiVersion").is_none() {
+        return match values::chart_of_file(src.name()) {
+            Some(chart) => check_values(src, doc, chart, "", value),
+            None => Vec::new(),
+        };
+    }
+    if value.get("kind").and_then(Value::as_str) != Some("Installation") {
+        return Vec::new();
+    }
+    let Some(apps) = value.get("apps").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (app, entry) in apps {
+        let (Some(chart), Some(text)) = (
+            values::chart_of_app(app),
+            entry.get("values").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let pointer = format!("/apps/{app}/values");
+        let inner = SourceFile::new(format!("{}#{pointer}", src.name()), text);
+        match read::read_stream(&inner, &ReadOptions::kustomize()) {
+            Ok(docs) => {
+                for d in docs {
+                    out.extend(check_values(src, doc, chart, &pointer, &d.to_json()));
+                }
+            }
+            Err(diags) => out.extend(diags.into_iter().map(|d| Diagnostic {
+                code: Code::Internal,
+                ..d
+            })),
+        }
+    }
+    out
+}
+
+/// One values tree against its chart's schema; `at` points at the values in the document.
+fn check_values(
+    src: &SourceFile,
+    doc: &Node,
+    chart: &str,
+    at: &str,
+    values: &Value,
+) -> Vec<Diagnostic> {
+    match values::check(chart, values) {
+        Ok(violations) => violations
+            .into_iter()
+            .map(|(pointer, message)| {
+                Diagnostic::error(
+                    Code::OutputSchema,
+                    format!("{chart} values{at}: {pointer}: {message}"),
+                )
+                .at(src, doc.locate(at).node.span)
+            })
+            .collect(),
+        Err(e) => vec![Diagnostic::error(Code::Internal, e).in_file(src.name())],
     }
 }
