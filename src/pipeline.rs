@@ -69,13 +69,7 @@ pub fn compile(input: &Input) -> Result<Compiled, Diagnostics> {
     let resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
     let output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
-    let tree = emit::emit(&output, &input.file_name).map_err(|path| {
-        Diagnostics::from(Diagnostic::error(
-            Code::Internal,
-            format!("two files would be written at `{path}`"),
-        ))
-    })?;
-    verify_embedded(&output, &tree)?;
+    let tree = emit_verified(&output, &input.file_name)?;
     Ok(Compiled {
         tree,
         warnings: checked.warnings,
@@ -83,12 +77,19 @@ pub fn compile(input: &Input) -> Result<Compiled, Diagnostics> {
     })
 }
 
-/// Every values block embedded as YAML text reads back from the emitted bytes as the tree it
-/// was written from; otherwise an internal error, and nothing is written.
-pub fn verify_embedded(output: &generate::Output, tree: &Tree) -> Result<(), Diagnostics> {
-    let problems = emit::embedded::verify(output.embedded(), tree);
+/// Emits the generators' output and checks that every values block embedded as YAML text
+/// reads back from the emitted bytes as the tree it was written from: otherwise an internal
+/// error, and the caller writes nothing.
+pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree, Diagnostics> {
+    let tree = emit::emit(output, file_name).map_err(|path| {
+        Diagnostics::from(Diagnostic::error(
+            Code::Internal,
+            format!("two files would be written at `{path}`"),
+        ))
+    })?;
+    let problems = emit::embedded::verify(output.embedded(), &tree);
     if problems.is_empty() {
-        Ok(())
+        Ok(tree)
     } else {
         Err(problems.into())
     }
