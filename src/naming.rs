@@ -156,6 +156,10 @@ pub fn external_dns_values_path(cluster: &str) -> String {
     format!("{}/addons/external-dns-values.yaml", cluster_dir(cluster))
 }
 
+pub fn cert_manager_values_path(cluster: &str) -> String {
+    format!("{}/addons/cert-manager-values.yaml", cluster_dir(cluster))
+}
+
 pub fn monitoring_values_path(cluster: &str) -> String {
     format!("{}/addons/monitoring-values.yaml", cluster_dir(cluster))
 }

@@ -4,6 +4,7 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod cert_manager_values;
 pub mod external_dns;
 pub mod flux;
 pub mod monitoring;
@@ -25,6 +26,7 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("external-dns", external_dns::generate),
     ("monitoring", monitoring::generate),
     ("platform", platform::generate),
+    ("cert-manager-values", cert_manager_values::generate),
     // Last: it delivers each cluster's `addons/` only when other generators put objects there.
     ("flux", flux::generate),
 ];

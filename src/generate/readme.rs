@@ -88,5 +88,6 @@ fn text(r: &Resolved) -> String {
             name = c.name
         );
     }
+    s.push_str(&super::platform::steps::text(r));
     s
 }

@@ -5,6 +5,7 @@
 
 mod access;
 mod installation;
+pub mod steps;
 mod workspaces;
 
 use serde_json::{Map, Value, json};
