@@ -412,12 +412,19 @@ fn kommander_objects_are_judged_by_platcs_schemas() {
          spec:\n  subjects: [{kind: Team, name: x}]\n---\n\
          apiVersion: workspaces.kommander.mesosphere.io/v1alpha1\nkind: Project\nmetadata: {name: p}\n",
     );
+    // The installer configuration: a values block must be a string (a YAML document as text).
+    tree.insert(
+        "platform/installation.yaml",
+        "apiVersion: config.kommander.mesosphere.io/v1alpha1\nkind: Installation\n\
+         apps:\n  dex:\n    values: {config: {}}\n",
+    );
     let problems = platc::validate::validate_tree(&tree);
     let messages: Vec<_> = problems.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(problems.len(), 3, "{messages:#?}");
+    assert_eq!(problems.len(), 4, "{messages:#?}");
     assert!(messages[0].contains("workspaceRoleRef"), "{messages:#?}");
     assert!(messages[1].contains("Team"), "{messages:#?}");
     assert!(messages[2].contains("no bundled schema"), "{messages:#?}");
+    assert!(messages[3].contains("/apps/dex"), "{messages:#?}");
 }
 
 #[test]
