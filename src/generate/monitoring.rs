@@ -37,8 +37,9 @@ pub fn monitoring_pool(c: &ResolvedCluster) -> Option<&ResolvedNodePool> {
     c.node_pools.iter().find(|p| p.role == PoolRole::Monitoring)
 }
 
-/// Where the monitoring workloads go: a nodeSelector on the pool's role label and a
-/// toleration of each of the pool's taints (`None` without a dedicated pool).
+/// Where the monitoring workloads go on a cluster with the dedicated pool: a nodeSelector on
+/// the pool's role label, and a toleration of each of the pool's taints (the role's and the
+/// blueprint's own: a pod must tolerate them all to be scheduled there).
 pub fn placement(pool: &ResolvedNodePool) -> (Value, Value) {
     let (key, value) = MONITORING_LABEL;
     let mut selector = Map::new();
