@@ -397,6 +397,22 @@ fn external_dns_values_are_judged_by_the_charts_schema() {
     let problems = platc::validate::validate_tree(&tree);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].code, Code::OutputSchema);
+    // The same values as an Installation app's block are judged by the same schema.
+    let mut tree = Tree::new();
+    tree.insert(
+        "platform/installation.yaml",
+        "apiVersion: config.kommander.mesosphere.io/v1alpha1\nkind: Installation\n\
+         apps:\n  external-dns:\n    enabled: true\n    values: |\n      policy: sometimes\n",
+    );
+    let problems = platc::validate::validate_tree(&tree);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("external-dns values in `/apps/external-dns/values`: /policy"),
+        "{}",
+        problems[0].message
+    );
 }
 
 #[test]

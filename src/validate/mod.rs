@@ -179,9 +179,14 @@ fn check_values(
         Ok(violations) => violations
             .into_iter()
             .map(|(pointer, message)| {
+                let place = if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{at}`")
+                };
                 Diagnostic::error(
                     Code::OutputSchema,
-                    format!("{chart} values{at}: {pointer}: {message}"),
+                    format!("{chart} values{place}: {pointer}: {message}"),
                 )
                 .at(src, doc.locate(at).node.span)
             })
