@@ -13,6 +13,8 @@ mod golden;
 mod hardening;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
+/// The platform layer, add-on values and their schemas.
+mod platform;
 /// The README's commands and code table.
 mod readme;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.

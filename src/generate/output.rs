@@ -28,6 +28,19 @@ pub struct File {
 #[derive(Clone, Debug, Default)]
 pub struct Output {
     files: BTreeMap<String, File>,
+    embedded: Vec<Embedded>,
+}
+
+/// A data tree that a file carries as YAML text (a Helm values block, `values: |`): after
+/// emission, the string at `pointer` in `path`'s document must read back as exactly `tree`,
+/// or nothing is written (a values block that is not the YAML it was meant to be is a platc
+/// bug, and one that every outside linter misses).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedded {
+    pub path: String,
+    /// JSON pointer to the string in the file's (first) document.
+    pub pointer: String,
+    pub tree: Value,
 }
 
 /// Two generators wrote the same path: a platc bug.
@@ -91,5 +104,18 @@ impl Output {
     /// Drops a file (an overlay deleted every object in it).
     pub fn remove(&mut self, path: &str) -> Option<File> {
         self.files.remove(path)
+    }
+
+    /// Records that `path` holds `tree` as YAML text at `pointer` (see [`Embedded`]).
+    pub fn embed(&mut self, path: impl Into<String>, pointer: impl Into<String>, tree: Value) {
+        self.embedded.push(Embedded {
+            path: path.into(),
+            pointer: pointer.into(),
+            tree,
+        });
+    }
+
+    pub fn embedded(&self) -> &[Embedded] {
+        &self.embedded
     }
 }

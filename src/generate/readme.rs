@@ -89,5 +89,6 @@ fn text(r: &Resolved) -> String {
         );
     }
     s.push_str(&super::hardening::notes::section(r));
+    s.push_str(&super::platform::steps::text(r));
     s
 }

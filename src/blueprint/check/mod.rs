@@ -19,6 +19,7 @@ pub mod registries;
 pub mod secrets;
 pub mod security;
 pub mod syntax;
+pub mod workspaces;
 
 #[cfg(test)]
 mod tests;
@@ -166,6 +167,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("access", access::check),
     ("monitoring", monitoring::check),
     ("overlays", overlays::check),
+    ("workspaces", workspaces::check),
 ];
 
 /// Runs every rule and returns all diagnostics (errors and warnings).
