@@ -260,61 +260,6 @@ pub fn check_embedded(path: &str, content: &str) -> Vec<String> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn every_bundled_schema_compiles() {
-        for ((api_version, kind), validator) in validators() {
-            assert!(
-                validator.is_ok(),
-                "{api_version} {kind}: {:?}",
-                validator.as_ref().err()
-            );
-        }
-    }
-
-    #[test]
-    fn own_schemas_are_strict() {
-        let policy = json!({
-            "apiVersion": "audit.k8s.io/v1",
-            "kind": "Policy",
-            "rules": [{"level": "Metadata"}],
-        });
-        assert_eq!(check_value(&policy), Outcome::Checked(Vec::new()));
-        let bad = json!({
-            "apiVersion": "audit.k8s.io/v1",
-            "kind": "Policy",
-            "rules": [{"level": "Everything", "verb": ["get"]}],
-        });
-        let Outcome::Checked(violations) = check_value(&bad) else {
-            panic!("not checked")
-        };
-        assert_eq!(violations.len(), 2, "{violations:?}");
-        let psa = json!({
-            "apiVersion": "pod-security.admission.config.k8s.io/v1",
-            "kind": "PodSecurityConfiguration",
-            "defaults": {"enforce": "baseline", "enforce-version": "v1.30"},
-        });
-        assert_eq!(check_value(&psa), Outcome::Checked(Vec::new()));
-        let psa = json!({
-            "apiVersion": "pod-security.admission.config.k8s.io/v1",
-            "kind": "PodSecurityConfiguration",
-            "defaults": {"enforce": "strict", "enforce-version": "1.30"},
-        });
-        assert!(matches!(check_value(&psa), Outcome::Checked(v) if v.len() == 2));
-    }
-
-    #[test]
-    fn embedded_admission_plugin_configurations_are_checked() {
-        let content = "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  configuration:\n    apiVersion: pod-security.admission.config.k8s.io/v1\n    kind: PodSecurityConfiguration\n    defaults:\n      enforce: sometimes\n";
-        let problems = check_embedded("/etc/kubernetes/admission.yaml", content);
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("/plugins/0/configuration/defaults/enforce"));
-    }
-}
 
 /// Helm values against their chart's schema: a values file of a chart platc has a schema for,
 /// and the values block of each Installation app that installs such a chart.
@@ -381,5 +326,61 @@ fn check_values(
             })
             .collect(),
         Err(e) => vec![Diagnostic::error(Code::Internal, e).in_file(src.name())],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_bundled_schema_compiles() {
+        for ((api_version, kind), validator) in validators() {
+            assert!(
+                validator.is_ok(),
+                "{api_version} {kind}: {:?}",
+                validator.as_ref().err()
+            );
+        }
+    }
+
+    #[test]
+    fn own_schemas_are_strict() {
+        let policy = json!({
+            "apiVersion": "audit.k8s.io/v1",
+            "kind": "Policy",
+            "rules": [{"level": "Metadata"}],
+        });
+        assert_eq!(check_value(&policy), Outcome::Checked(Vec::new()));
+        let bad = json!({
+            "apiVersion": "audit.k8s.io/v1",
+            "kind": "Policy",
+            "rules": [{"level": "Everything", "verb": ["get"]}],
+        });
+        let Outcome::Checked(violations) = check_value(&bad) else {
+            panic!("not checked")
+        };
+        assert_eq!(violations.len(), 2, "{violations:?}");
+        let psa = json!({
+            "apiVersion": "pod-security.admission.config.k8s.io/v1",
+            "kind": "PodSecurityConfiguration",
+            "defaults": {"enforce": "baseline", "enforce-version": "v1.30"},
+        });
+        assert_eq!(check_value(&psa), Outcome::Checked(Vec::new()));
+        let psa = json!({
+            "apiVersion": "pod-security.admission.config.k8s.io/v1",
+            "kind": "PodSecurityConfiguration",
+            "defaults": {"enforce": "strict", "enforce-version": "1.30"},
+        });
+        assert!(matches!(check_value(&psa), Outcome::Checked(v) if v.len() == 2));
+    }
+
+    #[test]
+    fn embedded_admission_plugin_configurations_are_checked() {
+        let content = "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  configuration:\n    apiVersion: pod-security.admission.config.k8s.io/v1\n    kind: PodSecurityConfiguration\n    defaults:\n      enforce: sometimes\n";
+        let problems = check_embedded("/etc/kubernetes/admission.yaml", content);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("/plugins/0/configuration/defaults/enforce"));
     }
 }
