@@ -260,7 +260,6 @@ pub fn check_embedded(path: &str, content: &str) -> Vec<String> {
     out
 }
 
-
 /// Helm values against their chart's schema: a values file of a chart platc has a schema for,
 /// and the values block of each Installation app that installs such a chart.
 fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
