@@ -89,6 +89,22 @@ impl Output {
         self.add(path, generator, Content::Objects(objects))
     }
 
+    /// Runs `make` on every item in parallel (a fleet's clusters) and adds the files it
+    /// returns in item order: the output is the same as a sequential loop's.
+    pub fn add_parallel<T: Sync>(
+        &mut self,
+        generator: &'static str,
+        items: &[T],
+        make: impl Fn(&T) -> Vec<(String, Content)> + Sync,
+    ) -> Result<(), GenError> {
+        use rayon::prelude::*;
+        let made: Vec<Vec<(String, Content)>> = items.par_iter().map(&make).collect();
+        for (path, content) in made.into_iter().flatten() {
+            self.add(path, generator, content)?;
+        }
+        Ok(())
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (&str, &File)> {
         self.files.iter().map(|(p, f)| (p.as_str(), f))
     }
