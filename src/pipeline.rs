@@ -123,7 +123,7 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     // One entry per field of `security`: its parts are rendered by different generators.
     if let Some(sec) = &s.security {
-        let security: [(&str, bool, &str); 4] = [
+        let security: [(&str, bool, &str); 3] = [
             (
                 "podSecurity",
                 sec.pod_security.is_some(),
@@ -135,11 +135,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
                 "the policy engine",
             ),
             ("auditLog", sec.audit_log.is_some(), "audit logging"),
-            (
-                "workloadIdentity",
-                sec.workload_identity.is_some(),
-                "workload identity",
-            ),
         ];
         for (field, present, what) in security {
             if present {

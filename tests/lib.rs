@@ -9,6 +9,9 @@ mod bad_inputs;
 mod determinism;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
+/// The IAM of every golden tree: least privilege, one service account per role, partitions,
+/// CloudFormation and Terraform alike.
+mod iam;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
 /// The README's commands and code table.

@@ -44,6 +44,14 @@ pub fn emit(output: &Output, blueprint_file: &str) -> Result<Tree, String> {
                 push_notice(&mut text, file.notice.as_deref());
                 text.push_str(&write::to_yaml(doc));
             }
+            Content::Hcl(body) => {
+                // `#` starts a comment in HCL too; a blank line keeps the header apart from
+                // the first block, as `terraform fmt` leaves it.
+                text.push_str(&head);
+                push_notice(&mut text, file.notice.as_deref());
+                text.push('\n');
+                text.push_str(&crate::hcl::write::to_hcl(body));
+            }
         }
         if !tree.insert(path, text.into_bytes()) {
             return Err(path.to_string());

@@ -4,6 +4,7 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod iam;
 pub mod output;
 pub mod readme;
 
@@ -18,6 +19,7 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("capa", capa::generate),
     ("cert-manager", cert_manager::generate),
     ("readme", readme::generate),
+    ("iam", iam::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {
@@ -25,5 +27,7 @@ pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {
     for (_, generator) in GENERATORS {
         generator(resolved, &mut out)?;
     }
+    // After every generator: marks the files that depend on node-role identity.
+    iam::notices::apply(resolved, &mut out);
     Ok(out)
 }

@@ -88,5 +88,9 @@ fn text(r: &Resolved) -> String {
             name = c.name
         );
     }
+    s.push_str(&super::iam::readme::section(
+        r,
+        super::iam::model::plan(r).as_ref(),
+    ));
     s
 }

@@ -3,6 +3,7 @@
 //! bytes that would be written and checked, strictly. A kind in a group platc emits but with
 //! no bundled schema is an error: a missing schema must never pass silently.
 
+mod platc_schemas;
 mod schemas;
 
 use std::collections::BTreeMap;
@@ -19,8 +20,7 @@ fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Valida
     static CACHE: OnceLock<BTreeMap<(String, String), Result<jsonschema::Validator, String>>> =
         OnceLock::new();
     CACHE.get_or_init(|| {
-        schemas::SCHEMAS
-            .iter()
+        all_schemas()
             .map(|(api_version, kind, text)| {
                 let validator = serde_json::from_str::<Value>(text)
                     .map_err(|e| e.to_string())
@@ -33,12 +33,15 @@ fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Valida
     })
 }
 
+/// The bundled upstream schemas, then platc's own for kinds upstream publishes none for.
+fn all_schemas() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    schemas::SCHEMAS.iter().chain(platc_schemas::SCHEMAS)
+}
+
 /// API groups platc emits objects of; an object of one of these groups needs a schema.
 fn group_is_known(api_version: &str) -> bool {
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    schemas::SCHEMAS
-        .iter()
-        .any(|(v, _, _)| v.rsplit_once('/').map_or("", |(g, _)| g) == group)
+    all_schemas().any(|(v, _, _)| v.rsplit_once('/').map_or("", |(g, _)| g) == group)
 }
 
 /// Validates every object of every YAML file in the tree (not `kustomization.yaml`).

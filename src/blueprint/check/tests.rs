@@ -348,6 +348,29 @@ fn names() {
             ),
             Want::ErrorSaying(Code::DerivedName, "spec.clusters[0].name", "metadata.name"),
         ),
+        (
+            // 25 + 1 + 20 + `-oidc-` + 12 = 64 > 63, while the role (25+1+20+1+12) fits.
+            "derived discovery bucket name",
+            with_section(
+                "  dns: {provider: route53}\n",
+                &[
+                    ("name: minimal", &format!("name: {}", "p".repeat(25))),
+                    ("name: alpha", &format!("name: {}", "c".repeat(20))),
+                ],
+            ),
+            Want::ErrorSaying(Code::DerivedName, "spec.clusters[0].name", "S3 bucket"),
+        ),
+        (
+            "discovery bucket fits",
+            with_section(
+                "  dns: {provider: route53}\n",
+                &[
+                    ("name: minimal", &format!("name: {}", "p".repeat(24))),
+                    ("name: alpha", &format!("name: {}", "c".repeat(20))),
+                ],
+            ),
+            Want::Clean,
+        ),
     ]);
 }
 
@@ -1313,6 +1336,14 @@ fn platform() {
             with_section(
                 "  dns: {provider: route53}\n  security: {workloadIdentity: node-role}\n",
                 &[("    accountID: \"123456789012\"\n", "")],
+            ),
+            Want::ErrorSaying(Code::MissingField, "spec.aws.accountID", "node-role"),
+        ),
+        (
+            "node-role",
+            with_section(
+                "  dns: {provider: route53}\n  security: {workloadIdentity: node-role}\n",
+                &[],
             ),
             Want::Warning(Code::Warning, "spec.security.workloadIdentity"),
         ),

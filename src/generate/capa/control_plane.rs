@@ -31,6 +31,18 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
     } else {
         json!({"infrastructureRef": infrastructure_ref})
     };
+    let mut cluster_configuration = json!({
+        "controllerManager": {"extraArgs": api.args(&[("cloud-provider", "external".to_string())])},
+    });
+    // IRSA: tokens name the public issuer whose discovery document platc's bucket serves.
+    let api_server_args = c
+        .issuer
+        .as_ref()
+        .map(|i| i.api_server_args())
+        .unwrap_or_default();
+    if !api_server_args.is_empty() {
+        cluster_configuration["apiServer"] = json!({"extraArgs": api.args(&api_server_args)});
+    }
     let kcp = json!({
         "apiVersion": api.api_version(CONTROL_PLANE_GROUP),
         "kind": "KubeadmControlPlane",
@@ -40,9 +52,7 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
             "version": c.kubernetes_version,
             "machineTemplate": machine_template,
             "kubeadmConfigSpec": {
-                "clusterConfiguration": {
-                    "controllerManager": {"extraArgs": api.args(&[("cloud-provider", "external".to_string())])},
-                },
+                "clusterConfiguration": cluster_configuration,
                 "initConfiguration": {"nodeRegistration": node_registration},
                 "joinConfiguration": {"nodeRegistration": node_registration},
             },
