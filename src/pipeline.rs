@@ -101,8 +101,7 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 9] = [
-        ("iam", s.iam.is_some(), "IAM output"),
+    let sections: [(&str, bool, &str); 8] = [
         ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
         ("dns", s.dns.is_some(), "external-dns"),
         (

@@ -1,16 +1,15 @@
-//! Platform-wide settings: the base domain, external-dns (`dns`), the IAM output format,
-//! workload identity (IRSA needs the account ID; node-role is a warning) and GitOps (the Flux
-//! source URL, branch and path).
+//! Platform-wide settings: the base domain, external-dns (`dns`), workload identity (the
+//! account ID whenever a workload needs AWS permissions; node-role is a warning) and GitOps
+//! (the Flux source URL, branch and path).
 
 use super::Cx;
 use super::syntax::{dns_name, dns_subdomain, looks_like_placeholder, parse_url, show_char};
-use crate::blueprint::model::{AcmeSolver, IamFormat, WorkloadIdentity};
+use crate::blueprint::model::{AcmeSolver, WorkloadIdentity};
 use crate::diag::{Code, Diagnostic};
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     domain(cx, out);
     dns(cx, out);
-    iam(cx, out);
     workload_identity(cx, out);
     gitops(cx, out);
 }
@@ -132,32 +131,6 @@ fn dns(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 .note("external-dns would manage records there, but its IAM policy only covers spec.aws.hostedZoneID")
                 .help(format!("use `{domain}` or a subdomain of it")),
             );
-        }
-    }
-}
-
-fn iam(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(iam) = &cx.bp.spec.iam else {
-        return;
-    };
-    let path = cx.spec().field("iam");
-    match iam.format.unwrap_or_default() {
-        IamFormat::Terraform | IamFormat::Both => out.push(
-            cx.error(
-                Code::Unsupported,
-                &path.field("format"),
-                "IAM as Terraform is not rendered by this version of platc",
-            )
-            .help("use `format: cloudformation` (the default); platc writes the IAM as CloudFormation templates"),
-        ),
-        IamFormat::Cloudformation => {
-            if iam.terraform.is_some() {
-                out.push(cx.key_warning(
-                    Code::Warning,
-                    &path.field("terraform"),
-                    "iam.terraform is only used with `format: terraform` or `both`; it is ignored",
-                ));
-            }
         }
     }
 }
