@@ -39,10 +39,25 @@ fn list(v: &Value) -> Vec<Value> {
     }
 }
 
-/// Every golden case: (name, tree, blueprint text).
+/// A blueprint with eks and kops clusters, which `platc render` refuses in this version:
+/// rendered through the library's stages (resolve, generate, emit) without the refusal.
+const ALL_PROVIDERS: &str = "tests/data/iam/all-providers.yaml";
+
+fn render_unchecked(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let text = std::fs::read(path).unwrap();
+    let loaded = platc::blueprint::load::load("all-providers.yaml", &text).unwrap();
+    let resolved = platc::resolve::resolve(&loaded.blueprint, "all-providers.yaml");
+    let output = platc::generate::generate(&resolved).unwrap();
+    let tree = platc::emit::emit(&output, "all-providers.yaml").unwrap();
+    tree.files()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect()
+}
+
+/// Every golden case, and the all-providers blueprint: (name, tree, blueprint text).
 fn cases() -> Vec<(String, BTreeMap<String, Vec<u8>>, String)> {
     let root = root();
-    yaml_files(&root.join("blueprints"))
+    let mut out: Vec<_> = yaml_files(&root.join("blueprints"))
         .into_iter()
         .map(|b| {
             let name = b.file_stem().unwrap().to_string_lossy().into_owned();
@@ -50,7 +65,14 @@ fn cases() -> Vec<(String, BTreeMap<String, Vec<u8>>, String)> {
             let text = std::fs::read_to_string(&b).unwrap();
             (name, tree, text)
         })
-        .collect()
+        .collect();
+    let all = root.join(ALL_PROVIDERS);
+    out.push((
+        "all-providers".to_string(),
+        render_unchecked(&all),
+        std::fs::read_to_string(&all).unwrap(),
+    ));
+    out
 }
 
 fn templates(tree: &BTreeMap<String, Vec<u8>>) -> Vec<(String, Value)> {
