@@ -33,7 +33,7 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
         )?;
         for pool in &c.node_pools {
             out.objects(
-                naming::node_pool_path(&c.name, &pool.name),
+                format!("{dir}/nodepool-{}.yaml", pool.name),
                 GENERATOR,
                 node_pool::objects(r, c, pool),
             )?;
