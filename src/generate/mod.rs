@@ -4,10 +4,10 @@
 
 pub mod capa;
 pub mod cert_manager;
-pub mod cert_manager_values;
 pub mod external_dns;
 pub mod flux;
 pub mod hardening;
+pub mod iam;
 pub mod monitoring;
 pub mod output;
 pub mod platform;
@@ -29,7 +29,7 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("external-dns", external_dns::generate),
     ("monitoring", monitoring::generate),
     ("platform", platform::generate),
-    ("cert-manager-values", cert_manager_values::generate),
+    ("iam", iam::generate),
     // Last: it delivers each cluster's `addons/` only when other generators put objects there.
     ("flux", flux::generate),
 ];
@@ -39,5 +39,7 @@ pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {
     for (_, generator) in GENERATORS {
         generator(resolved, &mut out)?;
     }
+    // After every generator: marks the files that depend on node-role identity.
+    iam::notices::apply(resolved, &mut out);
     Ok(out)
 }

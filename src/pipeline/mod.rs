@@ -154,14 +154,11 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
     // SSO is dex on the management cluster (`platform/installation.yaml`); without one, nothing
     // renders it yet.
     let management = s.clusters.iter().any(|c| c.management);
-    let sections: [(&str, bool, &str); 2] = [
-        ("iam", s.iam.is_some(), "IAM output"),
-        (
-            "identity",
-            s.identity.is_some() && !management,
-            "SSO (dex, OIDC) without a management cluster",
-        ),
-    ];
+    let sections: [(&str, bool, &str); 1] = [(
+        "identity",
+        s.identity.is_some() && !management,
+        "SSO (dex, OIDC) without a management cluster",
+    )];
     for (field, present, what) in sections {
         if present {
             refuse(spec.field(field), what);
