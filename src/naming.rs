@@ -98,3 +98,98 @@ pub fn template_name(base: &str, spec: &Value) -> String {
     let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
     format!("{base}-{hex}")
 }
+
+/// The Cluster API MachinePool of one node pool of an EKS cluster, and the name of its EKS
+/// managed node group: `<cluster>-mp-<pool>`, as long as the `<cluster>-md-<pool>` names the
+/// checker already keeps within 63 characters (an EKS node group name has at most 63).
+pub fn machine_pool_name(cluster: &str, pool: &str) -> String {
+    format!("{cluster}-mp-{pool}")
+}
+
+/// The EKS cluster's name in AWS (`eksClusterName`): the blueprint's cluster name, so that
+/// `aws eks update-kubeconfig --name <cluster>` works as written (CAPA's default would be
+/// `<namespace>_<control plane>`).
+pub fn eks_cluster_name(cluster: &str) -> String {
+    cluster.to_string()
+}
+
+/// A kops cluster's name: kOps wants a fully qualified DNS name, and `<cluster>.<domain>`
+/// is the one the platform already owns.
+pub fn kops_cluster_name(cluster: &str, domain: &str) -> String {
+    format!("{cluster}.{domain}")
+}
+
+/// Where kOps keeps a cluster's configuration: `<state store>/<cluster name>` (what
+/// `kops create` derives itself from `--state`).
+pub fn kops_config_base(state_store: &str, kops_cluster: &str) -> String {
+    format!("{}/{kops_cluster}", state_store.trim_end_matches('/'))
+}
+
+/// Where kOps publishes the service-account issuer's discovery document and keys (IRSA):
+/// a `discovery` folder of the cluster's configuration base, the only part of the state
+/// store that must be publicly readable.
+pub fn kops_discovery_store(state_store: &str, kops_cluster: &str) -> String {
+    format!("{}/discovery", kops_config_base(state_store, kops_cluster))
+}
+
+/// The control-plane InstanceGroup of one zone (`control-plane-<zone>`), or of one of several
+/// in a zone (`control-plane-<zone>-<n>`, n from 1), as kOps names them.
+pub fn kops_control_plane_group(zone: &str, index: usize, in_zone: usize) -> String {
+    let prefix = crate::facts::kops::CONTROL_PLANE_GROUP_PREFIX;
+    if in_zone > 1 {
+        format!("{prefix}{zone}-{}", index + 1)
+    } else {
+        format!("{prefix}{zone}")
+    }
+}
+
+/// The etcd member on a control-plane group: the zone's letter (`a`), or `a-1`, `a-2` with
+/// several in a zone, as kOps names them.
+pub fn kops_etcd_member(zone: &str, region: &str, index: usize, in_zone: usize) -> String {
+    let letter = zone_suffix(zone, region);
+    if in_zone > 1 {
+        format!("{letter}-{}", index + 1)
+    } else {
+        letter.to_string()
+    }
+}
+
+/// The kops subnet names of one zone: the private subnet is named after the zone (kOps'
+/// convention), its utility subnet `utility-<zone>`.
+pub fn kops_subnet_name(zone: &str, utility: bool) -> String {
+    if utility {
+        format!("utility-{zone}")
+    } else {
+        zone.to_string()
+    }
+}
+
+/// The workloads that get AWS permissions (Route 53), by the name their IAM role and policy
+/// carry (`outputs.md`: "one role per cluster and consumer").
+pub const CONSUMER_EXTERNAL_DNS: &str = "external-dns";
+pub const CONSUMER_CERT_MANAGER: &str = "cert-manager";
+
+/// Where external-dns and cert-manager run and the service accounts they use: the namespaces
+/// and service account names of their Helm charts' defaults (release `external-dns` in
+/// namespace `external-dns`, release `cert-manager` in namespace `cert-manager`). An IRSA
+/// role trusts exactly this service account; the Helm values that install them must use
+/// these constants.
+pub const EXTERNAL_DNS_NAMESPACE: &str = "external-dns";
+pub const EXTERNAL_DNS_SERVICE_ACCOUNT: &str = "external-dns";
+pub const CERT_MANAGER_NAMESPACE: &str = "cert-manager";
+pub const CERT_MANAGER_SERVICE_ACCOUNT: &str = "cert-manager";
+
+/// The customer-managed Route 53 policy of one consumer (one per platform: the hosted zone is
+/// the platform's): `<platform>-<consumer>-route53`.
+pub fn route53_policy_name(platform: &str, consumer: &str) -> String {
+    format!("{platform}-{consumer}-route53")
+}
+
+/// The ARN of a customer-managed policy, from the blueprint's partition and account: for
+/// files CloudFormation does not read (clusterawsadm's `extraPolicyAttachments`).
+pub fn policy_arn(partition: Partition, account: &str, name: &str) -> String {
+    format!(
+        "arn:{}:iam::{account}:policy/{name}",
+        partition_name(partition)
+    )
+}

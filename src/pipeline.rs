@@ -6,7 +6,6 @@ use sha2::{Digest, Sha256};
 
 use crate::blueprint::check;
 use crate::blueprint::load::{self, Loaded};
-use crate::blueprint::model::Provider;
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::emit;
@@ -149,11 +148,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     for (i, c) in s.clusters.iter().enumerate() {
         let path = spec.field("clusters").index(i);
-        match c.provider {
-            Provider::Capa => {}
-            Provider::Eks => refuse(path.field("provider"), "`provider: eks`"),
-            Provider::Kops => refuse(path.field("provider"), "`provider: kops`"),
-        }
         if c.network.as_ref().is_some_and(|n| n.calico.is_some()) {
             refuse(
                 path.field("network").field("calico"),

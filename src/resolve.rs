@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::blueprint::model::{
     Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops, Oidc,
-    Partition, Provider, RootVolume, RouteReflectors, Security, Spec, Taint, TaintEffect,
-    WorkloadIdentity,
+    Partition, PodSecurityLevel, PolicyEngine, Provider, RootVolume, RouteReflectors, Security,
+    Spec, Taint, TaintEffect, WorkloadIdentity,
 };
 
 /// Pod CIDR when the blueprint gives none (Calico's and CAPA's templates' default).
@@ -24,6 +24,16 @@ pub const DEFAULT_CONTROL_PLANE_REPLICAS: u32 = 3;
 pub const MONITORING_LABEL: (&str, &str) = ("dedicated", "monitoring");
 /// The label of route-reflector nodes, which Calico's BGPPeers select (`outputs.md`).
 pub const ROUTE_REFLECTOR_LABEL: (&str, &str) = ("route-reflector", "true");
+
+/// Audit log retention when `security.auditLog` leaves a limit out: a month of logs, ten
+/// rotated files of 100 MB (the values of the reference blueprint and of common hardening
+/// guides); kube-apiserver's own defaults keep everything, until the disk is full.
+pub const DEFAULT_AUDIT_MAX_AGE_DAYS: u32 = 30;
+pub const DEFAULT_AUDIT_MAX_BACKUPS: u32 = 10;
+pub const DEFAULT_AUDIT_MAX_SIZE_MB: u32 = 100;
+/// The namespace Pod Security always exempts and the image policy always excludes: the
+/// control plane's and the CNI's own pods (kube-proxy, calico-node) run privileged there.
+pub const SYSTEM_NAMESPACE: &str = "kube-system";
 
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -47,6 +57,35 @@ pub struct Resolved {
     pub gitops: Option<Gitops>,
     pub spec: Spec,
     pub clusters: Vec<ResolvedCluster>,
+    /// API server audit logging, when `security.auditLog.enabled`.
+    pub audit: Option<ResolvedAudit>,
+    /// Pod Security admission, when `security.podSecurity` is set.
+    pub pod_security: Option<ResolvedPodSecurity>,
+    pub policy_engine: PolicyEngine,
+}
+
+/// Audit logging with its limits defaulted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvedAudit {
+    pub max_age_days: u32,
+    pub max_backups: u32,
+    pub max_size_mb: u32,
+    /// The user's `audit.k8s.io/v1` Policy read from beside the blueprint (`policy: <path>`):
+    /// its path as written, and its content, which the pipeline reads and validates before
+    /// generation (resolve sees no files, so it leaves the content `None`). Without a path,
+    /// platc's default policy applies.
+    pub policy_file: Option<(String, Option<serde_json::Value>)>,
+}
+
+/// Pod Security admission defaults with every level written out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedPodSecurity {
+    /// A level the blueprint leaves out is Kubernetes' own default, `privileged`.
+    pub enforce: PodSecurityLevel,
+    pub audit: PodSecurityLevel,
+    pub warn: PodSecurityLevel,
+    /// [`SYSTEM_NAMESPACE`] and the blueprint's exempt namespaces, sorted, each once.
+    pub exempt_namespaces: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -255,6 +294,38 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
         })
         .collect();
     let acme = spec.certificates.as_ref().and_then(|c| c.acme.clone());
+    let audit = security
+        .as_ref()
+        .and_then(|s| s.audit_log.as_ref())
+        .filter(|a| a.enabled)
+        .map(|a| ResolvedAudit {
+            max_age_days: a.max_age_days.map_or(DEFAULT_AUDIT_MAX_AGE_DAYS, to_u32),
+            max_backups: a.max_backups.map_or(DEFAULT_AUDIT_MAX_BACKUPS, to_u32),
+            max_size_mb: a.max_size_mb.map_or(DEFAULT_AUDIT_MAX_SIZE_MB, to_u32),
+            policy_file: a
+                .policy
+                .as_ref()
+                .filter(|p| p.as_str() != "default")
+                .map(|p| (p.clone(), None)),
+        });
+    let pod_security = security
+        .as_ref()
+        .and_then(|s| s.pod_security.as_ref())
+        .map(|ps| {
+            let mut exempt: std::collections::BTreeSet<String> =
+                ps.exempt_namespaces.iter().cloned().collect();
+            exempt.insert(SYSTEM_NAMESPACE.to_string());
+            ResolvedPodSecurity {
+                enforce: ps.enforce.unwrap_or(PodSecurityLevel::Privileged),
+                audit: ps.audit.unwrap_or(PodSecurityLevel::Privileged),
+                warn: ps.warn.unwrap_or(PodSecurityLevel::Privileged),
+                exempt_namespaces: exempt.into_iter().collect(),
+            }
+        });
+    let policy_engine = security
+        .as_ref()
+        .and_then(|s| s.policy_engine)
+        .unwrap_or_default();
     Resolved {
         platform: bp.metadata.name.clone(),
         blueprint_file: blueprint_file.to_string(),
@@ -282,7 +353,32 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
         gitops: spec.gitops.clone(),
         spec: spec.clone(),
         clusters,
+        audit,
+        pod_security,
+        policy_engine,
     }
+}
+
+/// The claims an API server reads from OIDC tokens when `identity.oidc` leaves them out
+/// (`blueprint.md`: `usernameClaim` defaults to `email`, `groupsClaim` to `groups`).
+pub const DEFAULT_OIDC_USERNAME_CLAIM: &str = "email";
+pub const DEFAULT_OIDC_GROUPS_CLAIM: &str = "groups";
+/// The prefix OIDC groups carry inside Kubernetes (`blueprint.md`: groups appear as
+/// `oidc:<group>`), so they cannot be mistaken for `system:` groups.
+pub const OIDC_GROUPS_PREFIX: &str = "oidc:";
+
+/// The token claim an API server takes the user name from.
+pub fn oidc_username_claim(oidc: &Oidc) -> &str {
+    oidc.username_claim
+        .as_deref()
+        .unwrap_or(DEFAULT_OIDC_USERNAME_CLAIM)
+}
+
+/// The token claim an API server takes the groups from.
+pub fn oidc_groups_claim(oidc: &Oidc) -> &str {
+    oidc.groups_claim
+        .as_deref()
+        .unwrap_or(DEFAULT_OIDC_GROUPS_CLAIM)
 }
 
 #[cfg(test)]

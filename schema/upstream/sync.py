@@ -21,6 +21,11 @@ KINDS = [
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSCluster",
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSMachineTemplate",
     "cert-manager.io/v1/ClusterIssuer",
+    "cluster.x-k8s.io/v1beta1/MachinePool", "cluster.x-k8s.io/v1beta2/MachinePool",
+    "controlplane.cluster.x-k8s.io/v1beta2/AWSManagedControlPlane",
+    "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedCluster",
+    "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedMachinePool",
+    "kops.k8s.io/v1alpha2/Cluster", "kops.k8s.io/v1alpha2/InstanceGroup",
 ]
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -34,10 +34,13 @@ pub fn emit(output: &Output, blueprint_file: &str) -> Result<Tree, String> {
                 push_notice(&mut text, file.notice.as_deref());
                 text.push_str(&write::to_yaml_stream(objects));
                 let (dir, name) = split(path);
-                folders
-                    .entry(dir.to_string())
-                    .or_default()
-                    .push(name.to_string());
+                // Objects for another tool (kops) are written but never listed for kubectl.
+                if output.is_for_kubectl(dir) {
+                    folders
+                        .entry(dir.to_string())
+                        .or_default()
+                        .push(name.to_string());
+                }
             }
             Content::Document(doc) => {
                 text.push_str(&head);

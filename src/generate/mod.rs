@@ -4,6 +4,8 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod eks;
+pub mod kops;
 pub mod output;
 pub mod readme;
 
@@ -18,6 +20,8 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("capa", capa::generate),
     ("cert-manager", cert_manager::generate),
     ("readme", readme::generate),
+    ("eks", eks::generate),
+    ("kops", kops::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {
