@@ -11,6 +11,8 @@ mod determinism;
 mod golden;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
+/// What eks and kops cannot express: refusals and warnings, each naming field and provider.
+mod provider_refusals;
 /// The README's commands and code table.
 mod readme;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.

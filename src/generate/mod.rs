@@ -7,6 +7,7 @@ pub mod cert_manager;
 pub mod eks;
 pub mod kops;
 pub mod output;
+pub mod provider_notes;
 pub mod readme;
 
 use crate::resolve::Resolved;

@@ -88,5 +88,6 @@ fn text(r: &Resolved) -> String {
             name = c.name
         );
     }
+    s.push_str(&super::provider_notes::section(r));
     s
 }

@@ -15,6 +15,7 @@ pub mod network;
 pub mod node_pools;
 pub mod overlays;
 pub mod platform;
+pub mod providers;
 pub mod registries;
 pub mod secrets;
 pub mod security;
@@ -166,6 +167,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("access", access::check),
     ("monitoring", monitoring::check),
     ("overlays", overlays::check),
+    ("providers", providers::check),
 ];
 
 /// Runs every rule and returns all diagnostics (errors and warnings).

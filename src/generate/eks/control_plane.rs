@@ -65,9 +65,18 @@ fn control_plane_spec(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
         spec.insert("associateOIDCProvider".into(), json!(true));
     }
     // Audit logging: EKS sends the API server's log and its audit log to CloudWatch Logs
-    // (log group `/aws/eks/<cluster>/cluster`).
+    // (log group `/aws/eks/<cluster>/cluster`). CAPA's schema wants every log type named.
     if r.audit.is_some() {
-        spec.insert("logging".into(), json!({"apiServer": true, "audit": true}));
+        spec.insert(
+            "logging".into(),
+            json!({
+                "apiServer": true,
+                "audit": true,
+                "authenticator": false,
+                "controllerManager": false,
+                "scheduler": false,
+            }),
+        );
     }
     spec.insert("network".into(), crate::generate::capa::cluster::network(c));
     if let Some(oidc) = &r.oidc {

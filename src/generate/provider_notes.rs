@@ -1,0 +1,107 @@
+//! The rendered README's sections about eks and kops clusters: how their files are used, the
+//! steps that are not files, and every platform-wide setting a cluster's provider does not
+//! apply ([`crate::provider_limits`], which the checker also warns about). Empty for a
+//! platform of capa clusters only.
+
+use std::fmt::Write as _;
+
+use crate::blueprint::model::Provider;
+use crate::blueprint::model::WorkloadIdentity;
+use crate::facts::kops::KOPS_VERSION;
+use crate::naming;
+use crate::provider_limits::{self, provider_name};
+use crate::resolve::Resolved;
+
+pub fn section(r: &Resolved) -> String {
+    let mut s = String::new();
+    let eks: Vec<_> = r
+        .clusters
+        .iter()
+        .filter(|c| c.provider == Provider::Eks)
+        .collect();
+    let kops: Vec<_> = r
+        .clusters
+        .iter()
+        .filter(|c| c.provider == Provider::Kops)
+        .collect();
+    if !eks.is_empty() {
+        let _ = writeln!(s, "\n## EKS clusters\n");
+        let names: Vec<String> = eks.iter().map(|c| format!("`{}`", c.name)).collect();
+        let _ = writeln!(
+            s,
+            "{} {} created by CAPA's EKS support on the management cluster from\n\
+             `clusters/<cluster>/infrastructure/`: an `AWSManagedControlPlane` (EKS runs and upgrades the\n\
+             control plane; it keeps the minor version of `kubernetesVersion`) and one EKS managed node\n\
+             group per node pool (Amazon Linux 2023 nodes, labels and taints set by EKS).\n",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" }
+        );
+        let _ = writeln!(
+            s,
+            "1. CAPA must run with EKS support (its `EKS` feature gate, on by default) and the EKS IAM roles\n   \
+             that `clusterawsadm bootstrap iam create-cloudformation-stack` creates when its configuration\n   \
+             enables EKS.\n\
+             2. The cluster's name in AWS is the blueprint's: `aws eks update-kubeconfig --name <cluster>`."
+        );
+    }
+    if !kops.is_empty() {
+        let _ = writeln!(s, "\n## kops clusters\n");
+        let _ = writeln!(
+            s,
+            "The files in `clusters/<cluster>/infrastructure/` of a kops cluster are kOps' input, written for\n\
+             kOps {KOPS_VERSION}: the `Cluster`, its control-plane InstanceGroups (`control-plane.yaml`) and one\n\
+             InstanceGroup per node pool. They are not Kubernetes API objects, so that folder has no\n\
+             `kustomization.yaml` and the cluster's kustomization lists only its add-ons. Apply them with kOps:\n"
+        );
+        for c in &kops {
+            let name = naming::kops_cluster_name(&c.name, &r.domain);
+            let state = c.kops_state_store.as_deref().unwrap_or_default();
+            let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
+            let mut files = vec![
+                format!("{dir}/cluster.yaml"),
+                format!("{dir}/{}", super::kops::CONTROL_PLANE_FILE),
+            ];
+            files.extend(
+                c.node_pools
+                    .iter()
+                    .map(|p| format!("{dir}/nodepool-{}.yaml", p.name)),
+            );
+            let flags: Vec<String> = files.iter().map(|f| format!("-f {f}")).collect();
+            let _ = writeln!(
+                s,
+                "```sh\nkops replace --state {state} --force \\\n  {}\nkops update cluster --state {state} --name {name} --yes\nkops rolling-update cluster --state {state} --name {name} --yes\n```\n",
+                flags.join(" \\\n  ")
+            );
+        }
+        if r.workload_identity == WorkloadIdentity::Irsa {
+            let _ = writeln!(
+                s,
+                "With IRSA, kOps publishes each cluster's service-account issuer in the `discovery` folder of its\n\
+                 configuration in the state store; AWS must read it, so allow public `s3:GetObject` on that\n\
+                 folder only (`<state store>/<cluster name>/discovery/*`), never on the rest of the state store.\n\
+                 kOps also installs cert-manager there (its pod identity webhook needs it).\n"
+            );
+        }
+    }
+    let limits = provider_limits::limits(&r.spec);
+    if !limits.is_empty() {
+        let _ = writeln!(s, "\n## What a provider does not apply\n");
+        let _ = writeln!(
+            s,
+            "These settings of the blueprint are not applied to the clusters named (`platc validate` warns\n\
+             about each):\n"
+        );
+        for l in &limits {
+            let _ = writeln!(
+                s,
+                "- `{}` ({}): `{}`: {}. Instead: {}.",
+                l.cluster,
+                provider_name(l.provider),
+                l.path,
+                l.what,
+                l.instead
+            );
+        }
+    }
+    s
+}
