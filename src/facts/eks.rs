@@ -1,31 +1,22 @@
 //! Facts of Amazon EKS that the eks output depends on: the AMI type of a managed node group
-//! for an instance type. Source: the EKS API's `AMITypes` (CreateNodegroup `amiType`), the
+//! for an instance type. Source: the EKS API's `AMITypes` (CreateNodegroup `amiType`) and the
 //! EKS user guide ("Amazon Linux 2023 accelerated AMIs", "Choose an Amazon EKS optimized
-//! AMI"), and EC2's instance type naming ("Amazon EC2 instance type naming conventions": the
-//! letter `g` among a type's attributes means an AWS Graviton processor).
+//! AMI").
 //!
 //! Amazon Linux 2023 because EKS publishes no Amazon Linux 2 AMIs for Kubernetes 1.33 and
 //! later, and CAPA's default `amiType` is still `AL2_x86_64`.
 
+use super::instance_types::{Accelerator, Architecture, accelerator, architecture};
+
 /// The `amiType` of an EKS managed node group of `instance_type`: Amazon Linux 2023, for the
-/// instance type's architecture (x86-64 or Graviton) and accelerators (NVIDIA GPUs in the
-/// `p`, `g` and `gr` families, AWS Neuron in `inf` and `trn`).
+/// instance type's architecture and accelerators.
 pub fn ami_type(instance_type: &str) -> &'static str {
-    let family = instance_type.split('.').next().unwrap_or_default();
-    let prefix_len = family
-        .find(|c: char| c.is_ascii_digit())
-        .unwrap_or(family.len());
-    let (prefix, rest) = family.split_at(prefix_len);
-    let attributes = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-    let graviton = family == "a1" || attributes.starts_with('g');
-    let nvidia = matches!(prefix, "p" | "g" | "gr");
-    let neuron = matches!(prefix, "inf" | "trn");
-    match (graviton, nvidia, neuron) {
-        (true, true, _) => "AL2023_ARM_64_NVIDIA",
-        (true, false, _) => "AL2023_ARM_64_STANDARD",
-        (false, true, _) => "AL2023_x86_64_NVIDIA",
-        (false, false, true) => "AL2023_x86_64_NEURON",
-        (false, false, false) => "AL2023_x86_64_STANDARD",
+    match (architecture(instance_type), accelerator(instance_type)) {
+        (Architecture::Arm64, Accelerator::NvidiaGpu) => "AL2023_ARM_64_NVIDIA",
+        (Architecture::Arm64, _) => "AL2023_ARM_64_STANDARD",
+        (Architecture::X86_64, Accelerator::NvidiaGpu) => "AL2023_x86_64_NVIDIA",
+        (Architecture::X86_64, Accelerator::Neuron) => "AL2023_x86_64_NEURON",
+        (Architecture::X86_64, Accelerator::None) => "AL2023_x86_64_STANDARD",
     }
 }
 

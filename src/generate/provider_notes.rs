@@ -79,7 +79,9 @@ pub fn section(r: &Resolved) -> String {
                 "With IRSA, kOps publishes each cluster's service-account issuer in the `discovery` folder of its\n\
                  configuration in the state store; AWS must read it, so allow public `s3:GetObject` on that\n\
                  folder only (`<state store>/<cluster name>/discovery/*`), never on the rest of the state store.\n\
-                 kOps also installs cert-manager there (its pod identity webhook needs it).\n"
+                 kOps' pod identity webhook, which gives external-dns and cert-manager their roles, needs\n\
+                 cert-manager: install cert-manager (in namespace `cert-manager`) as on every cluster, then\n\
+                 restart its pods once the webhook runs, so that they start with their role.\n"
             );
         }
     }
@@ -104,4 +106,44 @@ pub fn section(r: &Resolved) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved(text: &str) -> Resolved {
+        let loaded = crate::blueprint::load::load("t.yaml", text.as_bytes()).expect("loads");
+        crate::resolve::resolve(&loaded.blueprint, "t.yaml")
+    }
+
+    #[test]
+    fn the_readme_lists_every_limit_and_the_kops_steps() {
+        let r = resolved(include_str!("../../tests/data/reference/reference.yaml"));
+        let text = section(&r);
+        for line in [
+            "- `sandbox-eks` (eks): `spec.registries.mirrors`:",
+            "- `sandbox-eks` (eks): `spec.security.podSecurity`:",
+            "- `sandbox-eks` (eks): `spec.security.auditLog`:",
+            "- `legacy-kops` (kops): `spec.registries.mirrors[0].credentialsRef`:",
+            "kops replace --state s3://demo-kops-state --force",
+            "-f clusters/legacy-kops/infrastructure/nodepool-databases.yaml",
+            "kops update cluster --state s3://demo-kops-state --name legacy-kops.demo.example.cloud --yes",
+            "`<state store>/<cluster name>/discovery/*`",
+            "## EKS clusters",
+        ] {
+            assert!(text.contains(line), "README lacks {line:?}:\n{text}");
+        }
+        assert_eq!(
+            provider_limits::limits(&r.spec).len(),
+            text.matches("\n- `").count(),
+            "one README line per limit"
+        );
+    }
+
+    #[test]
+    fn capa_only_platforms_get_no_provider_sections() {
+        let r = resolved(include_str!("../../blueprints/minimal-capa.yaml"));
+        assert_eq!(section(&r), "");
+    }
 }

@@ -3,7 +3,7 @@
 //! IAM OIDC provider for it, and creates one IAM role per service account listed in
 //! `iam.serviceAccountExternalPermissions`, with the platform's Route 53 policies (`iam/`)
 //! attached by ARN; its pod identity webhook gives the pods of those service accounts their
-//! role, and needs cert-manager. With `node-role`, the same policies are attached to the
+//! role, and needs cert-manager (the platform's). With `node-role`, the same policies are attached to the
 //! nodes' role (`externalPolicies`).
 
 use serde_json::{Map, Value, json};
@@ -90,8 +90,13 @@ pub fn fields(r: &Resolved, c: &ResolvedCluster, kops_cluster: &str) -> Map<Stri
             );
             out.insert("podIdentityWebhook".into(), json!({"enabled": true}));
             // kOps refuses the pod identity webhook without cert-manager, which issues the
-            // webhook's serving certificate; kOps installs and upgrades it.
-            out.insert("certManager".into(), json!({"enabled": true}));
+            // webhook's serving certificate. The platform installs cert-manager on every
+            // cluster, in its own namespace (the service account the role above trusts);
+            // kOps' own copy would run in kube-system, so kOps only learns it is there.
+            out.insert(
+                "certManager".into(),
+                json!({"enabled": true, "managed": false}),
+            );
         }
         WorkloadIdentity::NodeRole => {
             let arns: Vec<String> = consumers

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::metadata;
 use crate::blueprint::model::{Taint, TaintEffect, VolumeType, WorkloadIdentity};
+use crate::facts::instance_types::{Accelerator, accelerator};
 use crate::facts::kops as facts;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster, ResolvedNodePool, Scaling};
@@ -118,6 +119,11 @@ pub fn node_pool(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> 
     if !pool.taints.is_empty() {
         let taints: Vec<String> = pool.taints.iter().map(taint).collect();
         spec.insert("taints".into(), json!(taints));
+    }
+    // NVIDIA GPU instances: kOps installs the driver and the container toolkit itself
+    // (kOps' managed NVIDIA support, `containerd.nvidiaGPU`).
+    if accelerator(&pool.instance_type) == Accelerator::NvidiaGpu {
+        spec.insert("containerd".into(), json!({"nvidiaGPU": {"enabled": true}}));
     }
     if let Some(volume) = &pool.root_volume {
         spec.insert("rootVolumeSize".into(), json!(volume.size_gib));

@@ -270,7 +270,10 @@ fn irsa_gives_external_dns_and_cert_manager_roles_with_the_route53_policies() {
         })
     );
     assert_eq!(spec["podIdentityWebhook"], json!({"enabled": true}));
-    assert_eq!(spec["certManager"], json!({"enabled": true}));
+    assert_eq!(
+        spec["certManager"],
+        json!({"enabled": true, "managed": false})
+    );
     assert!(spec.get("externalPolicies").is_none());
     // The partition goes into every ARN.
     let spec = cluster_spec(&resolved(&reference_with(&[
@@ -406,4 +409,19 @@ fn the_kops_folder_is_kept_away_from_kubectl() {
         .map(|d| format!("{d:?}"))
         .collect();
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn nvidia_gpu_pools_get_kops_managed_drivers() {
+    let r = resolved(&reference_with(&[(
+        "          instanceType: r5.xlarge\n",
+        "          instanceType: g5.2xlarge\n",
+    )]));
+    let ig = &objects(&r, &format!("{DIR}/nodepool-databases.yaml"))[0];
+    assert_eq!(
+        ig["spec"]["containerd"],
+        json!({"nvidiaGPU": {"enabled": true}})
+    );
+    let ig = &objects(&r, &format!("{DIR}/nodepool-nodes.yaml"))[0];
+    assert!(ig["spec"].get("containerd").is_none());
 }
