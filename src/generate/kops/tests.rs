@@ -425,3 +425,25 @@ fn nvidia_gpu_pools_get_kops_managed_drivers() {
     let ig = &objects(&r, &format!("{DIR}/nodepool-nodes.yaml"))[0];
     assert!(ig["spec"].get("containerd").is_none());
 }
+
+#[test]
+fn route_reflector_pools_are_labelled_and_tainted() {
+    // kOps runs Calico with BGP: the reflector pool carries the label the BGPPeers select
+    // and the taint that keeps ordinary pods off it.
+    let r = resolved(&reference_with(&[
+        (
+            "      controlPlane:\n        replicas: 3\n        instanceType: m5.large\n      nodePools:\n        - name: nodes",
+            "      controlPlane:\n        replicas: 3\n        instanceType: m5.large\n      nodePools:\n        - name: reflectors\n          instanceType: m5.large\n          replicas: 2\n        - name: nodes",
+        ),
+        (
+            "          publicSubnets:\n            us-west-2a: subnet-0ccc3333dddd4444e\n            us-west-2b: subnet-0ccc3333dddd4444f\n            us-west-2c: subnet-0ccc3333dddd44450\n",
+            "          publicSubnets:\n            us-west-2a: subnet-0ccc3333dddd4444e\n            us-west-2b: subnet-0ccc3333dddd4444f\n            us-west-2c: subnet-0ccc3333dddd44450\n        calico:\n          routeReflectors: {nodePool: reflectors, clusterID: 244.0.0.2, asNumber: 64513}\n",
+        ),
+    ]));
+    let ig = &objects(&r, &format!("{DIR}/nodepool-reflectors.yaml"))[0];
+    assert_eq!(ig["spec"]["nodeLabels"], json!({"route-reflector": "true"}));
+    assert_eq!(
+        ig["spec"]["taints"],
+        json!(["route-reflector=true:NoSchedule"])
+    );
+}
