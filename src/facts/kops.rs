@@ -6,8 +6,11 @@
 //! `schema/upstream/kops.k8s.io/`) and kOps' documentation at that tag (`docs/cluster_spec.md`,
 //! `docs/instance_groups.md`, `docs/releases/1.22-NOTES.md`).
 
-/// The kOps release the output is written for (the release of the bundled schemas).
+/// The kOps release the output is written for (the release of the bundled schemas), and its
+/// minor as messages name it; the Kubernetes versions it supports are in
+/// [`super::kubernetes`].
 pub const KOPS_VERSION: &str = "v1.36.2";
+pub const KOPS_RELEASE: &str = "kOps 1.36";
 
 /// The only API version of kOps' own kinds that kOps publishes as a CRD.
 pub const API_VERSION: &str = "kops.k8s.io/v1alpha2";

@@ -78,6 +78,13 @@ fn control_plane_spec(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
             }),
         );
     }
+    // The API server is public, as capa's internet-facing load balancer, and private too,
+    // so that nodes reach it inside the VPC rather than through NAT (EKS's default is
+    // public only).
+    spec.insert(
+        "endpointAccess".into(),
+        json!({"public": true, "private": true}),
+    );
     spec.insert("network".into(), crate::generate::capa::cluster::network(c));
     if let Some(oidc) = &r.oidc {
         // SSO: EKS accepts the identity provider's tokens itself (an associated OIDC identity

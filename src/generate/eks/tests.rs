@@ -124,6 +124,10 @@ fn control_plane_carries_version_region_tags_identity_and_audit() {
         })
     );
     assert_eq!(spec["sshKeyName"], "");
+    assert_eq!(
+        spec["endpointAccess"],
+        json!({"public": true, "private": true})
+    );
     // A VPC CAPA creates, with one private and one public subnet per zone of the cluster.
     let subnets = spec["network"]["subnets"].as_array().unwrap();
     assert_eq!(subnets.len(), 4);
