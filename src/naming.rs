@@ -92,11 +92,41 @@ pub fn labels(platform: &str, cluster: Option<&str>, pool: Option<&str>) -> Map<
 /// AWSMachineTemplate, and Cluster API rolls machines out when a reference changes, so a
 /// template's name carries its content: a changed spec is a new template and a rollout.
 pub fn template_name(base: &str, spec: &Value) -> String {
+    // `template_base` undoes this: keep the two in step.
     use sha2::{Digest, Sha256};
-    let bytes = serde_json::to_vec(spec).unwrap_or_default();
+    // Keys sorted: the digest depends on the content only, not on the order a generator or
+    // an overlay happened to build the maps in.
+    let bytes = serde_json::to_vec(&sorted_keys(spec)).unwrap_or_default();
     let digest = Sha256::digest(&bytes);
     let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
     format!("{base}-{hex}")
+}
+
+fn sorted_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The base of a [`template_name`] (the name without its digest), if it has one.
+pub fn template_base(name: &str) -> Option<&str> {
+    let (base, hex) = name.rsplit_once('-')?;
+    (hex.len() == 8
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    .then_some(base)
 }
 
 /// The Cluster API MachinePool of one node pool of an EKS cluster, and the name of its EKS

@@ -7,10 +7,12 @@
 //! The decisions (ARCHITECTURE.md, "Providers"): on eks, registry mirrors, the cluster-wide
 //! Pod Security defaults and the audit log's file settings have no place in CAPA's managed
 //! kinds; on kops, a mirror's credentials cannot be given to kOps without writing them into
-//! its files.
+//! its files, and route reflectors work but their cluster ID must be set by hand.
 
 use crate::blueprint::model::{Provider, Spec};
 use crate::blueprint::path::BlueprintPath;
+use crate::generate::hardening::calico::CLUSTER_ID_ANNOTATION;
+use crate::resolve::ROUTE_REFLECTOR_LABEL;
 
 /// One setting one cluster does not get.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +99,30 @@ pub fn limits(spec: &Spec) -> Vec<Limit> {
                 }
             }
             Provider::Kops => {
+                if let Some(rr) = c
+                    .network
+                    .as_ref()
+                    .and_then(|n| n.calico.as_ref())
+                    .and_then(|calico| calico.route_reflectors.as_ref())
+                {
+                    let (key, value) = ROUTE_REFLECTOR_LABEL;
+                    push(
+                        root.field("clusters")
+                            .index(i)
+                            .field("network")
+                            .field("calico")
+                            .field("routeReflectors")
+                            .field("clusterID"),
+                        "the reflectors' cluster ID is not set on their Nodes automatically: kOps' \
+                         nodes have no kubectl to annotate their own Node after joining, as capa's do"
+                            .into(),
+                        &format!(
+                            "annotate the reflectors whenever one joins: `kubectl annotate node -l \
+                             {key}={value} --overwrite {CLUSTER_ID_ANNOTATION}={}`",
+                            rr.cluster_id
+                        ),
+                    );
+                }
                 for (m, mirror) in mirrors.iter().enumerate() {
                     if mirror.credentials_ref.is_some() {
                         push(

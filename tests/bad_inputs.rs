@@ -179,7 +179,7 @@ fn reference_blueprint_validates_and_render_names_what_it_cannot_render_yet() {
     );
     assert_eq!(o.status.code(), Some(65));
     let err = stderr(&o);
-    for path in ["spec.dns", "spec.overlays"] {
+    for path in ["spec.dns", "spec.identity"] {
         assert!(
             err.contains(&format!(
                 "error: {path}: not rendered by this version of platc yet"

@@ -9,6 +9,8 @@ mod bad_inputs;
 mod determinism;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
+/// Registry credentials, Calico peers, audit and admission files in the golden trees.
+mod hardening;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
 /// What eks and kops cannot express: refusals and warnings, each naming field and provider.

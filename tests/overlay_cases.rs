@@ -141,3 +141,39 @@ fn exceptions_name_existing_cases() {
         assert!(!why.is_empty(), "exception {case} needs a reason");
     }
 }
+
+/// The same corpus through the binary: `platc kustomize DIR` prints kustomize's bytes on
+/// stdout, or fails (65 for an invalid overlay, 74 for a file it cannot read) with nothing
+/// on stdout where kustomize fails.
+#[test]
+fn platc_kustomize_prints_what_kubectl_kustomize_prints() {
+    let root = crate::support::root();
+    let mut checked = 0;
+    for dir in case_dirs() {
+        let o = crate::support::platc(&root, &["kustomize", dir.to_str().unwrap()]);
+        let name = dir.display();
+        if dir.join("expected-error.txt").is_file() {
+            assert!(
+                matches!(o.status.code(), Some(65 | 74)),
+                "{name}: kustomize fails, platc exited {:?}",
+                o.status.code()
+            );
+            assert!(o.stdout.is_empty(), "{name}: printed output on failure");
+            assert!(!o.stderr.is_empty(), "{name}: failed without a message");
+        } else {
+            let expected = fs::read(dir.join("expected.yaml")).unwrap();
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{name}: {}",
+                crate::support::stderr(&o)
+            );
+            assert!(
+                o.stdout == expected,
+                "{name}: stdout differs from expected.yaml"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 60, "{checked} cases");
+}

@@ -1,7 +1,8 @@
 //! What each provider cannot express: every blueprint of `tests/data/provider-refusals/` is
 //! refused by `validate` and `render` as its header says (the header format of
 //! `tests/data/bad-inputs/`), naming the field and the provider; every blueprint of
-//! `tests/data/provider-warnings/` validates with the warning its header names.
+//! `tests/data/provider-warnings/` validates with the warning its header names, renders, and
+//! its tree's README lists the limitation.
 
 use std::path::Path;
 
@@ -109,6 +110,32 @@ fn platform_wide_settings_a_provider_cannot_apply_are_warnings() {
         let expect = expectations(&std::fs::read_to_string(file).unwrap());
         assert_eq!(expect.exit, 0, "{} must validate", file.display());
         failures.extend(problems(file, &["validate"], &expect));
+        // It renders, and the tree's README lists what the cluster does not get.
+        let scratch = tempfile::tempdir().unwrap();
+        let out = scratch.path().join("out");
+        let o = platc(
+            scratch.path(),
+            &[
+                "render",
+                "-f",
+                file.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        if !o.status.success() {
+            failures.push(format!("{}: render failed\n{}", file.display(), stderr(&o)));
+        } else {
+            let readme = std::fs::read_to_string(out.join("README.md")).unwrap_or_default();
+            let path = expect.stderr[0]
+                .trim_start_matches("warning: ")
+                .split(": not applied")
+                .next()
+                .unwrap_or_default();
+            if !readme.contains(&format!("`{path}`")) {
+                failures.push(format!("{}: README does not list `{path}`", file.display()));
+            }
+        }
         // `--strict` turns warnings into a failure.
         let o = platc(
             &root(),

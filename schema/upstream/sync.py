@@ -21,6 +21,8 @@ KINDS = [
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSCluster",
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSMachineTemplate",
     "cert-manager.io/v1/ClusterIssuer",
+    "crd.projectcalico.org/v1/BGPConfiguration", "crd.projectcalico.org/v1/BGPPeer",
+    "kyverno.io/v1/ClusterPolicy",
     "cluster.x-k8s.io/v1beta1/MachinePool", "cluster.x-k8s.io/v1beta2/MachinePool",
     "controlplane.cluster.x-k8s.io/v1beta2/AWSManagedControlPlane",
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedCluster",

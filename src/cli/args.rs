@@ -103,6 +103,12 @@ pub enum Command {
     },
     /// Print the blueprint's JSON Schema.
     Schema,
+    /// Build a kustomization folder as `kubectl kustomize DIR` does (its local resources,
+    /// patches and the transformers platc supports) and print the result.
+    Kustomize {
+        /// The folder holding `kustomization.yaml`.
+        dir: PathBuf,
+    },
     /// Write a commented starter blueprint that renders as is.
     Init {
         /// Where to write `platform.yaml`.

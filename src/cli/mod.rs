@@ -14,6 +14,7 @@ use clap::Parser;
 pub use args::Cli;
 use args::{ColorWhen, Command, DiffFormat, MessageFormat};
 
+use crate::beside::Disk;
 use crate::diag::render::{self, Format};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::output;
@@ -119,6 +120,7 @@ fn run(command: &Command, ui: &Ui) -> u8 {
             exit::OK
         }
         Command::Init { dir } => init_cmd(ui, dir),
+        Command::Kustomize { dir } => kustomize_cmd(ui, dir),
     }
 }
 
@@ -183,9 +185,14 @@ fn absolute_lexical(p: &Path) -> std::io::Result<PathBuf> {
     std::path::absolute(p)
 }
 
+/// The files beside a blueprint: its folder.
+fn beside_of(file: &Path) -> Disk {
+    Disk::new(file.parent().unwrap_or(Path::new(".")))
+}
+
 fn compile(ui: &Ui, file: &Path) -> Result<pipeline::Compiled, u8> {
     let input = read_input(ui, file)?;
-    match pipeline::compile(&input) {
+    match pipeline::compile(&input, &beside_of(file)) {
         Ok(compiled) => {
             ui.diagnostics(compiled.warnings.clone());
             Ok(compiled)
@@ -294,7 +301,7 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         }
     };
     let mut findings = checked.warnings;
-    match pipeline::compile(&input) {
+    match pipeline::compile(&input, &beside_of(file)) {
         Ok(compiled) => findings.extend(crate::validate::validate_tree(&compiled.tree)),
         // Sections platc does not render yet were checked above; say so without failing.
         Err(diags) => findings.extend(diags.into_iter().map(|d| {
@@ -321,6 +328,28 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
             }
         ));
         exit::OK
+    }
+}
+
+fn kustomize_cmd(ui: &Ui, dir: &Path) -> u8 {
+    if !dir.is_dir() {
+        ui.diagnostics([Diagnostic::error(
+            Code::Io,
+            format!("`{}` is not a folder", dir.display()),
+        )]);
+        return exit::IO;
+    }
+    match crate::overlay::build_dir(dir) {
+        Ok(text) => {
+            // The build is the command's output: print it even with --quiet.
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            exit::OK
+        }
+        Err(diags) => {
+            let io = diags.iter().all(|d| d.code == Code::Io);
+            ui.diagnostics(diags);
+            if io { exit::IO } else { exit::INVALID }
+        }
     }
 }
 

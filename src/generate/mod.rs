@@ -5,6 +5,7 @@
 pub mod capa;
 pub mod cert_manager;
 pub mod eks;
+pub mod hardening;
 pub mod kops;
 pub mod output;
 pub mod provider_notes;
@@ -21,6 +22,8 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("capa", capa::generate),
     ("cert-manager", cert_manager::generate),
     ("readme", readme::generate),
+    ("calico", hardening::calico::generate),
+    ("kyverno", hardening::kyverno::generate),
     ("eks", eks::generate),
     ("kops", kops::generate),
 ];

@@ -102,4 +102,9 @@ impl Output {
     pub fn get(&self, path: &str) -> Option<&File> {
         self.files.get(path)
     }
+
+    /// Drops a file (an overlay deleted every object in it).
+    pub fn remove(&mut self, path: &str) -> Option<File> {
+        self.files.remove(path)
+    }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::blueprint::model::Provider;
 use crate::blueprint::model::WorkloadIdentity;
-use crate::facts::kops::KOPS_VERSION;
+use crate::facts::kops::{API_SERVER_ASSET_DIR, AUDIT_LOG_PATH, KOPS_VERSION};
 use crate::naming;
 use crate::provider_limits::{self, provider_name};
 use crate::resolve::Resolved;
@@ -73,6 +73,20 @@ pub fn section(r: &Resolved) -> String {
                 flags.join(" \\\n  ")
             );
         }
+        let mirrors = r
+            .spec
+            .registries
+            .as_ref()
+            .is_some_and(|reg| !reg.mirrors.is_empty());
+        if r.audit.is_some() || r.pod_security.is_some() || mirrors {
+            let _ = writeln!(
+                s,
+                "Hardening on kops clusters is kOps' own: registry mirrors are `containerd.registryMirrors`,\n\
+                 the audit log is `{}`, and the audit policy and the admission configuration are\n\
+                 file assets in `{}/` on the control-plane machines.\n",
+                AUDIT_LOG_PATH, API_SERVER_ASSET_DIR
+            );
+        }
         if r.workload_identity == WorkloadIdentity::Irsa {
             let _ = writeln!(
                 s,
@@ -126,6 +140,7 @@ mod tests {
             "- `sandbox-eks` (eks): `spec.security.podSecurity`:",
             "- `sandbox-eks` (eks): `spec.security.auditLog`:",
             "- `legacy-kops` (kops): `spec.registries.mirrors[0].credentialsRef`:",
+            "the audit log is `/var/log/kube-apiserver-audit.log`",
             "kops replace --state s3://demo-kops-state --force",
             "-f clusters/legacy-kops/infrastructure/nodepool-databases.yaml",
             "kops update cluster --state s3://demo-kops-state --name legacy-kops.demo.example.cloud --yes",

@@ -88,6 +88,7 @@ fn text(r: &Resolved) -> String {
             name = c.name
         );
     }
+    s.push_str(&super::hardening::notes::section(r));
     s.push_str(&super::provider_notes::section(r));
     s
 }

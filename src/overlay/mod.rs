@@ -24,10 +24,11 @@ pub mod smp;
 pub mod transform;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
+use crate::beside::{self, Beside, Disk, Entry};
 use crate::diag::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::yaml::node::{Node, NodeKind, Scalar, ScalarStyle};
@@ -176,12 +177,39 @@ pub fn id_of(v: &Value) -> ResId {
     }
 }
 
-/// Reads files relative to the overlay folder, refusing paths that leave it.
-struct Files<'a> {
-    dir: &'a Path,
+/// The files of one overlay folder: `base` under the root of a [`Beside`], paths relative to
+/// it, refusing paths that leave it. Diagnostics name files as `display` + the path.
+pub struct Files<'a> {
+    beside: &'a dyn Beside,
+    base: String,
+    display: String,
 }
 
-impl Files<'_> {
+impl<'a> Files<'a> {
+    /// The overlay folder `base` (relative to the root of `beside`); files are named
+    /// `display/<path>` in diagnostics (`display` may be empty).
+    pub fn new(beside: &'a dyn Beside, base: &str, display: &str) -> Files<'a> {
+        Files {
+            beside,
+            base: base.trim_end_matches('/').to_string(),
+            display: display.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// How diagnostics name the file at `rel`.
+    fn display_name(&self, rel: &str) -> String {
+        let rel = beside::normalize(rel).unwrap_or_else(|| rel.to_string());
+        if self.display.is_empty() {
+            rel
+        } else {
+            format!("{}/{rel}", self.display)
+        }
+    }
+
+    fn entry(&self, rel: &str) -> Entry {
+        beside::join(&self.base, rel).map_or(Entry::Missing, |p| self.beside.entry(&p))
+    }
+
     fn read(&self, rel: &str, at: Option<(&SourceFile, &At)>) -> Result<SourceFile, Diagnostic> {
         let locate = |d: Diagnostic| match at {
             Some((src, at)) => d.at(src, at.span).path(&at.path),
@@ -193,8 +221,7 @@ impl Files<'_> {
                 format!("`{rel}` {problem}"),
             )));
         }
-        let path: PathBuf = self.dir.join(rel);
-        if path.is_dir() {
+        if self.entry(rel) == Entry::Dir {
             return Err(locate(
                 Diagnostic::error(
                     Code::Unsupported,
@@ -205,13 +232,88 @@ impl Files<'_> {
                 .help("list the folder's files under `resources`"),
             ));
         }
-        let bytes = std::fs::read(&path).map_err(|e| {
-            locate(Diagnostic::error(
-                Code::Io,
-                format!("cannot read `{rel}`: {e}"),
-            ))
-        })?;
-        read::decode(rel, &bytes, ReadOptions::kustomize().max_bytes)
+        let bytes = beside::join(&self.base, rel)
+            .ok_or(beside::ReadError::Outside)
+            .and_then(|p| self.beside.read(&p))
+            .map_err(|e| {
+                locate(Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read `{rel}`: {e}"),
+                ))
+            })?;
+        read::decode(
+            &self.display_name(rel),
+            &bytes,
+            ReadOptions::kustomize().max_bytes,
+        )
+    }
+
+    /// Reads the folder's kustomization (`kustomization.yaml`, `.yml` or `Kustomization`).
+    pub fn kustomization(&self) -> Result<Kustomization, Vec<Diagnostic>> {
+        let names = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+        let found: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| self.entry(n) == Entry::File)
+            .collect();
+        let folder = if self.display.is_empty() {
+            ".".to_string()
+        } else {
+            self.display.clone()
+        };
+        let name = match found.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(vec![Diagnostic::error(
+                    Code::Io,
+                    format!("no kustomization.yaml in {folder}"),
+                )]);
+            }
+            _ => {
+                return Err(vec![Diagnostic::error(
+                    Code::Io,
+                    format!(
+                        "{folder} has more than one kustomization file: {}",
+                        found.join(", ")
+                    ),
+                )]);
+            }
+        };
+        let src = self.read(name, None).map_err(|d| vec![d])?;
+        let docs = read_docs(&src)?;
+        let Some(root) = docs.first() else {
+            return Err(vec![
+                Diagnostic::error(Code::MissingField, "the kustomization is empty")
+                    .in_file(src.name()),
+            ]);
+        };
+        let mut k = kustomization::parse(&src, root)?;
+        k.source = Some(src);
+        Ok(k)
+    }
+
+    /// Reads the objects of the kustomization's `resources`.
+    pub fn resources(&self, k: &Kustomization) -> Result<Vec<Resource>, Vec<Diagnostic>> {
+        let mut resources = Vec::new();
+        let mut diags = Vec::new();
+        for (rel, at) in &k.resources {
+            let file = match self.read(rel, k.source.as_ref().map(|s| (s, at))) {
+                Ok(f) => f,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            match read_resources(&file) {
+                Ok(rs) => resources.extend(rs),
+                Err(ds) => diags.extend(ds),
+            }
+        }
+        if diags.is_empty() {
+            Ok(resources)
+        } else {
+            Err(diags)
+        }
     }
 }
 
@@ -317,61 +419,13 @@ pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>
 
 /// `platc kustomize DIR`: what `kubectl kustomize DIR` prints.
 pub fn build_dir(dir: &Path) -> Result<String, Vec<Diagnostic>> {
-    let names = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-    let found: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| dir.join(n).is_file())
-        .collect();
-    let name = match found.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(vec![Diagnostic::error(
-                Code::Io,
-                format!("no kustomization.yaml in {}", dir.display()),
-            )]);
-        }
-        _ => {
-            return Err(vec![Diagnostic::error(
-                Code::Io,
-                format!(
-                    "{} has more than one kustomization file: {}",
-                    dir.display(),
-                    found.join(", ")
-                ),
-            )]);
-        }
-    };
-    let files = Files { dir };
-    let src = files.read(name, None).map_err(|d| vec![d])?;
-    let docs = read_docs(&src)?;
-    let Some(root) = docs.first() else {
-        return Err(vec![
-            Diagnostic::error(Code::MissingField, "the kustomization is empty").in_file(name),
-        ]);
-    };
-    let mut k = kustomization::parse(&src, root)?;
-    k.source = Some(src);
-    let mut resources = Vec::new();
-    let mut diags = Vec::new();
-    for (rel, at) in &k.resources {
-        let file = match files.read(rel, k.source.as_ref().map(|s| (s, at))) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        match read_resources(&file) {
-            Ok(rs) => resources.extend(rs),
-            Err(ds) => diags.extend(ds),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+    let disk = Disk::new(dir);
+    let files = Files::new(&disk, "", "");
+    let k = files.kustomization()?;
+    let mut resources = files.resources(&k)?;
     check_unique(&resources)?;
-    apply(&mut resources, &k, dir)?;
+    let prepared = prepare(k, &files)?;
+    apply(&mut resources, &prepared, ApplyOptions::default())?;
     let values: Vec<Value> = resources.into_iter().map(|r| r.value).collect();
     Ok(write::to_yaml_stream(&values))
 }
@@ -405,16 +459,120 @@ fn check_unique(resources: &[Resource]) -> Result<(), Vec<Diagnostic>> {
 }
 
 /// One patch, read and classified.
+#[derive(Clone, Debug)]
 enum LoadedPatch {
     /// Strategic merge patch documents.
     Smp(Vec<Value>),
     Json(Vec<json6902::Operation>),
 }
 
-/// The context of one `apply`: where errors point and where files are.
+/// A kustomization with every patch it names read and parsed: apply it to as many sets of
+/// objects as needed (the blueprint's platform-wide overlays apply once per cluster).
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub kustomization: Kustomization,
+    patches_strategic_merge: Vec<LoadedPatch>,
+    patches: Vec<LoadedPatch>,
+    patches_json6902: Vec<LoadedPatch>,
+}
+
+impl Prepared {
+    /// Where each patch is written, in the order they apply.
+    pub fn patch_entries(&self) -> Vec<At> {
+        let k = &self.kustomization;
+        k.patches_strategic_merge
+            .iter()
+            .chain(&k.patches)
+            .chain(&k.patches_json6902)
+            .map(|p| p.at.clone())
+            .collect()
+    }
+
+    /// The same kustomization with its first `n` patches only and no transformer: to find
+    /// which patch made an object invalid.
+    pub fn first_patches(&self, n: usize) -> Prepared {
+        let k = &self.kustomization;
+        let smp = n.min(k.patches_strategic_merge.len());
+        let patches = (n - smp).min(k.patches.len());
+        let json = (n - smp - patches).min(k.patches_json6902.len());
+        Prepared {
+            kustomization: Kustomization {
+                source: k.source.clone(),
+                patches_strategic_merge: k.patches_strategic_merge[..smp].to_vec(),
+                patches: k.patches[..patches].to_vec(),
+                patches_json6902: k.patches_json6902[..json].to_vec(),
+                sort: k.sort.clone(),
+                ..Kustomization::default()
+            },
+            patches_strategic_merge: self.patches_strategic_merge[..smp].to_vec(),
+            patches: self.patches[..patches].to_vec(),
+            patches_json6902: self.patches_json6902[..json].to_vec(),
+        }
+    }
+}
+
+/// Reads and parses every patch of `k` from `files`; all errors at once.
+pub fn prepare(k: Kustomization, files: &Files<'_>) -> Result<Prepared, Vec<Diagnostic>> {
+    let run = Run {
+        k: &k,
+        opts: ApplyOptions::default(),
+        unmatched: std::cell::RefCell::new(Vec::new()),
+    };
+    let mut diags = Vec::new();
+    let mut load = |entries: &[PatchEntry]| -> Vec<LoadedPatch> {
+        entries
+            .iter()
+            .filter_map(|p| run.load(p, files).map_err(|d| diags.push(d)).ok())
+            .collect()
+    };
+    let patches_strategic_merge = load(&k.patches_strategic_merge);
+    let patches = load(&k.patches);
+    let patches_json6902 = load(&k.patches_json6902);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Prepared {
+        kustomization: k,
+        patches_strategic_merge,
+        patches,
+        patches_json6902,
+    })
+}
+
+/// How [`apply`] behaves where kustomize has one fixed behaviour.
+#[derive(Clone, Copy, Debug)]
+pub struct ApplyOptions {
+    /// A strategic merge patch without a target that matches no object is skipped (and
+    /// reported in [`Applied::unmatched`]) instead of failing: an overlay applied to each
+    /// cluster in turn may name an object of one cluster only.
+    pub unmatched_ok: bool,
+    /// Sort the objects as kustomize prints them (off when the caller puts them back into
+    /// their files).
+    pub sort: bool,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            unmatched_ok: false,
+            sort: true,
+        }
+    }
+}
+
+/// What one [`apply`] reports besides the objects.
+#[derive(Clone, Debug, Default)]
+pub struct Applied {
+    /// Strategic merge patches without a target that matched no object (with
+    /// [`ApplyOptions::unmatched_ok`]): where each is written, and the object id it wanted.
+    pub unmatched: Vec<(At, String)>,
+}
+
+/// The context of one `apply`: where errors point.
 struct Run<'a> {
     k: &'a Kustomization,
-    files: Files<'a>,
+    opts: ApplyOptions,
+    unmatched: std::cell::RefCell<Vec<(At, String)>>,
 }
 
 impl Run<'_> {
@@ -426,13 +584,11 @@ impl Run<'_> {
         }
     }
 
-    fn load(&self, p: &PatchEntry) -> Result<LoadedPatch, Diagnostic> {
+    fn load(&self, p: &PatchEntry, files: &Files<'_>) -> Result<LoadedPatch, Diagnostic> {
         let (name, text) = match &p.source {
             PatchSource::Path(rel) => {
-                let src = self
-                    .files
-                    .read(rel, self.k.source.as_ref().map(|s| (s, &p.at)))?;
-                (rel.clone(), src.text().to_string())
+                let src = files.read(rel, self.k.source.as_ref().map(|s| (s, &p.at)))?;
+                (src.name().to_string(), src.text().to_string())
             }
             PatchSource::Inline(text) => (format!("{} (inline)", p.at.path), text.clone()),
         };
@@ -488,9 +644,9 @@ impl Run<'_> {
         &self,
         resources: &mut Vec<Resource>,
         p: &PatchEntry,
+        loaded: &LoadedPatch,
         json_only: bool,
     ) -> Result<(), Diagnostic> {
-        let loaded = self.load(p)?;
         let opts = SmpOptions {
             allow_name_change: p.allow_name_change,
             allow_kind_change: p.allow_kind_change,
@@ -524,13 +680,18 @@ impl Run<'_> {
                     self.smp_all(resources, &selected, patch, opts, p, true)
                 }
                 None => {
-                    for patch in &docs {
+                    for patch in docs {
                         let want = id_of(patch);
                         let found: Vec<usize> = (0..resources.len())
                             .filter(|&i| resources[i].ids().iter().any(|id| id.same_as(&want)))
                             .collect();
                         match found.as_slice() {
                             [i] => self.smp_all(resources, &[*i], patch, opts, p, false)?,
+                            [] if self.opts.unmatched_ok => {
+                                self.unmatched
+                                    .borrow_mut()
+                                    .push((p.at.clone(), want.to_string()));
+                            }
                             [] => {
                                 return Err(self
                                     .error(
@@ -578,7 +739,7 @@ impl Run<'_> {
                             *a = Value::Object(Default::default());
                         }
                     }
-                    json6902::apply(&mut r.value, &ops).map_err(|e| {
+                    json6902::apply(&mut r.value, ops).map_err(|e| {
                         self.error(Code::Reference, &p.at, format!("{e} (in {id})"))
                     })?;
                     if !r.value.is_object() {
@@ -679,23 +840,29 @@ fn rewrite_annotations(v: &mut Value) {
     }
 }
 
-/// Applies a kustomization to `resources` (read from `base_dir`'s files), in kustomize's
-/// pipeline order, and sorts them as kustomize prints them.
+/// Applies a prepared kustomization to `resources` in kustomize's pipeline order, and sorts
+/// them as kustomize prints them (unless `opts` says not to).
 pub fn apply(
     resources: &mut Vec<Resource>,
-    k: &Kustomization,
-    base_dir: &Path,
-) -> Result<(), Vec<Diagnostic>> {
+    prepared: &Prepared,
+    opts: ApplyOptions,
+) -> Result<Applied, Vec<Diagnostic>> {
+    let k = &prepared.kustomization;
     let run = Run {
         k,
-        files: Files { dir: base_dir },
+        opts,
+        unmatched: std::cell::RefCell::new(Vec::new()),
     };
     let one = |d: Diagnostic| vec![d];
-    for p in &k.patches_strategic_merge {
-        run.patch(resources, p, false).map_err(one)?;
+    for (p, loaded) in k
+        .patches_strategic_merge
+        .iter()
+        .zip(&prepared.patches_strategic_merge)
+    {
+        run.patch(resources, p, loaded, false).map_err(one)?;
     }
-    for p in &k.patches {
-        run.patch(resources, p, false).map_err(one)?;
+    for (p, loaded) in k.patches.iter().zip(&prepared.patches) {
+        run.patch(resources, p, loaded, false).map_err(one)?;
     }
     let at_key = |key: &str| At {
         span: k
@@ -759,8 +926,8 @@ pub fn apply(
             })?;
         }
     }
-    for p in &k.patches_json6902 {
-        run.patch(resources, p, true).map_err(one)?;
+    for (p, loaded) in k.patches_json6902.iter().zip(&prepared.patches_json6902) {
+        run.patch(resources, p, loaded, true).map_err(one)?;
     }
     for entry in &k.replicas {
         transform::replicas::apply(resources, &entry.name, entry.count)
@@ -783,8 +950,12 @@ pub fn apply(
         }
         rewrite_annotations(&mut r.value);
     }
-    order::sort(resources, &k.sort);
-    Ok(())
+    if opts.sort {
+        order::sort(resources, &k.sort);
+    }
+    Ok(Applied {
+        unmatched: run.unmatched.into_inner(),
+    })
 }
 
 /// The annotation that keeps an object out of kustomize's output.

@@ -1,7 +1,10 @@
-//! Validation of rendered output against the upstream schemas of the kinds platc emits
-//! (bundled in the binary): every Kubernetes object of every YAML file is re-read from the
-//! bytes that would be written and checked, strictly. A kind in a group platc emits but with
-//! no bundled schema is an error: a missing schema must never pass silently.
+//! Validation of rendered output against the schemas of the kinds platc emits (bundled in the
+//! binary): every Kubernetes object of every YAML file is re-read from the bytes that would be
+//! written and checked, strictly. A kind in a group platc emits but with no bundled schema is
+//! an error: a missing schema must never pass silently. Files that kubeadm writes onto
+//! machines (`files[].content` of a KubeadmControlPlane or KubeadmConfigTemplate) are checked
+//! too when they hold a configuration kind platc knows (the audit policy, the admission
+//! configuration and the admission plugins' configurations in it).
 
 mod schemas;
 
@@ -13,14 +16,17 @@ use serde_json::Value;
 use crate::diag::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::tree::Tree;
+use crate::yaml::node::Node;
 use crate::yaml::read::{self, ReadOptions};
 
-fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Validator, String>> {
-    static CACHE: OnceLock<BTreeMap<(String, String), Result<jsonschema::Validator, String>>> =
-        OnceLock::new();
+type Validators = BTreeMap<(String, String), Result<jsonschema::Validator, String>>;
+
+fn validators() -> &'static Validators {
+    static CACHE: OnceLock<Validators> = OnceLock::new();
     CACHE.get_or_init(|| {
         schemas::SCHEMAS
             .iter()
+            .chain(schemas::OWN_SCHEMAS)
             .map(|(api_version, kind, text)| {
                 let validator = serde_json::from_str::<Value>(text)
                     .map_err(|e| e.to_string())
@@ -33,12 +39,63 @@ fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Valida
     })
 }
 
+fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
 /// API groups platc emits objects of; an object of one of these groups needs a schema.
 fn group_is_known(api_version: &str) -> bool {
-    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let wanted = group(api_version);
     schemas::SCHEMAS
         .iter()
-        .any(|(v, _, _)| v.rsplit_once('/').map_or("", |(g, _)| g) == group)
+        .chain(schemas::OWN_SCHEMAS)
+        .any(|(v, _, _)| group(v) == wanted)
+}
+
+/// One schema violation: where in the object (a JSON pointer), what, and the schema rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub pointer: String,
+    pub message: String,
+    pub schema_path: String,
+}
+
+/// What validating one object against its bundled schema found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not a Kubernetes object (no apiVersion or kind), or a group platc knows nothing about.
+    Unknown,
+    /// A group platc emits, but no schema for this version and kind.
+    NoSchema,
+    /// The bundled schema does not compile (a platc bug).
+    BrokenSchema(String),
+    /// Checked; empty when valid.
+    Checked(Vec<Violation>),
+}
+
+/// Validates one value against the bundled schema of its `apiVersion` and `kind`.
+pub fn check_value(value: &Value) -> Outcome {
+    let (Some(api_version), Some(kind)) = (
+        value.get("apiVersion").and_then(Value::as_str),
+        value.get("kind").and_then(Value::as_str),
+    ) else {
+        return Outcome::Unknown;
+    };
+    match validators().get(&(api_version.to_string(), kind.to_string())) {
+        Some(Ok(validator)) => Outcome::Checked(
+            validator
+                .iter_errors(value)
+                .map(|e| Violation {
+                    pointer: e.instance_path().to_string(),
+                    message: e.to_string(),
+                    schema_path: e.schema_path().to_string(),
+                })
+                .collect(),
+        ),
+        Some(Err(e)) => Outcome::BrokenSchema(e.clone()),
+        None if group_is_known(api_version) => Outcome::NoSchema,
+        None => Outcome::Unknown,
+    }
 }
 
 /// Validates every object of every YAML file in the tree (not `kustomization.yaml`).
@@ -73,50 +130,233 @@ pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
     out
 }
 
-/// Validates one object; documents that are not Kubernetes objects are left alone.
-pub fn validate_object(
-    src: &SourceFile,
-    doc: &crate::yaml::node::Node,
-    value: &Value,
-) -> Vec<Diagnostic> {
+/// Validates one object, and the configuration files it makes kubeadm write; documents that
+/// are not Kubernetes objects are left alone.
+pub fn validate_object(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("?");
+    let name = value
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("?");
+    let mut out = match check_value(value) {
+        Outcome::Unknown => Vec::new(),
+        Outcome::NoSchema => vec![
+            Diagnostic::error(
+                Code::OutputSchema,
+                format!(
+                    "no bundled schema for {} {kind} (`{name}`)",
+                    value
+                        .get("apiVersion")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?")
+                ),
+            )
+            .at(src, doc.span),
+        ],
+        Outcome::BrokenSchema(e) => vec![
+            Diagnostic::error(
+                Code::Internal,
+                format!("bundled schema of {kind} does not compile: {e}"),
+            )
+            .in_file(src.name()),
+        ],
+        Outcome::Checked(violations) => violations
+            .into_iter()
+            .map(|v| {
+                let span = doc.locate(&v.pointer).node.span;
+                Diagnostic::error(
+                    Code::OutputSchema,
+                    format!("{kind} `{name}`: {}: {}", v.pointer, v.message),
+                )
+                .at(src, span)
+                .note(format!("schema path {}", v.schema_path))
+            })
+            .collect(),
+    };
+    for (pointer, path, content) in embedded_files(value) {
+        let span = doc.locate(&pointer).node.span;
+        for problem in check_embedded(&path, content) {
+            out.push(
+                Diagnostic::error(
+                    Code::OutputSchema,
+                    format!("{kind} `{name}`: the file `{path}` it writes: {problem}"),
+                )
+                .at(src, span),
+            );
+        }
+    }
+    out
+}
+
+/// The YAML files a kubeadm configuration (or a kops Cluster's `fileAssets`) writes onto
+/// machines: (pointer to the content in the object, path on the machine, content).
+pub fn embedded_files(value: &Value) -> Vec<(String, String, &str)> {
+    let base = match value.get("kind").and_then(Value::as_str) {
+        Some("KubeadmControlPlane") => "/spec/kubeadmConfigSpec/files",
+        Some("KubeadmConfigTemplate") => "/spec/template/spec/files",
+        // kOps writes a Cluster's file assets onto its machines the same way.
+        Some("Cluster")
+            if value.get("apiVersion").and_then(Value::as_str)
+                == Some(crate::facts::kops::API_VERSION) =>
+        {
+            "/spec/fileAssets"
+        }
+        _ => return Vec::new(),
+    };
+    let Some(files) = value.pointer(base).and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, file)| {
+            let path = file.get("path").and_then(Value::as_str)?;
+            let content = file.get("content").and_then(Value::as_str)?;
+            (path.ends_with(".yaml") || path.ends_with(".yml"))
+                .then(|| (format!("{base}/{i}/content"), path.to_string(), content))
+        })
+        .collect()
+}
+
+/// Problems of one embedded YAML file: it must parse, and every document of a kind platc has a
+/// schema for must validate (an AdmissionConfiguration's plugin configurations included).
+pub fn check_embedded(path: &str, content: &str) -> Vec<String> {
+    let src = SourceFile::new(path, content);
+    let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
+        Ok(docs) => docs,
+        Err(diags) => return diags.into_iter().map(|d| d.message).collect(),
+    };
+    let mut out = Vec::new();
+    for doc in docs {
+        let value = doc.to_json();
+        let mut objects = vec![(String::new(), &value)];
+        if let Some(plugins) = value.get("plugins").and_then(Value::as_array) {
+            for (i, plugin) in plugins.iter().enumerate() {
+                if let Some(configuration) = plugin.get("configuration") {
+                    objects.push((format!("/plugins/{i}/configuration"), configuration));
+                }
+            }
+        }
+        for (prefix, object) in objects {
+            match check_value(object) {
+                Outcome::Checked(violations) => out.extend(
+                    violations
+                        .into_iter()
+                        .map(|v| format!("{prefix}{}: {}", v.pointer, v.message)),
+                ),
+                Outcome::NoSchema => out.push(format!(
+                    "{prefix}: no bundled schema for {} {}",
+                    object
+                        .get("apiVersion")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?"),
+                    object.get("kind").and_then(Value::as_str).unwrap_or("?")
+                )),
+                Outcome::BrokenSchema(e) => {
+                    out.push(format!("bundled schema does not compile: {e}"))
+                }
+                Outcome::Unknown => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_bundled_schema_compiles() {
+        for ((api_version, kind), validator) in validators() {
+            assert!(
+                validator.is_ok(),
+                "{api_version} {kind}: {:?}",
+                validator.as_ref().err()
+            );
+        }
+    }
+
+    #[test]
+    fn own_schemas_are_strict() {
+        let policy = json!({
+            "apiVersion": "audit.k8s.io/v1",
+            "kind": "Policy",
+            "rules": [{"level": "Metadata"}],
+        });
+        assert_eq!(check_value(&policy), Outcome::Checked(Vec::new()));
+        let bad = json!({
+            "apiVersion": "audit.k8s.io/v1",
+            "kind": "Policy",
+            "rules": [{"level": "Everything", "verb": ["get"]}],
+        });
+        let Outcome::Checked(violations) = check_value(&bad) else {
+            panic!("not checked")
+        };
+        assert_eq!(violations.len(), 2, "{violations:?}");
+        let psa = json!({
+            "apiVersion": "pod-security.admission.config.k8s.io/v1",
+            "kind": "PodSecurityConfiguration",
+            "defaults": {"enforce": "baseline", "enforce-version": "v1.30"},
+        });
+        assert_eq!(check_value(&psa), Outcome::Checked(Vec::new()));
+        let psa = json!({
+            "apiVersion": "pod-security.admission.config.k8s.io/v1",
+            "kind": "PodSecurityConfiguration",
+            "defaults": {"enforce": "strict", "enforce-version": "1.30"},
+        });
+        assert!(matches!(check_value(&psa), Outcome::Checked(v) if v.len() == 2));
+    }
+
+    #[test]
+    fn embedded_admission_plugin_configurations_are_checked() {
+        let content = "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  configuration:\n    apiVersion: pod-security.admission.config.k8s.io/v1\n    kind: PodSecurityConfiguration\n    defaults:\n      enforce: sometimes\n";
+        let problems = check_embedded("/etc/kubernetes/admission.yaml", content);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("/plugins/0/configuration/defaults/enforce"));
+    }
+}
+
+/// One way an object breaks its schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaError {
+    /// JSON pointer into the object (`/spec/replicas`).
+    pub pointer: String,
+    pub message: String,
+    /// JSON pointer into the schema.
+    pub schema_path: String,
+}
+
+/// Schema errors of one object value (no file at hand: an object an overlay changed in
+/// memory). A kind of a group platc emits with no bundled schema is an error; objects of
+/// other groups are not checked.
+pub fn schema_errors(value: &Value) -> Vec<SchemaError> {
     let (Some(api_version), Some(kind)) = (
         value.get("apiVersion").and_then(Value::as_str),
         value.get("kind").and_then(Value::as_str),
     ) else {
         return Vec::new();
     };
-    let name = value
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("?");
     match validators().get(&(api_version.to_string(), kind.to_string())) {
         Some(Ok(validator)) => validator
             .iter_errors(value)
-            .map(|e| {
-                let pointer = e.instance_path().to_string();
-                let span = doc.locate(&pointer).node.span;
-                Diagnostic::error(
-                    Code::OutputSchema,
-                    format!("{kind} `{name}`: {pointer}: {e}"),
-                )
-                .at(src, span)
-                .note(format!("schema path {}", e.schema_path()))
+            .map(|e| SchemaError {
+                pointer: e.instance_path().to_string(),
+                message: e.to_string(),
+                schema_path: e.schema_path().to_string(),
             })
             .collect(),
-        Some(Err(e)) => vec![
-            Diagnostic::error(
-                Code::Internal,
-                format!("bundled schema of {api_version} {kind} does not compile: {e}"),
-            )
-            .in_file(src.name()),
-        ],
-        None if group_is_known(api_version) => vec![
-            Diagnostic::error(
-                Code::OutputSchema,
-                format!("no bundled schema for {api_version} {kind} (`{name}`)"),
-            )
-            .at(src, doc.span),
-        ],
+        Some(Err(e)) => vec![SchemaError {
+            pointer: String::new(),
+            message: format!("bundled schema of {api_version} {kind} does not compile: {e}"),
+            schema_path: String::new(),
+        }],
+        None if group_is_known(api_version) => vec![SchemaError {
+            pointer: String::new(),
+            message: format!("no bundled schema for {api_version} {kind}"),
+            schema_path: String::new(),
+        }],
         None => Vec::new(),
     }
 }

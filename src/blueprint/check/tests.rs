@@ -1565,6 +1565,38 @@ fn registries() {
             Want::Error(Code::Registry, "spec.registries.allowedImageSources[0]"),
         ),
         (
+            "wildcard in a source path",
+            with_section(
+                "  registries: {allowedImageSources: ['ghcr.io/org/*']}\n  security: {policyEngine: kyverno}\n",
+                &[],
+            ),
+            Want::ErrorSaying(
+                Code::Registry,
+                "spec.registries.allowedImageSources[0]",
+                "no image reference has",
+            ),
+        ),
+        (
+            "two credential Secrets",
+            with_section(
+                "  registries:\n    mirrors:\n      - {upstream: docker.io, endpoint: 'https://a.example.cloud', credentialsRef: {name: a, key: .dockerconfigjson}}\n      - {upstream: quay.io, endpoint: 'https://b.example.cloud', credentialsRef: {name: b, key: .dockerconfigjson}}\n",
+                &[],
+            ),
+            Want::ErrorSaying(
+                Code::Registry,
+                "spec.registries.mirrors[1].credentialsRef",
+                "one registry credentials file",
+            ),
+        ),
+        (
+            "one credential Secret for two mirrors",
+            with_section(
+                "  registries:\n    mirrors:\n      - {upstream: docker.io, endpoint: 'https://a.example.cloud', credentialsRef: {name: a, key: .dockerconfigjson}}\n      - {upstream: quay.io, endpoint: 'https://b.example.cloud', credentialsRef: {name: a, key: .dockerconfigjson}}\n",
+                &[],
+            ),
+            Want::Clean,
+        ),
+        (
             "kyverno without sources",
             with_section("  security: {policyEngine: kyverno}\n", &[]),
             Want::Error(Code::Registry, "spec.security.policyEngine"),

@@ -5,6 +5,7 @@
 pub mod api;
 pub(crate) mod cluster;
 mod control_plane;
+pub mod hardening;
 mod node_pool;
 
 use serde_json::{Map, Value, json};
@@ -19,6 +20,8 @@ use crate::resolve::{Resolved, ResolvedCluster};
 const GENERATOR: &str = "capa";
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
+    let api_server =
+        crate::generate::hardening::api_server(r).map_err(|message| GenError { message })?;
     for c in r.clusters.iter().filter(|c| c.provider == Provider::Capa) {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
         out.objects(
@@ -29,7 +32,7 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
         out.objects(
             format!("{dir}/control-plane.yaml"),
             GENERATOR,
-            control_plane::objects(r, c),
+            control_plane::objects(r, c, &api_server),
         )?;
         for pool in &c.node_pools {
             out.objects(

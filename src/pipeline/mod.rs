@@ -2,7 +2,12 @@
 //! blueprint → resolved model → generator output → emitted tree. The CLI reads files and
 //! writes trees; everything between happens here.
 
+pub mod audit_policy;
+pub mod overlays;
+
 use sha2::{Digest, Sha256};
+
+use crate::beside::Beside;
 
 use crate::blueprint::check;
 use crate::blueprint::load::{self, Loaded};
@@ -58,22 +63,54 @@ pub fn check_blueprint(input: &Input) -> Result<Checked, Diagnostics> {
     })
 }
 
-/// Compiles a blueprint into the tree `render` writes.
-pub fn compile(input: &Input) -> Result<Compiled, Diagnostics> {
+/// The folder diagnostics name files beside the blueprint by (the blueprint's path as given,
+/// without its file name).
+pub fn display_dir(input: &Input) -> String {
+    std::path::Path::new(&input.display_name)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Compiles a blueprint into the tree `render` writes. `beside` holds the files next to the
+/// blueprint (its overlays), rooted at the blueprint's folder.
+pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnostics> {
     let checked = check_blueprint(input)?;
     let unsupported = not_rendered_yet(&checked.loaded);
     if !unsupported.is_empty() {
         return Err(unsupported.into());
     }
-    let resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
-    let output = generate::generate(&resolved)
+    let display_dir = display_dir(input);
+    // Files beside the blueprint: every problem with any of them reported at once.
+    let overlays = overlays::load(&checked.loaded, beside, &display_dir);
+    let audit_policy = audit_policy::audit_policy(&checked.loaded, beside, &display_dir);
+    let (overlays, audit_policy) = match (overlays, audit_policy) {
+        (Ok(o), Ok(a)) => (o, a),
+        (o, a) => {
+            let mut diags = o.err().unwrap_or_default();
+            diags.extend(a.err().unwrap_or_default());
+            return Err(diags.into());
+        }
+    };
+    let mut resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    if let Some(audit) = &mut resolved.audit
+        && let Some((_, content)) = &mut audit.policy_file
+    {
+        *content = audit_policy;
+    }
+    let mut output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
+    let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
+    overlays::apply(&mut output, &overlays, &clusters)?;
     let tree = emit::emit(&output, &input.file_name).map_err(|path| {
         Diagnostics::from(Diagnostic::error(
             Code::Internal,
             format!("two files would be written at `{path}`"),
         ))
     })?;
+    // Freeing a fleet's objects takes a noticeable share of a render: do it on another
+    // thread while the caller compares and writes.
+    rayon::spawn(move || drop((output, resolved)));
     Ok(Compiled {
         tree,
         warnings: checked.warnings,
@@ -100,20 +137,14 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 9] = [
+    let sections: [(&str, bool, &str); 7] = [
         ("iam", s.iam.is_some(), "IAM output"),
         ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
         ("dns", s.dns.is_some(), "external-dns"),
-        (
-            "registries",
-            s.registries.is_some(),
-            "registry mirrors and image sources",
-        ),
         ("workspaces", !s.workspaces.is_empty(), "workspaces"),
         ("access", !s.access.is_empty(), "access"),
         ("monitoring", s.monitoring.is_some(), "monitoring"),
         ("gitops", s.gitops.is_some(), "GitOps (Flux)"),
-        ("overlays", !s.overlays.is_empty(), "applying overlays"),
     ];
     for (field, present, what) in sections {
         if present {
@@ -122,40 +153,15 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     // One entry per field of `security`: its parts are rendered by different generators.
     if let Some(sec) = &s.security {
-        let security: [(&str, bool, &str); 4] = [
-            (
-                "podSecurity",
-                sec.pod_security.is_some(),
-                "Pod Security admission",
-            ),
-            (
-                "policyEngine",
-                sec.policy_engine.is_some(),
-                "the policy engine",
-            ),
-            ("auditLog", sec.audit_log.is_some(), "audit logging"),
-            (
-                "workloadIdentity",
-                sec.workload_identity.is_some(),
-                "workload identity",
-            ),
-        ];
+        let security: [(&str, bool, &str); 1] = [(
+            "workloadIdentity",
+            sec.workload_identity.is_some(),
+            "workload identity",
+        )];
         for (field, present, what) in security {
             if present {
                 refuse(spec.field("security").field(field), what);
             }
-        }
-    }
-    for (i, c) in s.clusters.iter().enumerate() {
-        let path = spec.field("clusters").index(i);
-        if c.network.as_ref().is_some_and(|n| n.calico.is_some()) {
-            refuse(
-                path.field("network").field("calico"),
-                "Calico route reflectors",
-            );
-        }
-        if !c.overlays.is_empty() {
-            refuse(path.field("overlays"), "applying overlays");
         }
     }
     out
