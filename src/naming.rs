@@ -61,6 +61,41 @@ pub fn irsa_role_name(platform: &str, cluster: &str, consumer: &str) -> String {
     format!("{platform}-{cluster}-{consumer}")
 }
 
+/// The workloads that get AWS (Route 53) permissions, by the name their IAM role and policy
+/// carry (`outputs.md`: "one role per cluster and consumer").
+pub const CONSUMER_EXTERNAL_DNS: &str = "external-dns";
+pub const CONSUMER_CERT_MANAGER: &str = "cert-manager";
+
+/// Where external-dns and cert-manager run and the service accounts they use: the namespaces
+/// and service account names of their Helm charts' defaults (release `external-dns` in
+/// namespace `external-dns`, release `cert-manager` in namespace `cert-manager`). An IRSA
+/// role trusts exactly this service account; the Helm values that install them must use
+/// these constants.
+pub const EXTERNAL_DNS_NAMESPACE: &str = "external-dns";
+pub const EXTERNAL_DNS_SERVICE_ACCOUNT: &str = "external-dns";
+pub const CERT_MANAGER_NAMESPACE: &str = "cert-manager";
+pub const CERT_MANAGER_SERVICE_ACCOUNT: &str = "cert-manager";
+
+/// The service-account annotation that names a workload's IAM role (IRSA; read by the
+/// pod identity webhook on self-managed clusters and by EKS).
+pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+
+/// The ARN of the IRSA role [`irsa_role_name`] of one consumer of one cluster, for files
+/// CloudFormation does not read (Helm values).
+pub fn irsa_role_arn(
+    partition: Partition,
+    account: &str,
+    platform: &str,
+    cluster: &str,
+    consumer: &str,
+) -> String {
+    format!(
+        "arn:{}:iam::{account}:role/{}",
+        partition_name(partition),
+        irsa_role_name(platform, cluster, consumer)
+    )
+}
+
 pub fn partition_name(p: Partition) -> &'static str {
     match p {
         Partition::Aws => "aws",
@@ -194,21 +229,6 @@ pub fn kops_subnet_name(zone: &str, utility: bool) -> String {
     }
 }
 
-/// The workloads that get AWS permissions (Route 53), by the name their IAM role and policy
-/// carry (`outputs.md`: "one role per cluster and consumer").
-pub const CONSUMER_EXTERNAL_DNS: &str = "external-dns";
-pub const CONSUMER_CERT_MANAGER: &str = "cert-manager";
-
-/// Where external-dns and cert-manager run and the service accounts they use: the namespaces
-/// and service account names of their Helm charts' defaults (release `external-dns` in
-/// namespace `external-dns`, release `cert-manager` in namespace `cert-manager`). An IRSA
-/// role trusts exactly this service account; the Helm values that install them must use
-/// these constants.
-pub const EXTERNAL_DNS_NAMESPACE: &str = "external-dns";
-pub const EXTERNAL_DNS_SERVICE_ACCOUNT: &str = "external-dns";
-pub const CERT_MANAGER_NAMESPACE: &str = "cert-manager";
-pub const CERT_MANAGER_SERVICE_ACCOUNT: &str = "cert-manager";
-
 /// The customer-managed Route 53 policy of one consumer (one per platform: the hosted zone is
 /// the platform's): `<platform>-<consumer>-route53`.
 pub fn route53_policy_name(platform: &str, consumer: &str) -> String {
@@ -222,4 +242,94 @@ pub fn policy_arn(partition: Partition, account: &str, name: &str) -> String {
         "arn:{}:iam::{account}:policy/{name}",
         partition_name(partition)
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The platform layer (Kommander-style installer, workspaces, access), external-dns and Flux.
+
+/// The management cluster's public name, where dex, the dashboard and the proxies answer.
+pub fn cluster_hostname(cluster: &str, domain: &str) -> String {
+    format!("{cluster}.{domain}")
+}
+
+/// The namespace Kommander installs its platform applications into (dex, traefik,
+/// kube-prometheus-stack, external-dns on the management cluster): Kommander's own.
+pub const KOMMANDER_NAMESPACE: &str = "kommander";
+
+/// Files of the tree's `platform/` folder (management cluster only).
+pub const INSTALLATION_PATH: &str = "platform/installation.yaml";
+pub const WORKSPACES_PATH: &str = "platform/workspaces.yaml";
+pub const ACCESS_PATH: &str = "platform/access.yaml";
+
+/// Helm values files of a cluster's add-ons.
+pub fn external_dns_values_path(cluster: &str) -> String {
+    format!("{}/addons/external-dns-values.yaml", cluster_dir(cluster))
+}
+
+pub fn cert_manager_values_path(cluster: &str) -> String {
+    format!("{}/addons/cert-manager-values.yaml", cluster_dir(cluster))
+}
+
+pub fn monitoring_values_path(cluster: &str) -> String {
+    format!("{}/addons/monitoring-values.yaml", cluster_dir(cluster))
+}
+
+/// The folder of a cluster's add-ons, relative to the tree's root.
+pub fn addons_dir(cluster: &str) -> String {
+    format!("{}/addons", cluster_dir(cluster))
+}
+
+/// The Flux objects that deliver one cluster's add-ons.
+pub fn flux_path(cluster: &str) -> String {
+    format!("gitops/flux/{cluster}.yaml")
+}
+
+/// Flux's GitRepository and Kustomization of one cluster: `<platform>-<cluster>` and
+/// `<platform>-<cluster>-addons`. Distinct per cluster, so every cluster's file can be applied
+/// to one management cluster side by side.
+pub fn flux_source_name(platform: &str, cluster: &str) -> String {
+    format!("{platform}-{cluster}")
+}
+
+pub fn flux_kustomization_name(platform: &str, cluster: &str) -> String {
+    format!("{platform}-{cluster}-addons")
+}
+
+/// The Secret in which Cluster API keeps a workload cluster's admin kubeconfig (key `value`),
+/// which Flux on the management cluster uses to reach that cluster.
+pub fn kubeconfig_secret_name(cluster: &str) -> String {
+    format!("{cluster}-kubeconfig")
+}
+
+/// external-dns's TXT owner ID of one cluster: every external-dns writing into one hosted
+/// zone needs its own, or each would take the others' records for its own (and delete them
+/// with `policy: sync`). `<owner>-<cluster>`, the owner being the blueprint's `txtOwnerID`
+/// or the platform's name.
+pub fn txt_owner_id(owner: &str, cluster: &str) -> String {
+    format!("{owner}-{cluster}")
+}
+
+/// The prefix OIDC groups carry inside Kubernetes (`blueprint.md`): dex and Kommander add it,
+/// and so do the API servers that read the identity provider's tokens themselves (eks, kops).
+pub const OIDC_GROUP_PREFIX: &str = "oidc:";
+
+/// The name of the Kubernetes group of an OIDC group (dex and Kommander prefix them).
+pub fn oidc_group(group: &str) -> String {
+    format!("{OIDC_GROUP_PREFIX}{group}")
+}
+
+/// A binding of one access entry's virtual group to one role: `<access>-<role>`.
+pub fn access_binding_name(access: &str, role: &str) -> String {
+    format!("{access}-{role}")
+}
+
+/// The namespace external-dns runs in on a cluster: Kommander's own on the management cluster,
+/// where Kommander installs it as a platform application (`platform/installation.yaml`), the
+/// chart's default everywhere else. An IRSA role trusts the service account in this namespace.
+pub fn external_dns_namespace(management: bool) -> &'static str {
+    if management {
+        KOMMANDER_NAMESPACE
+    } else {
+        EXTERNAL_DNS_NAMESPACE
+    }
 }

@@ -359,26 +359,68 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
     }
 }
 
-/// The claims an API server reads from OIDC tokens when `identity.oidc` leaves them out
-/// (`blueprint.md`: `usernameClaim` defaults to `email`, `groupsClaim` to `groups`).
-pub const DEFAULT_OIDC_USERNAME_CLAIM: &str = "email";
-pub const DEFAULT_OIDC_GROUPS_CLAIM: &str = "groups";
-/// The prefix OIDC groups carry inside Kubernetes (`blueprint.md`: groups appear as
-/// `oidc:<group>`), so they cannot be mistaken for `system:` groups.
-pub const OIDC_GROUPS_PREFIX: &str = "oidc:";
+/// dex's username claim when the blueprint gives none (`blueprint.md`).
+pub const DEFAULT_USERNAME_CLAIM: &str = "email";
+/// dex's groups claim when the blueprint gives none (`blueprint.md`).
+pub const DEFAULT_GROUPS_CLAIM: &str = "groups";
+/// Flux's branch and the tree's folder in the repository when the blueprint gives none.
+pub const DEFAULT_FLUX_BRANCH: &str = "main";
+pub const DEFAULT_FLUX_PATH: &str = ".";
 
-/// The token claim an API server takes the user name from.
-pub fn oidc_username_claim(oidc: &Oidc) -> &str {
-    oidc.username_claim
-        .as_deref()
-        .unwrap_or(DEFAULT_OIDC_USERNAME_CLAIM)
-}
+/// Defaults of the platform layer, external-dns and GitOps, derived from the blueprint on
+/// demand (each is one lookup; keeping them here keeps every default in this file).
+impl Resolved {
+    /// The cluster with `management: true` (at most one: the checker enforces it).
+    pub fn management_cluster(&self) -> Option<&ResolvedCluster> {
+        self.clusters.iter().find(|c| c.management)
+    }
 
-/// The token claim an API server takes the groups from.
-pub fn oidc_groups_claim(oidc: &Oidc) -> &str {
-    oidc.groups_claim
-        .as_deref()
-        .unwrap_or(DEFAULT_OIDC_GROUPS_CLAIM)
+    /// external-dns's domain filters: the blueprint's, or the platform's domain.
+    pub fn dns_domain_filters(&self) -> Vec<String> {
+        match &self.dns {
+            Some(dns) if !dns.domain_filters.is_empty() => dns.domain_filters.clone(),
+            _ => vec![self.domain.clone()],
+        }
+    }
+
+    /// The TXT owner prefix of external-dns: the blueprint's `txtOwnerID`, or the platform.
+    pub fn dns_txt_owner(&self) -> &str {
+        self.dns
+            .as_ref()
+            .and_then(|d| d.txt_owner_id.as_deref())
+            .unwrap_or(&self.platform)
+    }
+
+    pub fn oidc_username_claim(&self) -> &str {
+        self.oidc
+            .as_ref()
+            .and_then(|o| o.username_claim.as_deref())
+            .unwrap_or(DEFAULT_USERNAME_CLAIM)
+    }
+
+    pub fn oidc_groups_claim(&self) -> &str {
+        self.oidc
+            .as_ref()
+            .and_then(|o| o.groups_claim.as_deref())
+            .unwrap_or(DEFAULT_GROUPS_CLAIM)
+    }
+
+    /// Flux's branch and the folder of the tree in the repository (`.` for its root).
+    pub fn flux_branch(&self) -> &str {
+        self.gitops
+            .as_ref()
+            .and_then(|g| g.flux.as_ref())
+            .and_then(|f| f.branch.as_deref())
+            .unwrap_or(DEFAULT_FLUX_BRANCH)
+    }
+
+    pub fn flux_path(&self) -> &str {
+        self.gitops
+            .as_ref()
+            .and_then(|g| g.flux.as_ref())
+            .and_then(|f| f.path.as_deref())
+            .unwrap_or(DEFAULT_FLUX_PATH)
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ mod golden;
 mod hardening;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
+/// The platform layer, add-on values and their schemas.
+mod platform;
 /// What eks and kops cannot express: refusals and warnings, each naming field and provider.
 mod provider_refusals;
 /// The README's commands and code table.

@@ -3,6 +3,8 @@
 //! `kustomization.yaml` of every folder that holds Kubernetes objects. Knows nothing about
 //! which generator made what, and nothing about the disk.
 
+pub mod embedded;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};

@@ -34,6 +34,20 @@ pub fn directory_url(acme: &Acme) -> Option<&str> {
     })
 }
 
+/// Whether the provider's certificates chain to a root that browsers and operating systems
+/// trust (Let's Encrypt's production ISRG roots, ZeroSSL's and ssl.com's public roots). Staging
+/// certificates are deliberately untrusted, and a custom server's CA is unknown, so clients
+/// then keep Kommander's own CA bundle.
+pub fn publicly_trusted(provider: AcmeProvider) -> bool {
+    match provider {
+        AcmeProvider::Letsencrypt
+        | AcmeProvider::Zerossl
+        | AcmeProvider::SslcomRsa
+        | AcmeProvider::SslcomEcc => true,
+        AcmeProvider::LetsencryptStaging | AcmeProvider::Custom => false,
+    }
+}
+
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     let Some(acme) = &r.acme else { return Ok(()) };
     for c in &r.clusters {

@@ -4,15 +4,20 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod cert_manager_values;
 pub mod eks;
+pub mod external_dns;
+pub mod flux;
 pub mod hardening;
 pub mod kops;
+pub mod monitoring;
 pub mod output;
+pub mod platform;
 pub mod provider_notes;
 pub mod readme;
 
 use crate::resolve::Resolved;
-pub use output::{Content, File, GenError, Output};
+pub use output::{Content, Embedded, File, GenError, Output};
 
 pub type Generate = fn(&Resolved, &mut Output) -> Result<(), GenError>;
 
@@ -24,8 +29,14 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("readme", readme::generate),
     ("calico", hardening::calico::generate),
     ("kyverno", hardening::kyverno::generate),
+    ("external-dns", external_dns::generate),
+    ("monitoring", monitoring::generate),
+    ("platform", platform::generate),
+    ("cert-manager-values", cert_manager_values::generate),
     ("eks", eks::generate),
     ("kops", kops::generate),
+    // Last: it delivers each cluster's `addons/` only when other generators put objects there.
+    ("flux", flux::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {

@@ -33,6 +33,19 @@ pub struct Output {
     /// their cluster's kustomization, so applying the cluster with kubectl never sends them to
     /// an API server.
     not_for_kubectl: BTreeSet<String>,
+    embedded: Vec<Embedded>,
+}
+
+/// A data tree that a file carries as YAML text (a Helm values block, `values: |`): after
+/// emission, the string at `pointer` in `path`'s document must read back as exactly `tree`,
+/// or nothing is written (a values block that is not the YAML it was meant to be is a platc
+/// bug, and one that every outside linter misses).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedded {
+    pub path: String,
+    /// JSON pointer to the string in the file's (first) document.
+    pub pointer: String,
+    pub tree: Value,
 }
 
 /// Two generators wrote the same path: a platc bug.
@@ -91,6 +104,22 @@ impl Output {
         !self.not_for_kubectl.contains(dir)
     }
 
+    /// Runs `make` on every item in parallel (a fleet's clusters) and adds the files it
+    /// returns in item order: the output is the same as a sequential loop's.
+    pub fn add_parallel<T: Sync>(
+        &mut self,
+        generator: &'static str,
+        items: &[T],
+        make: impl Fn(&T) -> Vec<(String, Content)> + Sync,
+    ) -> Result<(), GenError> {
+        use rayon::prelude::*;
+        let made: Vec<Vec<(String, Content)>> = items.par_iter().map(&make).collect();
+        for (path, content) in made.into_iter().flatten() {
+            self.add(path, generator, content)?;
+        }
+        Ok(())
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (&str, &File)> {
         self.files.iter().map(|(p, f)| (p.as_str(), f))
     }
@@ -106,5 +135,18 @@ impl Output {
     /// Drops a file (an overlay deleted every object in it).
     pub fn remove(&mut self, path: &str) -> Option<File> {
         self.files.remove(path)
+    }
+
+    /// Records that `path` holds `tree` as YAML text at `pointer` (see [`Embedded`]).
+    pub fn embed(&mut self, path: impl Into<String>, pointer: impl Into<String>, tree: Value) {
+        self.embedded.push(Embedded {
+            path: path.into(),
+            pointer: pointer.into(),
+            tree,
+        });
+    }
+
+    pub fn embedded(&self) -> &[Embedded] {
+        &self.embedded
     }
 }

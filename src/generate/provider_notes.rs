@@ -25,7 +25,7 @@ pub fn section(r: &Resolved) -> String {
         .filter(|c| c.provider == Provider::Kops)
         .collect();
     if !eks.is_empty() {
-        let _ = writeln!(s, "\n## EKS clusters\n");
+        heading(&mut s, "EKS clusters");
         let names: Vec<String> = eks.iter().map(|c| format!("`{}`", c.name)).collect();
         let _ = writeln!(
             s,
@@ -45,7 +45,7 @@ pub fn section(r: &Resolved) -> String {
         );
     }
     if !kops.is_empty() {
-        let _ = writeln!(s, "\n## kops clusters\n");
+        heading(&mut s, "kops clusters");
         let _ = writeln!(
             s,
             "The files in `clusters/<cluster>/infrastructure/` of a kops cluster are kOps' input, written for\n\
@@ -72,6 +72,26 @@ pub fn section(r: &Resolved) -> String {
                 "```sh\nkops replace --state {state} --force \\\n  {}\nkops update cluster --state {state} --name {name} --yes\nkops rolling-update cluster --state {state} --name {name} --yes\n```\n",
                 flags.join(" \\\n  ")
             );
+        }
+        // Flux on the management cluster reaches a workload cluster through the kubeconfig
+        // Secret Cluster API keeps for it; nothing creates one for a kops cluster.
+        if r.gitops.as_ref().is_some_and(|g| g.flux.is_some()) {
+            for c in &kops {
+                let _ = writeln!(
+                    s,
+                    "Flux delivers `{dir}/addons` through the Secret `{secret}` (key `value`) in namespace\n\
+                     `{ns}` of the management cluster, which Cluster API creates for capa and eks clusters\n\
+                     but nothing creates for kops: once the cluster is up, `kops export kubecfg --admin=8760h\n\
+                     --name {name} --kubeconfig {cluster}.kubeconfig` and `kubectl -n {ns} create secret generic\n\
+                     {secret} --from-file=value={cluster}.kubeconfig` (renew it before these admin credentials\n\
+                     expire).\n",
+                    dir = naming::cluster_dir(&c.name),
+                    secret = naming::kubeconfig_secret_name(&c.name),
+                    ns = super::capa::namespace(c),
+                    name = naming::kops_cluster_name(&c.name, &r.domain),
+                    cluster = c.name,
+                );
+            }
         }
         let mirrors = r
             .spec
@@ -101,7 +121,7 @@ pub fn section(r: &Resolved) -> String {
     }
     let limits = provider_limits::limits(&r.spec);
     if !limits.is_empty() {
-        let _ = writeln!(s, "\n## What a provider does not apply\n");
+        heading(&mut s, "What a provider does not apply");
         let _ = writeln!(
             s,
             "These settings of the blueprint are not applied to the clusters named (`platc validate` warns\n\
@@ -120,6 +140,14 @@ pub fn section(r: &Resolved) -> String {
         }
     }
     s
+}
+
+/// A `##` heading with exactly one blank line before it (sections end with or without one).
+fn heading(s: &mut String, title: &str) {
+    while s.ends_with("\n\n") {
+        s.pop();
+    }
+    let _ = writeln!(s, "\n## {title}\n");
 }
 
 #[cfg(test)]

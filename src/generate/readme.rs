@@ -89,6 +89,7 @@ fn text(r: &Resolved) -> String {
         );
     }
     s.push_str(&super::hardening::notes::section(r));
+    s.push_str(&super::platform::steps::text(r));
     s.push_str(&super::provider_notes::section(r));
     s
 }

@@ -102,12 +102,7 @@ pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnosti
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
     let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
     overlays::apply(&mut output, &overlays, &clusters)?;
-    let tree = emit::emit(&output, &input.file_name).map_err(|path| {
-        Diagnostics::from(Diagnostic::error(
-            Code::Internal,
-            format!("two files would be written at `{path}`"),
-        ))
-    })?;
+    let tree = emit_verified(&output, &input.file_name)?;
     // Freeing a fleet's objects takes a noticeable share of a render: do it on another
     // thread while the caller compares and writes.
     rayon::spawn(move || drop((output, resolved)));
@@ -116,6 +111,24 @@ pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnosti
         warnings: checked.warnings,
         blueprint_sha256: sha256_hex(&input.bytes),
     })
+}
+
+/// Emits the generators' output and checks that every values block embedded as YAML text
+/// reads back from the emitted bytes as the tree it was written from: otherwise an internal
+/// error, and the caller writes nothing.
+pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree, Diagnostics> {
+    let tree = emit::emit(output, file_name).map_err(|path| {
+        Diagnostics::from(Diagnostic::error(
+            Code::Internal,
+            format!("two files would be written at `{path}`"),
+        ))
+    })?;
+    let problems = emit::embedded::verify(output.embedded(), &tree);
+    if problems.is_empty() {
+        Ok(tree)
+    } else {
+        Err(problems.into())
+    }
 }
 
 /// Parts of the blueprint language that pass the checker but that this version of platc
@@ -137,31 +150,20 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 7] = [
+    // SSO is dex on the management cluster (`platform/installation.yaml`); without one, nothing
+    // renders it yet.
+    let management = s.clusters.iter().any(|c| c.management);
+    let sections: [(&str, bool, &str); 2] = [
         ("iam", s.iam.is_some(), "IAM output"),
-        ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
-        ("dns", s.dns.is_some(), "external-dns"),
-        ("workspaces", !s.workspaces.is_empty(), "workspaces"),
-        ("access", !s.access.is_empty(), "access"),
-        ("monitoring", s.monitoring.is_some(), "monitoring"),
-        ("gitops", s.gitops.is_some(), "GitOps (Flux)"),
+        (
+            "identity",
+            s.identity.is_some() && !management,
+            "SSO (dex, OIDC) without a management cluster",
+        ),
     ];
     for (field, present, what) in sections {
         if present {
             refuse(spec.field(field), what);
-        }
-    }
-    // One entry per field of `security`: its parts are rendered by different generators.
-    if let Some(sec) = &s.security {
-        let security: [(&str, bool, &str); 1] = [(
-            "workloadIdentity",
-            sec.workload_identity.is_some(),
-            "workload identity",
-        )];
-        for (field, present, what) in security {
-            if present {
-                refuse(spec.field("security").field(field), what);
-            }
         }
     }
     out

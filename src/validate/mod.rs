@@ -6,7 +6,9 @@
 //! too when they hold a configuration kind platc knows (the audit policy, the admission
 //! configuration and the admission plugins' configurations in it).
 
+mod kommander;
 mod schemas;
+pub mod values;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -27,6 +29,7 @@ fn validators() -> &'static Validators {
         schemas::SCHEMAS
             .iter()
             .chain(schemas::OWN_SCHEMAS)
+            .chain(kommander::SCHEMAS)
             .map(|(api_version, kind, text)| {
                 let validator = serde_json::from_str::<Value>(text)
                     .map_err(|e| e.to_string())
@@ -49,6 +52,7 @@ fn group_is_known(api_version: &str) -> bool {
     schemas::SCHEMAS
         .iter()
         .chain(schemas::OWN_SCHEMAS)
+        .chain(kommander::SCHEMAS)
         .any(|(v, _, _)| group(v) == wanted)
 }
 
@@ -125,6 +129,7 @@ pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
         for doc in docs {
             let value = doc.to_json();
             out.extend(validate_object(&src, &doc, &value));
+            out.extend(validate_values(&src, &doc, &value));
         }
     }
     out
@@ -262,6 +267,74 @@ pub fn check_embedded(path: &str, content: &str) -> Vec<String> {
     out
 }
 
+/// Helm values against their chart's schema: a values file of a chart platc has a schema for,
+/// and the values block of each Installation app that installs such a chart.
+fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+    if value.get("apiVersion").is_none() {
+        return match values::chart_of_file(src.name()) {
+            Some(chart) => check_values(src, doc, chart, "", value),
+            None => Vec::new(),
+        };
+    }
+    if value.get("kind").and_then(Value::as_str) != Some("Installation") {
+        return Vec::new();
+    }
+    let Some(apps) = value.get("apps").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (app, entry) in apps {
+        let (Some(chart), Some(text)) = (
+            values::chart_of_app(app),
+            entry.get("values").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let pointer = format!("/apps/{app}/values");
+        let inner = SourceFile::new(format!("{}#{pointer}", src.name()), text);
+        match read::read_stream(&inner, &ReadOptions::kustomize()) {
+            Ok(docs) => {
+                for d in docs {
+                    out.extend(check_values(src, doc, chart, &pointer, &d.to_json()));
+                }
+            }
+            Err(diags) => out.extend(diags.into_iter().map(|d| Diagnostic {
+                code: Code::Internal,
+                ..d
+            })),
+        }
+    }
+    out
+}
+
+/// One values tree against its chart's schema; `at` points at the values in the document.
+fn check_values(
+    src: &SourceFile,
+    doc: &Node,
+    chart: &str,
+    at: &str,
+    values: &Value,
+) -> Vec<Diagnostic> {
+    match values::check(chart, values) {
+        Ok(violations) => violations
+            .into_iter()
+            .map(|(pointer, message)| {
+                let place = if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{at}`")
+                };
+                Diagnostic::error(
+                    Code::OutputSchema,
+                    format!("{chart} values{place}: {pointer}: {message}"),
+                )
+                .at(src, doc.locate(at).node.span)
+            })
+            .collect(),
+        Err(e) => vec![Diagnostic::error(Code::Internal, e).in_file(src.name())],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,48 +388,5 @@ mod tests {
         let problems = check_embedded("/etc/kubernetes/admission.yaml", content);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("/plugins/0/configuration/defaults/enforce"));
-    }
-}
-
-/// One way an object breaks its schema.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SchemaError {
-    /// JSON pointer into the object (`/spec/replicas`).
-    pub pointer: String,
-    pub message: String,
-    /// JSON pointer into the schema.
-    pub schema_path: String,
-}
-
-/// Schema errors of one object value (no file at hand: an object an overlay changed in
-/// memory). A kind of a group platc emits with no bundled schema is an error; objects of
-/// other groups are not checked.
-pub fn schema_errors(value: &Value) -> Vec<SchemaError> {
-    let (Some(api_version), Some(kind)) = (
-        value.get("apiVersion").and_then(Value::as_str),
-        value.get("kind").and_then(Value::as_str),
-    ) else {
-        return Vec::new();
-    };
-    match validators().get(&(api_version.to_string(), kind.to_string())) {
-        Some(Ok(validator)) => validator
-            .iter_errors(value)
-            .map(|e| SchemaError {
-                pointer: e.instance_path().to_string(),
-                message: e.to_string(),
-                schema_path: e.schema_path().to_string(),
-            })
-            .collect(),
-        Some(Err(e)) => vec![SchemaError {
-            pointer: String::new(),
-            message: format!("bundled schema of {api_version} {kind} does not compile: {e}"),
-            schema_path: String::new(),
-        }],
-        None if group_is_known(api_version) => vec![SchemaError {
-            pointer: String::new(),
-            message: format!("no bundled schema for {api_version} {kind}"),
-            schema_path: String::new(),
-        }],
-        None => Vec::new(),
     }
 }

@@ -80,6 +80,16 @@ pub const SCHEMAS: &[(&str, &str, &str)] = &[
         include_str!("../../schema/upstream/crd.projectcalico.org/bgppeer_v1.json"),
     ),
     (
+        "kustomize.toolkit.fluxcd.io/v1",
+        "Kustomization",
+        include_str!("../../schema/upstream/kustomize.toolkit.fluxcd.io/kustomization_v1.json"),
+    ),
+    (
+        "source.toolkit.fluxcd.io/v1",
+        "GitRepository",
+        include_str!("../../schema/upstream/source.toolkit.fluxcd.io/gitrepository_v1.json"),
+    ),
+    (
         "infrastructure.cluster.x-k8s.io/v1beta2",
         "AWSCluster",
         include_str!(

@@ -20,6 +20,7 @@ pub mod registries;
 pub mod secrets;
 pub mod security;
 pub mod syntax;
+pub mod workspaces;
 
 #[cfg(test)]
 mod tests;
@@ -167,6 +168,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("access", access::check),
     ("monitoring", monitoring::check),
     ("overlays", overlays::check),
+    ("workspaces", workspaces::check),
     ("providers", providers::check),
 ];
 

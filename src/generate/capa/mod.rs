@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 pub use api::Api;
 
-use super::{GenError, Output};
+use super::{Content, GenError, Output};
 use crate::blueprint::model::Provider;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -22,27 +22,31 @@ const GENERATOR: &str = "capa";
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     let api_server =
         crate::generate::hardening::api_server(r).map_err(|message| GenError { message })?;
-    for c in r.clusters.iter().filter(|c| c.provider == Provider::Capa) {
+    let clusters: Vec<&ResolvedCluster> = r
+        .clusters
+        .iter()
+        .filter(|c| c.provider == Provider::Capa)
+        .collect();
+    out.add_parallel(GENERATOR, &clusters, |c| {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
-        out.objects(
-            format!("{dir}/cluster.yaml"),
-            GENERATOR,
-            cluster::objects(r, c),
-        )?;
-        out.objects(
-            format!("{dir}/control-plane.yaml"),
-            GENERATOR,
-            control_plane::objects(r, c, &api_server),
-        )?;
+        let mut files = vec![
+            (
+                format!("{dir}/cluster.yaml"),
+                Content::Objects(cluster::objects(r, c)),
+            ),
+            (
+                format!("{dir}/control-plane.yaml"),
+                Content::Objects(control_plane::objects(r, c, &api_server)),
+            ),
+        ];
         for pool in &c.node_pools {
-            out.objects(
+            files.push((
                 format!("{dir}/nodepool-{}.yaml", pool.name),
-                GENERATOR,
-                node_pool::objects(r, c, pool),
-            )?;
+                Content::Objects(node_pool::objects(r, c, pool)),
+            ));
         }
-    }
-    Ok(())
+        files
+    })
 }
 
 /// The namespace of a cluster's Cluster API objects: its workspace's namespace (as

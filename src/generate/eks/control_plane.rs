@@ -10,7 +10,7 @@ use super::{capa_api_version, capa_reference, metadata};
 use crate::blueprint::model::WorkloadIdentity;
 use crate::generate::capa::api::{Api, CAPI_GROUP, CONTROL_PLANE_GROUP, INFRASTRUCTURE_GROUP};
 use crate::naming;
-use crate::resolve::{self, OIDC_GROUPS_PREFIX, Resolved, ResolvedCluster};
+use crate::resolve::{Resolved, ResolvedCluster};
 
 pub const CONTROL_PLANE_KIND: &str = "AWSManagedControlPlane";
 pub const INFRASTRUCTURE_KIND: &str = "AWSManagedCluster";
@@ -96,15 +96,9 @@ fn control_plane_spec(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
         );
         config.insert("issuerUrl".into(), json!(oidc.issuer_url));
         config.insert("clientId".into(), json!(oidc.client_id));
-        config.insert(
-            "usernameClaim".into(),
-            json!(resolve::oidc_username_claim(oidc)),
-        );
-        config.insert(
-            "groupsClaim".into(),
-            json!(resolve::oidc_groups_claim(oidc)),
-        );
-        config.insert("groupsPrefix".into(), json!(OIDC_GROUPS_PREFIX));
+        config.insert("usernameClaim".into(), json!(r.oidc_username_claim()));
+        config.insert("groupsClaim".into(), json!(r.oidc_groups_claim()));
+        config.insert("groupsPrefix".into(), json!(naming::OIDC_GROUP_PREFIX));
         if !r.tags.is_empty() {
             config.insert("tags".into(), json!(r.tags));
         }

@@ -9,7 +9,8 @@ use serde_json::{Map, Value, json};
 
 use crate::facts::kops as facts;
 use crate::generate::hardening::{audit, pod_security};
-use crate::resolve::{self, OIDC_GROUPS_PREFIX, Resolved};
+use crate::naming;
+use crate::resolve::Resolved;
 use crate::yaml::write;
 
 /// The file assets' names and files, in the folder kOps mounts into the API server.
@@ -34,15 +35,9 @@ pub fn api_server(r: &Resolved) -> Result<(Map<String, Value>, Vec<Value>), Stri
     if let Some(oidc) = &r.oidc {
         flags.insert("oidcIssuerURL".into(), json!(oidc.issuer_url));
         flags.insert("oidcClientID".into(), json!(oidc.client_id));
-        flags.insert(
-            "oidcUsernameClaim".into(),
-            json!(resolve::oidc_username_claim(oidc)),
-        );
-        flags.insert(
-            "oidcGroupsClaim".into(),
-            json!(resolve::oidc_groups_claim(oidc)),
-        );
-        flags.insert("oidcGroupsPrefix".into(), json!(OIDC_GROUPS_PREFIX));
+        flags.insert("oidcUsernameClaim".into(), json!(r.oidc_username_claim()));
+        flags.insert("oidcGroupsClaim".into(), json!(r.oidc_groups_claim()));
+        flags.insert("oidcGroupsPrefix".into(), json!(naming::OIDC_GROUP_PREFIX));
     }
     if let Some(a) = &r.audit {
         flags.insert("auditLogPath".into(), json!(facts::AUDIT_LOG_PATH));

@@ -447,3 +447,26 @@ fn route_reflector_pools_are_labelled_and_tainted() {
         json!(["route-reflector=true:NoSchedule"])
     );
 }
+
+#[test]
+fn kops_service_accounts_get_their_role_from_kops_not_from_an_annotation() {
+    // kOps' pod identity webhook maps external-dns and cert-manager to the roles kOps makes
+    // (`iam.serviceAccountExternalPermissions`); the Helm values must not name another role.
+    let r = resolved(REFERENCE);
+    let out = generate::generate(&r).expect("generates");
+    for (cluster, annotated) in [("legacy-kops", false), ("sandbox-eks", true)] {
+        for file in ["external-dns-values.yaml", "cert-manager-values.yaml"] {
+            let path = format!("clusters/{cluster}/addons/{file}");
+            let Content::Document(values) = &out.get(&path).expect(&path).content else {
+                panic!("{path} is not a values document");
+            };
+            let account = &values["serviceAccount"];
+            assert_eq!(account["create"], true, "{path}");
+            assert_eq!(
+                account.get("annotations").is_some(),
+                annotated,
+                "{path}: {account}"
+            );
+        }
+    }
+}
