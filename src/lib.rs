@@ -12,6 +12,7 @@ pub mod diag;
 pub mod emit;
 pub mod facts;
 pub mod generate;
+pub mod hcl;
 pub mod naming;
 pub mod output;
 pub mod overlay;

@@ -61,7 +61,7 @@ pub fn irsa_role_name(platform: &str, cluster: &str, consumer: &str) -> String {
     format!("{platform}-{cluster}-{consumer}")
 }
 
-/// The workloads that get AWS (Route 53) permissions, by the name their IAM role and policy
+/// The workloads that get AWS permissions (Route 53), by the name their IAM role and policy
 /// carry (`outputs.md`: "one role per cluster and consumer").
 pub const CONSUMER_EXTERNAL_DNS: &str = "external-dns";
 pub const CONSUMER_CERT_MANAGER: &str = "cert-manager";
@@ -76,12 +76,104 @@ pub const EXTERNAL_DNS_SERVICE_ACCOUNT: &str = "external-dns";
 pub const CERT_MANAGER_NAMESPACE: &str = "cert-manager";
 pub const CERT_MANAGER_SERVICE_ACCOUNT: &str = "cert-manager";
 
-/// The service-account annotation that names a workload's IAM role (IRSA; read by the
-/// pod identity webhook on self-managed clusters and by EKS).
+/// The audience of the tokens that STS accepts for `AssumeRoleWithWebIdentity` (IRSA).
+pub const STS_AUDIENCE: &str = "sts.amazonaws.com";
+/// The service-account annotation that names a workload's IAM role (IRSA; read by EKS's pod
+/// identity webhook, which self-managed clusters install themselves).
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
-/// The ARN of the IRSA role [`irsa_role_name`] of one consumer of one cluster, for files
-/// CloudFormation does not read (Helm values).
+/// `system:serviceaccount:<namespace>:<name>`: the `sub` claim of a service account's token.
+pub fn service_account_subject(namespace: &str, name: &str) -> String {
+    format!("system:serviceaccount:{namespace}:{name}")
+}
+
+/// The customer-managed Route 53 policy of one consumer (one per platform: the hosted zone is
+/// the platform's): `<platform>-<consumer>-route53`.
+pub fn route53_policy_name(platform: &str, consumer: &str) -> String {
+    format!("{platform}-{consumer}-route53")
+}
+
+/// An ARN without its partition: `arn:<partition>:<service>:<region>:<account>:<resource>`.
+/// CloudFormation fills the partition (and account) from `AWS::Partition` (`AWS::AccountId`),
+/// Terraform from its `aws_partition` (`aws_caller_identity`) data sources, and files that
+/// neither reads from the blueprint ([`Arn::render`]): no literal partition is written
+/// anywhere else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arn {
+    pub service: &'static str,
+    /// Empty for global services (IAM, Route 53, S3 bucket ARNs).
+    pub region: String,
+    /// Whether the ARN names an account (IAM resources do; Route 53 and S3 do not).
+    pub in_account: bool,
+    pub resource: String,
+}
+
+impl Arn {
+    fn global(service: &'static str, in_account: bool, resource: String) -> Self {
+        Arn {
+            service,
+            region: String::new(),
+            in_account,
+            resource,
+        }
+    }
+
+    /// The ARN with this partition and account written out.
+    pub fn render(&self, partition: &str, account: &str) -> String {
+        let account = if self.in_account { account } else { "" };
+        format!(
+            "arn:{partition}:{}:{}:{account}:{}",
+            self.service, self.region, self.resource
+        )
+    }
+}
+
+/// A customer-managed policy of the account.
+pub fn policy_arn_of(name: &str) -> Arn {
+    Arn::global("iam", true, format!("policy/{name}"))
+}
+
+/// An IAM role of the account.
+pub fn role_arn_of(name: &str) -> Arn {
+    Arn::global("iam", true, format!("role/{name}"))
+}
+
+/// A Route 53 hosted zone (`Z…`, the bare ID).
+pub fn hosted_zone_arn(zone: &str) -> Arn {
+    Arn::global("route53", false, format!("hostedzone/{zone}"))
+}
+
+/// Every Route 53 change (a change's ID is only known once it is made).
+pub fn route53_changes_arn() -> Arn {
+    Arn::global("route53", false, "change/*".to_string())
+}
+
+pub fn s3_bucket_arn(bucket: &str) -> Arn {
+    Arn::global("s3", false, bucket.to_string())
+}
+
+/// One object (`key`, or a pattern such as `*`) of a bucket.
+pub fn s3_object_arn(bucket: &str, key: &str) -> Arn {
+    Arn::global("s3", false, format!("{bucket}/{key}"))
+}
+
+/// The IAM OIDC provider of an issuer (host and path, without `https://`); the caller appends
+/// the issuer when it is only known later (a template parameter).
+pub fn oidc_provider_arn(issuer: &str) -> Arn {
+    Arn::global("iam", true, format!("oidc-provider/{issuer}"))
+}
+
+/// The ARN of a customer-managed policy, with the blueprint's partition and account: for
+/// files CloudFormation and Terraform do not read (clusterawsadm's `extraPolicyAttachments`,
+/// kops' policy ARNs).
+pub fn policy_arn(partition: Partition, account: &str, name: &str) -> String {
+    policy_arn_of(name).render(partition_name(partition), account)
+}
+
+/// The ARN of the IRSA role of one consumer in one cluster, with the blueprint's partition
+/// and account: what the consumer's service account carries in [`ROLE_ARN_ANNOTATION`]
+/// (external-dns and cert-manager Helm values). Only for clusters whose roles platc writes
+/// (capa and eks; kops makes its own).
 pub fn irsa_role_arn(
     partition: Partition,
     account: &str,
@@ -89,11 +181,90 @@ pub fn irsa_role_arn(
     cluster: &str,
     consumer: &str,
 ) -> String {
+    role_arn_of(&irsa_role_name(platform, cluster, consumer))
+        .render(partition_name(partition), account)
+}
+
+/// The S3 bucket that publishes a cluster's OIDC discovery document and keys (IRSA on capa
+/// and kops): `<platform>-<cluster>-oidc-<account>`. Bucket names are global, so the account
+/// ID makes it unique; at most 63 characters, which the checker enforces.
+pub fn oidc_discovery_bucket(platform: &str, cluster: &str, account: &str) -> String {
+    format!("{platform}-{cluster}-oidc-{account}")
+}
+
+/// The object keys of the discovery document and the key set, relative to the issuer: where
+/// the API server serves them, and so where kops publishes them.
+pub const OIDC_DISCOVERY_KEY: &str = ".well-known/openid-configuration";
+pub const OIDC_JWKS_KEY: &str = "openid/v1/jwks";
+
+/// The regional virtual-hosted name of a bucket (`<bucket>.s3.<region>.amazonaws.com`, with
+/// the partition's DNS suffix), as kops derives its issuer from an S3 discovery store: the
+/// host of the cluster's issuer, and the prefix of its IAM condition keys (`<host>:sub`).
+pub fn s3_bucket_host(bucket: &str, region: &str, partition: Partition) -> String {
     format!(
-        "arn:{}:iam::{account}:role/{}",
-        partition_name(partition),
-        irsa_role_name(platform, cluster, consumer)
+        "{bucket}.s3.{region}.{}",
+        crate::facts::aws::dns_suffix(partition)
     )
+}
+
+/// The service-account issuer URL of an issuer host (the API server's
+/// `--service-account-issuer`, and the IAM OIDC provider's URL).
+pub fn issuer_url(host: &str) -> String {
+    format!("https://{host}")
+}
+
+/// Where the API server says its keys are (`--service-account-jwks-uri`).
+pub fn jwks_url(host: &str) -> String {
+    format!("https://{host}/{OIDC_JWKS_KEY}")
+}
+
+/// Terraform's state key when `spec.iam.terraform.stateKey` is not set.
+pub fn terraform_state_key(platform: &str) -> String {
+    format!("platc/{platform}/iam.tfstate")
+}
+
+/// clusterawsadm's configuration (`AWSIAMConfiguration`).
+pub const IAM_CONFIG_PATH: &str = "iam/clusterawsadm/iam-config.yaml";
+/// The folder of the IAM as Terraform.
+pub const TERRAFORM_DIR: &str = "iam/terraform";
+
+/// The CloudFormation template of one consumer's Route 53 policy.
+pub fn route53_policy_template_path(consumer: &str) -> String {
+    format!("iam/cloudformation/route53-{consumer}.yaml")
+}
+
+/// The CloudFormation template of one cluster's workload identity (IRSA roles and, for a
+/// self-managed cluster, its OIDC discovery bucket and provider).
+pub fn irsa_template_path(cluster: &str) -> String {
+    format!("iam/cloudformation/irsa-{cluster}.yaml")
+}
+
+/// One Terraform file (`main.tf`, `route53-external-dns.tf`, …).
+pub fn terraform_path(file: &str) -> String {
+    format!("{TERRAFORM_DIR}/{file}")
+}
+
+/// The file of one node pool's objects.
+pub fn node_pool_path(cluster: &str, pool: &str) -> String {
+    format!(
+        "{}/infrastructure/nodepool-{pool}.yaml",
+        cluster_dir(cluster)
+    )
+}
+
+/// The file of a cluster's ClusterIssuer.
+pub fn cert_manager_path(cluster: &str) -> String {
+    format!("{}/addons/cert-manager.yaml", cluster_dir(cluster))
+}
+
+/// The Helm values of cert-manager in one cluster (the role of its service account).
+pub fn cert_manager_values_path(cluster: &str) -> String {
+    format!("{}/addons/cert-manager-values.yaml", cluster_dir(cluster))
+}
+
+/// The Helm values of external-dns in one cluster (`outputs.md`).
+pub fn external_dns_values_path(cluster: &str) -> String {
+    format!("{}/addons/external-dns-values.yaml", cluster_dir(cluster))
 }
 
 pub fn partition_name(p: Partition) -> &'static str {
@@ -190,13 +361,6 @@ pub fn kops_config_base(state_store: &str, kops_cluster: &str) -> String {
     format!("{}/{kops_cluster}", state_store.trim_end_matches('/'))
 }
 
-/// Where kOps publishes the service-account issuer's discovery document and keys (IRSA):
-/// a `discovery` folder of the cluster's configuration base, the only part of the state
-/// store that must be publicly readable.
-pub fn kops_discovery_store(state_store: &str, kops_cluster: &str) -> String {
-    format!("{}/discovery", kops_config_base(state_store, kops_cluster))
-}
-
 /// The control-plane InstanceGroup of one zone (`control-plane-<zone>`), or of one of several
 /// in a zone (`control-plane-<zone>-<n>`, n from 1), as kOps names them.
 pub fn kops_control_plane_group(zone: &str, index: usize, in_zone: usize) -> String {
@@ -229,21 +393,6 @@ pub fn kops_subnet_name(zone: &str, utility: bool) -> String {
     }
 }
 
-/// The customer-managed Route 53 policy of one consumer (one per platform: the hosted zone is
-/// the platform's): `<platform>-<consumer>-route53`.
-pub fn route53_policy_name(platform: &str, consumer: &str) -> String {
-    format!("{platform}-{consumer}-route53")
-}
-
-/// The ARN of a customer-managed policy, from the blueprint's partition and account: for
-/// files CloudFormation does not read (clusterawsadm's `extraPolicyAttachments`).
-pub fn policy_arn(partition: Partition, account: &str, name: &str) -> String {
-    format!(
-        "arn:{}:iam::{account}:policy/{name}",
-        partition_name(partition)
-    )
-}
-
 // ---------------------------------------------------------------------------------------------
 // The platform layer (Kommander-style installer, workspaces, access), external-dns and Flux.
 
@@ -261,15 +410,7 @@ pub const INSTALLATION_PATH: &str = "platform/installation.yaml";
 pub const WORKSPACES_PATH: &str = "platform/workspaces.yaml";
 pub const ACCESS_PATH: &str = "platform/access.yaml";
 
-/// Helm values files of a cluster's add-ons.
-pub fn external_dns_values_path(cluster: &str) -> String {
-    format!("{}/addons/external-dns-values.yaml", cluster_dir(cluster))
-}
-
-pub fn cert_manager_values_path(cluster: &str) -> String {
-    format!("{}/addons/cert-manager-values.yaml", cluster_dir(cluster))
-}
-
+/// Helm values of kube-prometheus-stack in one cluster.
 pub fn monitoring_values_path(cluster: &str) -> String {
     format!("{}/addons/monitoring-values.yaml", cluster_dir(cluster))
 }

@@ -1,9 +1,14 @@
 //! The resolved model: the blueprint with every default applied and every derived value
 //! computed once (region per cluster, zones per pool, CIDRs, replica spread, the labels and
-//! taints that the monitoring and route-reflector roles add). Immutable, and the only input
+//! taints that the monitoring and route-reflector roles add, the workloads that need AWS
+//! permissions and each cluster's service-account issuer). Immutable, and the only input
 //! generators see, so no generator re-implements a default.
 
+mod iam;
+
 use std::collections::BTreeMap;
+
+pub use iam::{Consumer, IamOutput, ServiceAccountIssuer, TerraformBackend, consumers, policy_arn};
 
 use crate::blueprint::model::{
     Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops, Oidc,
@@ -56,6 +61,10 @@ pub struct Resolved {
     pub security: Option<Security>,
     pub gitops: Option<Gitops>,
     pub spec: Spec,
+    /// The workloads that need Route 53 permissions, in a fixed order; empty when none does.
+    pub consumers: Vec<Consumer>,
+    /// The form of the IAM under `iam/` (`spec.iam`).
+    pub iam: IamOutput,
     pub clusters: Vec<ResolvedCluster>,
     /// API server audit logging, when `security.auditLog.enabled`.
     pub audit: Option<ResolvedAudit>,
@@ -105,6 +114,8 @@ pub struct ResolvedCluster {
     pub control_plane: Option<ResolvedControlPlane>,
     pub node_pools: Vec<ResolvedNodePool>,
     pub kops_state_store: Option<String>,
+    /// Set when workload identity is IRSA and some workload needs AWS permissions.
+    pub issuer: Option<ServiceAccountIssuer>,
 }
 
 #[derive(Clone, Debug)]
@@ -203,6 +214,7 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
     let region = aws.and_then(|a| a.region.clone());
     let monitoring_pool = spec.monitoring.as_ref().and_then(|m| m.node_pool.clone());
     let security = spec.security.clone();
+    let consumers = consumers(spec);
     let clusters = spec
         .clusters
         .iter()
@@ -263,17 +275,19 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
                     }
                 })
                 .collect();
+            let cluster_region = c
+                .region
+                .clone()
+                .or_else(|| region.clone())
+                .unwrap_or_default();
+            let issuer = iam::issuer(bp, c, &cluster_region, &consumers);
             ResolvedCluster {
                 name: c.name.clone(),
                 provider: c.provider,
                 management: c.management,
                 kubernetes_version: c.kubernetes_version.clone(),
                 workspace: c.workspace.clone(),
-                region: c
-                    .region
-                    .clone()
-                    .or_else(|| region.clone())
-                    .unwrap_or_default(),
+                region: cluster_region,
                 zones: c.availability_zones.clone(),
                 ami: c.image.as_ref().and_then(|i| i.ami.clone()),
                 pod_cidr: network
@@ -290,6 +304,7 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
                 }),
                 node_pools,
                 kops_state_store: c.kops.as_ref().map(|k| k.state_store.clone()),
+                issuer,
             }
         })
         .collect();
@@ -352,6 +367,8 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
         security,
         gitops: spec.gitops.clone(),
         spec: spec.clone(),
+        consumers,
+        iam: iam::iam_output(bp),
         clusters,
         audit,
         pod_security,

@@ -11,6 +11,9 @@ mod determinism;
 mod golden;
 /// Registry credentials, Calico peers, audit and admission files in the golden trees.
 mod hardening;
+/// The IAM of every golden tree: least privilege, one service account per role, partitions,
+/// CloudFormation and Terraform alike.
+mod iam;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
 /// The platform layer, add-on values and their schemas.

@@ -80,6 +80,14 @@ fn file_text(head: &str, file: &File) -> String {
             push_notice(&mut text, file.notice.as_deref());
             text.push_str(&write::to_yaml(doc));
         }
+        Content::Hcl(body) => {
+            // `#` starts a comment in HCL too; a blank line keeps the header apart from the
+            // first block, as `terraform fmt` leaves it.
+            text.push_str(head);
+            push_notice(&mut text, file.notice.as_deref());
+            text.push('\n');
+            text.push_str(&crate::hcl::write::to_hcl(body));
+        }
     }
     text
 }

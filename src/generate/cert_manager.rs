@@ -52,7 +52,7 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     let Some(acme) = &r.acme else { return Ok(()) };
     for c in &r.clusters {
         out.objects(
-            format!("{}/addons/cert-manager.yaml", naming::cluster_dir(&c.name)),
+            naming::cert_manager_path(&c.name),
             GENERATOR,
             vec![issuer(r, c, acme)],
         )?;

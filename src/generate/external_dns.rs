@@ -8,7 +8,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Content, GenError, Output};
-use crate::blueprint::model::{DnsPolicy, Provider, WorkloadIdentity};
+use crate::blueprint::model::{DnsPolicy, WorkloadIdentity};
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
 
@@ -85,7 +85,7 @@ pub fn values(r: &Resolved, c: &ResolvedCluster) -> Result<Value, GenError> {
         let mut annotations = Map::new();
         // On kops the pod identity webhook maps the service account to kOps' own role
         // (`iam.serviceAccountExternalPermissions`); an annotation would override it.
-        if c.provider != Provider::Kops {
+        if c.issuer.as_ref().is_some_and(|i| i.platc_roles()) {
             annotations.insert(naming::ROLE_ARN_ANNOTATION.into(), json!(arn));
         }
         let mut account = Map::new();

@@ -4,11 +4,11 @@
 
 pub mod capa;
 pub mod cert_manager;
-pub mod cert_manager_values;
 pub mod eks;
 pub mod external_dns;
 pub mod flux;
 pub mod hardening;
+pub mod iam;
 pub mod kops;
 pub mod monitoring;
 pub mod output;
@@ -32,7 +32,7 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("external-dns", external_dns::generate),
     ("monitoring", monitoring::generate),
     ("platform", platform::generate),
-    ("cert-manager-values", cert_manager_values::generate),
+    ("iam", iam::generate),
     ("eks", eks::generate),
     ("kops", kops::generate),
     // Last: it delivers each cluster's `addons/` only when other generators put objects there.
@@ -44,5 +44,7 @@ pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {
     for (_, generator) in GENERATORS {
         generator(resolved, &mut out)?;
     }
+    // After every generator: marks the files that depend on node-role identity.
+    iam::notices::apply(resolved, &mut out);
     Ok(out)
 }

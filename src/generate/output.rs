@@ -1,6 +1,7 @@
 //! What generators produce: files by tree path, each holding Kubernetes objects (listed in
 //! their folder's kustomization), one plain YAML document (Helm values, CloudFormation,
-//! clusterawsadm config) or text. Emission turns this into bytes; generators never format.
+//! clusterawsadm config), a Terraform (HCL) file or text. Emission turns this into bytes;
+//! generators never format.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,6 +13,8 @@ pub enum Content {
     Objects(Vec<Value>),
     /// One YAML document that is not a Kubernetes object.
     Document(Value),
+    /// A Terraform file (`.tf`), written as `terraform fmt` lays it out.
+    Hcl(crate::hcl::Body),
     /// Text written as is (README.md).
     Text(String),
 }
@@ -118,6 +121,17 @@ impl Output {
             self.add(path, generator, content)?;
         }
         Ok(())
+    }
+
+    /// Sets the notice comment of the file at `path`; false when no generator wrote it.
+    pub fn set_notice(&mut self, path: &str, notice: &str) -> bool {
+        match self.files.get_mut(path) {
+            Some(file) => {
+                file.notice = Some(notice.to_string());
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn files(&self) -> impl Iterator<Item = (&str, &File)> {

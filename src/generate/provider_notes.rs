@@ -6,11 +6,10 @@
 use std::fmt::Write as _;
 
 use crate::blueprint::model::Provider;
-use crate::blueprint::model::WorkloadIdentity;
 use crate::facts::kops::{API_SERVER_ASSET_DIR, AUDIT_LOG_PATH, KOPS_VERSION};
 use crate::naming;
 use crate::provider_limits::{self, provider_name};
-use crate::resolve::Resolved;
+use crate::resolve::{Resolved, ServiceAccountIssuer};
 
 pub fn section(r: &Resolved) -> String {
     let mut s = String::new();
@@ -107,15 +106,19 @@ pub fn section(r: &Resolved) -> String {
                 AUDIT_LOG_PATH, API_SERVER_ASSET_DIR
             );
         }
-        if r.workload_identity == WorkloadIdentity::Irsa {
+        let kops_irsa = r.clusters.iter().any(|c| {
+            c.provider == Provider::Kops
+                && matches!(c.issuer, Some(ServiceAccountIssuer::Kops { .. }))
+        });
+        if kops_irsa {
             let _ = writeln!(
                 s,
-                "With IRSA, kOps publishes each cluster's service-account issuer in the `discovery` folder of its\n\
-                 configuration in the state store; AWS must read it, so allow public `s3:GetObject` on that\n\
-                 folder only (`<state store>/<cluster name>/discovery/*`), never on the rest of the state store.\n\
-                 kOps' pod identity webhook, which gives external-dns and cert-manager their roles, needs\n\
-                 cert-manager: install cert-manager (in namespace `cert-manager`) as on every cluster, then\n\
-                 restart its pods once the webhook runs, so that they start with their role.\n"
+                "With IRSA, kOps publishes each cluster's service-account issuer into the cluster's discovery\n\
+                 bucket, which `iam/` creates (apply it before `kops create`), and creates the IAM OIDC\n\
+                 provider and one role per service account of `iam.serviceAccountExternalPermissions`. Its pod\n\
+                 identity webhook, which gives those pods their roles, needs cert-manager: install cert-manager\n\
+                 (in namespace `cert-manager`) as on every cluster, then restart its pods once the webhook\n\
+                 runs, so that they start with their role.\n"
             );
         }
     }
@@ -172,7 +175,7 @@ mod tests {
             "kops replace --state s3://demo-kops-state --force",
             "-f clusters/legacy-kops/infrastructure/nodepool-databases.yaml",
             "kops update cluster --state s3://demo-kops-state --name legacy-kops.demo.example.cloud --yes",
-            "`<state store>/<cluster name>/discovery/*`",
+            "bucket, which `iam/` creates (apply it before `kops create`)",
             "## EKS clusters",
         ] {
             assert!(text.contains(line), "README lacks {line:?}:\n{text}");

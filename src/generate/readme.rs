@@ -90,6 +90,10 @@ fn text(r: &Resolved) -> String {
     }
     s.push_str(&super::hardening::notes::section(r));
     s.push_str(&super::platform::steps::text(r));
+    s.push_str(&super::iam::readme::section(
+        r,
+        super::iam::model::plan(r).as_ref(),
+    ));
     s.push_str(&super::provider_notes::section(r));
     s
 }

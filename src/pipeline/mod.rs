@@ -11,6 +11,7 @@ use crate::beside::Beside;
 
 use crate::blueprint::check;
 use crate::blueprint::load::{self, Loaded};
+use crate::blueprint::model::Provider;
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::emit;
@@ -150,17 +151,16 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    // SSO is dex on the management cluster (`platform/installation.yaml`); without one, nothing
-    // renders it yet.
+    // SSO is dex on the management cluster (`platform/installation.yaml`); eks and kops clusters
+    // also trust the identity provider in their API servers. A capa cluster without a
+    // management cluster has nothing that renders it yet.
     let management = s.clusters.iter().any(|c| c.management);
-    let sections: [(&str, bool, &str); 2] = [
-        ("iam", s.iam.is_some(), "IAM output"),
-        (
-            "identity",
-            s.identity.is_some() && !management,
-            "SSO (dex, OIDC) without a management cluster",
-        ),
-    ];
+    let capa = s.clusters.iter().any(|c| c.provider == Provider::Capa);
+    let sections: [(&str, bool, &str); 1] = [(
+        "identity",
+        s.identity.is_some() && !management && capa,
+        "SSO (dex, OIDC) for capa clusters without a management cluster",
+    )];
     for (field, present, what) in sections {
         if present {
             refuse(spec.field(field), what);

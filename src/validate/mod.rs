@@ -7,6 +7,7 @@
 //! configuration and the admission plugins' configurations in it).
 
 mod kommander;
+mod platc_schemas;
 mod schemas;
 pub mod values;
 
@@ -26,10 +27,7 @@ type Validators = BTreeMap<(String, String), Result<jsonschema::Validator, Strin
 fn validators() -> &'static Validators {
     static CACHE: OnceLock<Validators> = OnceLock::new();
     CACHE.get_or_init(|| {
-        schemas::SCHEMAS
-            .iter()
-            .chain(schemas::OWN_SCHEMAS)
-            .chain(kommander::SCHEMAS)
+        all_schemas()
             .map(|(api_version, kind, text)| {
                 let validator = serde_json::from_str::<Value>(text)
                     .map_err(|e| e.to_string())
@@ -46,14 +44,20 @@ fn group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
 }
 
-/// API groups platc emits objects of; an object of one of these groups needs a schema.
-fn group_is_known(api_version: &str) -> bool {
-    let wanted = group(api_version);
+/// The bundled upstream schemas, then platc's own for kinds upstream publishes none for
+/// (audit and admission configuration, Kommander, clusterawsadm).
+fn all_schemas() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     schemas::SCHEMAS
         .iter()
         .chain(schemas::OWN_SCHEMAS)
         .chain(kommander::SCHEMAS)
-        .any(|(v, _, _)| group(v) == wanted)
+        .chain(platc_schemas::SCHEMAS)
+}
+
+/// API groups platc emits objects of; an object of one of these groups needs a schema.
+fn group_is_known(api_version: &str) -> bool {
+    let wanted = group(api_version);
+    all_schemas().any(|(v, _, _)| group(v) == wanted)
 }
 
 /// One schema violation: where in the object (a JSON pointer), what, and the schema rule.

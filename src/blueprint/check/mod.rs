@@ -8,6 +8,7 @@ pub mod access;
 pub mod aws;
 pub mod certificates;
 pub mod clusters;
+pub mod iam;
 pub mod identity;
 pub mod monitoring;
 pub mod names;
@@ -161,6 +162,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("network", network::check),
     ("node-pools", node_pools::check),
     ("platform", platform::check),
+    ("iam", iam::check),
     ("certificates", certificates::check),
     ("identity", identity::check),
     ("registries", registries::check),

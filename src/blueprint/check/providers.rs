@@ -2,15 +2,16 @@
 //! single zone (EKS needs subnets in two), a root volume type or IOPS (a managed node group
 //! takes only a disk size), a pod CIDR (pods get VPC addresses), a service CIDR EKS does not
 //! accept, label and taint keys longer than EKS takes; on kops, an existing VPC without a
-//! public (utility) subnet in every zone, a pool named like kOps' control-plane groups, and
-//! node-role workload identity without the account its policy ARNs need (kOps' cluster name,
-//! `<cluster>.<domain>`, is the name `names.rs` already keeps within 253 characters). Platform-wide settings a provider cannot apply are warnings
+//! public (utility) subnet in every zone, and a pool named like kOps' control-plane groups
+//! (kOps' cluster name, `<cluster>.<domain>`, is the name `names.rs` already keeps within 253
+//! characters; the account ID of kOps' policy ARNs is required by `platform.rs`).
+//! Platform-wide settings a provider cannot apply are warnings
 //! ([`crate::provider_limits`]). Older per-provider rules live with their concern (control
 //! plane and image in `clusters.rs`, route reflectors in `network.rs`).
 
 use super::Cx;
 use super::syntax::{Cidr, cidr};
-use crate::blueprint::model::{AcmeSolver, Cluster, Provider, WorkloadIdentity};
+use crate::blueprint::model::{Cluster, Provider};
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic};
 use crate::facts::kops::CONTROL_PLANE_GROUP_PREFIX;
@@ -28,19 +29,12 @@ pub const EKS_SERVICE_BLOCKS: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.1
 pub const EKS_SERVICE_PREFIXES: (u8, u8) = (12, 24);
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    let mut first_kops = None;
     for (_, cluster, path) in cx.clusters() {
         match cluster.provider {
             Provider::Capa => {}
             Provider::Eks => eks(cx, out, cluster, &path),
-            Provider::Kops => {
-                kops(cx, out, cluster, &path);
-                first_kops.get_or_insert(path);
-            }
+            Provider::Kops => kops(cx, out, cluster, &path),
         }
-    }
-    if let Some(path) = first_kops {
-        node_role_account(cx, out, &path);
     }
     for limit in provider_limits::limits(&cx.bp.spec) {
         out.push(
@@ -213,36 +207,5 @@ fn kops(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, cluster: &Cluster, path: &Bluepr
                 .help("choose another name for the pool"),
             );
         }
-    }
-}
-
-/// With `node-role`, kOps attaches the platform's Route 53 policies to the nodes' role by
-/// ARN (`externalPolicies`), which names the account.
-fn node_role_account(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, path: &BlueprintPath) {
-    let spec = &cx.bp.spec;
-    let node_role = spec
-        .security
-        .as_ref()
-        .and_then(|s| s.workload_identity)
-        .unwrap_or_default()
-        == WorkloadIdentity::NodeRole;
-    let dns01 = spec
-        .certificates
-        .as_ref()
-        .and_then(|c| c.acme.as_ref())
-        .and_then(|a| a.solver)
-        == Some(AcmeSolver::Dns01Route53);
-    let account = spec.aws.as_ref().and_then(|a| a.account_id.as_ref());
-    if node_role && (spec.dns.is_some() || dns01) && account.is_none() {
-        out.push(
-            cx.key_error(
-                Code::MissingField,
-                &cx.spec().field("aws").field("accountID"),
-                format!(
-                    "missing, and required by the kops cluster at {path}: with workload identity node-role, kOps attaches the Route 53 policies to the nodes by ARN, which names the account"
-                ),
-            )
-            .help("add `accountID: \"123456789012\"` (12 digits, quoted) under spec.aws"),
-        );
     }
 }

@@ -55,8 +55,13 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, api_server: &ApiServer) -> Vec
         "metadata": metadata(r, c, &template_name, None),
         "spec": {"template": {"spec": machine_spec}},
     });
+    // IRSA: tokens name the public issuer whose discovery document platc's bucket serves.
+    let mut api_server = api_server.clone();
+    if let Some(issuer) = &c.issuer {
+        api_server.args.extend(issuer.api_server_args());
+    }
     if let Some(Value::Object(spec)) = kcp.pointer_mut("/spec/kubeadmConfigSpec") {
-        super::hardening::control_plane(r, api, api_server, spec);
+        super::hardening::control_plane(r, api, &api_server, spec);
     }
     let health_check = super::hardening::control_plane_health_check(r, c, api);
     vec![kcp, template, health_check]

@@ -102,10 +102,15 @@ pub fn control_plane(
         .entry("clusterConfiguration")
         .or_insert_with(|| json!({}));
     if let Value::Object(cc) = cluster_configuration {
-        cc.insert(
-            "apiServer".into(),
-            json!({"extraArgs": api.args(&api_server.args), "extraVolumes": volumes}),
-        );
+        let mut server = Map::new();
+        if !api_server.args.is_empty() {
+            server.insert("extraArgs".into(), api.args(&api_server.args));
+        }
+        // The schema wants at least one volume where the list is written at all.
+        if !volumes.is_empty() {
+            server.insert("extraVolumes".into(), Value::Array(volumes));
+        }
+        cc.insert("apiServer".into(), Value::Object(server));
     }
 }
 

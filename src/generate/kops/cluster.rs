@@ -53,7 +53,7 @@ pub fn object(
         spec.insert("containerd".into(), json!({"registryMirrors": mirrors}));
     }
     spec.insert("etcdClusters".into(), etcd(placement));
-    spec.extend(identity::fields(r, c, &name));
+    spec.extend(identity::fields(r, c));
     spec.insert("kubelet".into(), json!({"anonymousAuth": false}));
     spec.insert("kubernetesApiAccess".into(), json!([API_ACCESS]));
     // kOps writes versions without the `v`.

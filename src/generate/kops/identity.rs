@@ -1,75 +1,42 @@
-//! Workload identity on a kops cluster. With IRSA, kOps publishes the cluster's
-//! service-account issuer in the state store (`serviceAccountIssuerDiscovery`), creates the
-//! IAM OIDC provider for it, and creates one IAM role per service account listed in
+//! Workload identity on a kops cluster. With IRSA (the cluster's issuer is
+//! [`ServiceAccountIssuer::Kops`]), kOps publishes the cluster's service-account issuer into
+//! the discovery bucket platc creates (`serviceAccountIssuerDiscovery`), creates the IAM OIDC
+//! provider for it, and creates one IAM role per service account listed in
 //! `iam.serviceAccountExternalPermissions`, with the platform's Route 53 policies (`iam/`)
 //! attached by ARN; its pod identity webhook gives the pods of those service accounts their
-//! role, and needs cert-manager (the platform's). With `node-role`, the same policies are attached to the
-//! nodes' role (`externalPolicies`).
+//! role, and needs cert-manager (the platform's). With `node-role`, the same policies are
+//! attached to the nodes' role (`externalPolicies`).
 
 use serde_json::{Map, Value, json};
 
-use crate::blueprint::model::{AcmeSolver, WorkloadIdentity};
-use crate::naming;
-use crate::resolve::{Resolved, ResolvedCluster};
+use crate::blueprint::model::WorkloadIdentity;
+use crate::resolve::{self, Resolved, ResolvedCluster, ServiceAccountIssuer};
 
-/// A workload that needs Route 53: its name (as its policy carries it), namespace and service
-/// account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Consumer {
-    pub name: &'static str,
-    pub namespace: &'static str,
-    pub service_account: &'static str,
+/// The ARN of a consumer's Route 53 policy (the checker makes sure the account is known
+/// whenever a consumer exists).
+fn policy_arn(r: &Resolved, consumer: resolve::Consumer) -> Option<String> {
+    resolve::policy_arn(&r.platform, r.partition, r.account_id.as_deref(), consumer)
 }
 
-/// external-dns with `spec.dns`, cert-manager with the Route 53 DNS-01 solver.
-pub fn consumers(r: &Resolved) -> Vec<Consumer> {
-    let mut out = Vec::new();
-    if r.dns.is_some() {
-        out.push(Consumer {
-            name: naming::CONSUMER_EXTERNAL_DNS,
-            namespace: naming::EXTERNAL_DNS_NAMESPACE,
-            service_account: naming::EXTERNAL_DNS_SERVICE_ACCOUNT,
-        });
-    }
-    if r.acme.is_some() && r.acme_solver == AcmeSolver::Dns01Route53 {
-        out.push(Consumer {
-            name: naming::CONSUMER_CERT_MANAGER,
-            namespace: naming::CERT_MANAGER_NAMESPACE,
-            service_account: naming::CERT_MANAGER_SERVICE_ACCOUNT,
-        });
-    }
-    out
-}
-
-/// The Route 53 policy of a consumer, by ARN (the checker makes sure the account is known
-/// whenever a consumer needs one).
-fn policy_arn(r: &Resolved, consumer: &Consumer) -> Option<String> {
-    let account = r.account_id.as_deref()?;
-    Some(naming::policy_arn(
-        r.partition,
-        account,
-        &naming::route53_policy_name(&r.platform, consumer.name),
-    ))
-}
-
-/// The Cluster spec fields of workload identity: `iam` always (kOps requires `legacy`), and
-/// the IRSA or node-role fields.
-pub fn fields(r: &Resolved, c: &ResolvedCluster, kops_cluster: &str) -> Map<String, Value> {
+/// The Cluster spec fields of workload identity: `iam` always (per-role policies), and the
+/// IRSA or node-role fields.
+pub fn fields(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
     let mut out = Map::new();
-    let consumers = consumers(r);
     let mut iam = Map::new();
     // Per-role IAM policies; `legacy: true` would give every node the control plane's rights.
     iam.insert("legacy".into(), json!(false));
-    match r.workload_identity {
-        WorkloadIdentity::Irsa => {
+    match (&c.issuer, r.workload_identity) {
+        (Some(issuer @ ServiceAccountIssuer::Kops { .. }), _) => {
             iam.insert("useServiceAccountExternalPermissions".into(), json!(true));
-            let permissions: Vec<Value> = consumers
+            let permissions: Vec<Value> = r
+                .consumers
                 .iter()
-                .filter_map(|consumer| {
+                .filter_map(|&consumer| {
                     let arn = policy_arn(r, consumer)?;
+                    let (namespace, service_account) = consumer.service_account(c.management);
                     Some(json!({
-                        "name": consumer.service_account,
-                        "namespace": consumer.namespace,
+                        "name": service_account,
+                        "namespace": namespace,
                         "aws": {"policyARNs": [arn]},
                     }))
                 })
@@ -80,11 +47,10 @@ pub fn fields(r: &Resolved, c: &ResolvedCluster, kops_cluster: &str) -> Map<Stri
                     Value::Array(permissions),
                 );
             }
-            let state_store = c.kops_state_store.as_deref().unwrap_or_default();
             out.insert(
                 "serviceAccountIssuerDiscovery".into(),
                 json!({
-                    "discoveryStore": naming::kops_discovery_store(state_store, kops_cluster),
+                    "discoveryStore": issuer.kops_discovery_store(),
                     "enableAWSOIDCProvider": true,
                 }),
             );
@@ -98,15 +64,18 @@ pub fn fields(r: &Resolved, c: &ResolvedCluster, kops_cluster: &str) -> Map<Stri
                 json!({"enabled": true, "managed": false}),
             );
         }
-        WorkloadIdentity::NodeRole => {
-            let arns: Vec<String> = consumers
+        (_, WorkloadIdentity::NodeRole) => {
+            let arns: Vec<String> = r
+                .consumers
                 .iter()
-                .filter_map(|consumer| policy_arn(r, consumer))
+                .filter_map(|&consumer| policy_arn(r, consumer))
                 .collect();
             if !arns.is_empty() {
                 out.insert("externalPolicies".into(), json!({"node": arns}));
             }
         }
+        // IRSA without a workload that needs AWS: nothing to publish or attach.
+        (_, WorkloadIdentity::Irsa) => {}
     }
     out.insert("iam".into(), Value::Object(iam));
     out
