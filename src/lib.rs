@@ -17,6 +17,7 @@ pub mod naming;
 pub mod output;
 pub mod overlay;
 pub mod pipeline;
+pub mod provider_limits;
 pub mod resolve;
 pub mod source;
 pub mod suggest;

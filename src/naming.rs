@@ -334,6 +334,65 @@ pub fn template_base(name: &str) -> Option<&str> {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
     .then_some(base)
 }
+
+/// The Cluster API MachinePool of one node pool of an EKS cluster, and the name of its EKS
+/// managed node group: `<cluster>-mp-<pool>`, as long as the `<cluster>-md-<pool>` names the
+/// checker already keeps within 63 characters (an EKS node group name has at most 63).
+pub fn machine_pool_name(cluster: &str, pool: &str) -> String {
+    format!("{cluster}-mp-{pool}")
+}
+
+/// The EKS cluster's name in AWS (`eksClusterName`): the blueprint's cluster name, so that
+/// `aws eks update-kubeconfig --name <cluster>` works as written (CAPA's default would be
+/// `<namespace>_<control plane>`).
+pub fn eks_cluster_name(cluster: &str) -> String {
+    cluster.to_string()
+}
+
+/// A kops cluster's name: kOps wants a fully qualified DNS name, and `<cluster>.<domain>`
+/// is the one the platform already owns.
+pub fn kops_cluster_name(cluster: &str, domain: &str) -> String {
+    format!("{cluster}.{domain}")
+}
+
+/// Where kOps keeps a cluster's configuration: `<state store>/<cluster name>` (what
+/// `kops create` derives itself from `--state`).
+pub fn kops_config_base(state_store: &str, kops_cluster: &str) -> String {
+    format!("{}/{kops_cluster}", state_store.trim_end_matches('/'))
+}
+
+/// The control-plane InstanceGroup of one zone (`control-plane-<zone>`), or of one of several
+/// in a zone (`control-plane-<zone>-<n>`, n from 1), as kOps names them.
+pub fn kops_control_plane_group(zone: &str, index: usize, in_zone: usize) -> String {
+    let prefix = crate::facts::kops::CONTROL_PLANE_GROUP_PREFIX;
+    if in_zone > 1 {
+        format!("{prefix}{zone}-{}", index + 1)
+    } else {
+        format!("{prefix}{zone}")
+    }
+}
+
+/// The etcd member on a control-plane group: the zone's letter (`a`), or `a-1`, `a-2` with
+/// several in a zone, as kOps names them.
+pub fn kops_etcd_member(zone: &str, region: &str, index: usize, in_zone: usize) -> String {
+    let letter = zone_suffix(zone, region);
+    if in_zone > 1 {
+        format!("{letter}-{}", index + 1)
+    } else {
+        letter.to_string()
+    }
+}
+
+/// The kops subnet names of one zone: the private subnet is named after the zone (kOps'
+/// convention), its utility subnet `utility-<zone>`.
+pub fn kops_subnet_name(zone: &str, utility: bool) -> String {
+    if utility {
+        format!("utility-{zone}")
+    } else {
+        zone.to_string()
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The platform layer (Kommander-style installer, workspaces, access), external-dns and Flux.
 
@@ -391,9 +450,13 @@ pub fn txt_owner_id(owner: &str, cluster: &str) -> String {
     format!("{owner}-{cluster}")
 }
 
+/// The prefix OIDC groups carry inside Kubernetes (`blueprint.md`): dex and Kommander add it,
+/// and so do the API servers that read the identity provider's tokens themselves (eks, kops).
+pub const OIDC_GROUP_PREFIX: &str = "oidc:";
+
 /// The name of the Kubernetes group of an OIDC group (dex and Kommander prefix them).
 pub fn oidc_group(group: &str) -> String {
-    format!("oidc:{group}")
+    format!("{OIDC_GROUP_PREFIX}{group}")
 }
 
 /// A binding of one access entry's virtual group to one role: `<access>-<role>`.

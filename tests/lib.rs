@@ -18,6 +18,8 @@ mod iam;
 mod overlay_cases;
 /// The platform layer, add-on values and their schemas.
 mod platform;
+/// What eks and kops cannot express: refusals and warnings, each naming field and provider.
+mod provider_refusals;
 /// The README's commands and code table.
 mod readme;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.

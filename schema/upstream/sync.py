@@ -24,6 +24,11 @@ KINDS = [
     "crd.projectcalico.org/v1/BGPConfiguration", "crd.projectcalico.org/v1/BGPPeer",
     "kyverno.io/v1/ClusterPolicy",
     "source.toolkit.fluxcd.io/v1/GitRepository", "kustomize.toolkit.fluxcd.io/v1/Kustomization",
+    "cluster.x-k8s.io/v1beta1/MachinePool", "cluster.x-k8s.io/v1beta2/MachinePool",
+    "controlplane.cluster.x-k8s.io/v1beta2/AWSManagedControlPlane",
+    "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedCluster",
+    "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedMachinePool",
+    "kops.k8s.io/v1alpha2/Cluster", "kops.k8s.io/v1alpha2/InstanceGroup",
 ]
 
 # Helm charts whose values files platc writes: their values.schema.json, verbatim.

@@ -38,10 +38,13 @@ pub fn emit(output: &Output, blueprint_file: &str) -> Result<Tree, String> {
     for ((path, file), text) in files.into_iter().zip(texts) {
         if let Content::Objects(_) = &file.content {
             let (dir, name) = split(path);
-            folders
-                .entry(dir.to_string())
-                .or_default()
-                .push(name.to_string());
+            // Objects for another tool (kops) are written but never listed for kubectl.
+            if output.is_for_kubectl(dir) {
+                folders
+                    .entry(dir.to_string())
+                    .or_default()
+                    .push(name.to_string());
+            }
         }
         if !tree.insert(path, text.into_bytes()) {
             return Err(path.to_string());

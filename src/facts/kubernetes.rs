@@ -152,7 +152,7 @@ const EKS: Support = Support {
 /// kOps 1.37. kOps never supports a minor newer than its own (docs/welcome/releases.md).
 const KOPS: Support = Support {
     provider: Provider::Kops,
-    upstream: "kOps 1.36",
+    upstream: super::kops::KOPS_RELEASE,
     supported: Minors { min: 31, max: 36 },
     accepted_min: 28,
     management: None,
@@ -252,7 +252,10 @@ pub fn judge(provider: Provider, version: Version) -> Verdict {
                 )
             })
             .unwrap_or_default(),
-        Provider::Kops => format!("; kOps removed support for v1.{minor} before 1.36"),
+        Provider::Kops => format!(
+            "; kOps removed support for v1.{minor} before {}",
+            super::kops::KOPS_RELEASE
+        ),
     };
     Verdict::PastSupport {
         reason: format!("{range}{still}"),

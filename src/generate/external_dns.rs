@@ -83,15 +83,18 @@ pub fn values(r: &Resolved, c: &ResolvedCluster) -> Result<Value, GenError> {
             naming::CONSUMER_EXTERNAL_DNS,
         );
         let mut annotations = Map::new();
-        annotations.insert(naming::ROLE_ARN_ANNOTATION.into(), json!(arn));
-        v.insert(
-            "serviceAccount".into(),
-            json!({
-                "create": true,
-                "name": naming::EXTERNAL_DNS_SERVICE_ACCOUNT,
-                "annotations": annotations,
-            }),
-        );
+        // On kops the pod identity webhook maps the service account to kOps' own role
+        // (`iam.serviceAccountExternalPermissions`); an annotation would override it.
+        if c.issuer.as_ref().is_some_and(|i| i.platc_roles()) {
+            annotations.insert(naming::ROLE_ARN_ANNOTATION.into(), json!(arn));
+        }
+        let mut account = Map::new();
+        account.insert("create".into(), json!(true));
+        account.insert("name".into(), json!(naming::EXTERNAL_DNS_SERVICE_ACCOUNT));
+        if !annotations.is_empty() {
+            account.insert("annotations".into(), Value::Object(annotations));
+        }
+        v.insert("serviceAccount".into(), Value::Object(account));
     }
     Ok(Value::Object(v))
 }

@@ -4,13 +4,16 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod eks;
 pub mod external_dns;
 pub mod flux;
 pub mod hardening;
 pub mod iam;
+pub mod kops;
 pub mod monitoring;
 pub mod output;
 pub mod platform;
+pub mod provider_notes;
 pub mod readme;
 
 use crate::resolve::Resolved;
@@ -30,6 +33,8 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("monitoring", monitoring::generate),
     ("platform", platform::generate),
     ("iam", iam::generate),
+    ("eks", eks::generate),
+    ("kops", kops::generate),
     // Last: it delivers each cluster's `addons/` only when other generators put objects there.
     ("flux", flux::generate),
 ];

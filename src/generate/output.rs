@@ -3,7 +3,7 @@
 //! clusterawsadm config), a Terraform (HCL) file or text. Emission turns this into bytes;
 //! generators never format.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -31,6 +31,11 @@ pub struct File {
 #[derive(Clone, Debug, Default)]
 pub struct Output {
     files: BTreeMap<String, File>,
+    /// Folders whose object files are read by a tool other than kubectl (kops reads its
+    /// Cluster and InstanceGroups from files): they get no kustomization and no entry in
+    /// their cluster's kustomization, so applying the cluster with kubectl never sends them to
+    /// an API server.
+    not_for_kubectl: BTreeSet<String>,
     embedded: Vec<Embedded>,
 }
 
@@ -90,6 +95,16 @@ impl Output {
         objects: Vec<Value>,
     ) -> Result<(), GenError> {
         self.add(path, generator, Content::Objects(objects))
+    }
+
+    /// Marks `dir` as a folder of objects that kubectl must not apply (see `not_for_kubectl`).
+    pub fn not_for_kubectl(&mut self, dir: impl Into<String>) {
+        self.not_for_kubectl.insert(dir.into());
+    }
+
+    /// Whether the object files in `dir` belong in its kustomization.
+    pub fn is_for_kubectl(&self, dir: &str) -> bool {
+        !self.not_for_kubectl.contains(dir)
     }
 
     /// Runs `make` on every item in parallel (a fleet's clusters) and adds the files it

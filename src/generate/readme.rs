@@ -94,5 +94,6 @@ fn text(r: &Resolved) -> String {
         r,
         super::iam::model::plan(r).as_ref(),
     ));
+    s.push_str(&super::provider_notes::section(r));
     s
 }

@@ -151,25 +151,19 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    // SSO is dex on the management cluster (`platform/installation.yaml`); without one, nothing
-    // renders it yet.
+    // SSO is dex on the management cluster (`platform/installation.yaml`); eks and kops clusters
+    // also trust the identity provider in their API servers. A capa cluster without a
+    // management cluster has nothing that renders it yet.
     let management = s.clusters.iter().any(|c| c.management);
+    let capa = s.clusters.iter().any(|c| c.provider == Provider::Capa);
     let sections: [(&str, bool, &str); 1] = [(
         "identity",
-        s.identity.is_some() && !management,
-        "SSO (dex, OIDC) without a management cluster",
+        s.identity.is_some() && !management && capa,
+        "SSO (dex, OIDC) for capa clusters without a management cluster",
     )];
     for (field, present, what) in sections {
         if present {
             refuse(spec.field(field), what);
-        }
-    }
-    for (i, c) in s.clusters.iter().enumerate() {
-        let path = spec.field("clusters").index(i);
-        match c.provider {
-            Provider::Capa => {}
-            Provider::Eks => refuse(path.field("provider"), "`provider: eks`"),
-            Provider::Kops => refuse(path.field("provider"), "`provider: kops`"),
         }
     }
     out

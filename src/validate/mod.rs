@@ -197,12 +197,19 @@ pub fn validate_object(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagn
     out
 }
 
-/// The YAML files a kubeadm configuration writes onto machines: (pointer to the content in
-/// the object, path on the machine, content).
+/// The YAML files a kubeadm configuration (or a kops Cluster's `fileAssets`) writes onto
+/// machines: (pointer to the content in the object, path on the machine, content).
 pub fn embedded_files(value: &Value) -> Vec<(String, String, &str)> {
     let base = match value.get("kind").and_then(Value::as_str) {
         Some("KubeadmControlPlane") => "/spec/kubeadmConfigSpec/files",
         Some("KubeadmConfigTemplate") => "/spec/template/spec/files",
+        // kOps writes a Cluster's file assets onto its machines the same way.
+        Some("Cluster")
+            if value.get("apiVersion").and_then(Value::as_str)
+                == Some(crate::facts::kops::API_VERSION) =>
+        {
+            "/spec/fileAssets"
+        }
         _ => return Vec::new(),
     };
     let Some(files) = value.pointer(base).and_then(Value::as_array) else {

@@ -108,6 +108,47 @@ pub const SCHEMAS: &[(&str, &str, &str)] = &[
         "ClusterPolicy",
         include_str!("../../schema/upstream/kyverno.io/clusterpolicy_v1.json"),
     ),
+    (
+        "cluster.x-k8s.io/v1beta1",
+        "MachinePool",
+        include_str!("../../schema/upstream/cluster.x-k8s.io/machinepool_v1beta1.json"),
+    ),
+    (
+        "cluster.x-k8s.io/v1beta2",
+        "MachinePool",
+        include_str!("../../schema/upstream/cluster.x-k8s.io/machinepool_v1beta2.json"),
+    ),
+    (
+        "controlplane.cluster.x-k8s.io/v1beta2",
+        "AWSManagedControlPlane",
+        include_str!(
+            "../../schema/upstream/controlplane.cluster.x-k8s.io/awsmanagedcontrolplane_v1beta2.json"
+        ),
+    ),
+    (
+        "infrastructure.cluster.x-k8s.io/v1beta2",
+        "AWSManagedCluster",
+        include_str!(
+            "../../schema/upstream/infrastructure.cluster.x-k8s.io/awsmanagedcluster_v1beta2.json"
+        ),
+    ),
+    (
+        "infrastructure.cluster.x-k8s.io/v1beta2",
+        "AWSManagedMachinePool",
+        include_str!(
+            "../../schema/upstream/infrastructure.cluster.x-k8s.io/awsmanagedmachinepool_v1beta2.json"
+        ),
+    ),
+    (
+        "kops.k8s.io/v1alpha2",
+        "Cluster",
+        include_str!("../../schema/upstream/kops.k8s.io/cluster_v1alpha2.json"),
+    ),
+    (
+        "kops.k8s.io/v1alpha2",
+        "InstanceGroup",
+        include_str!("../../schema/upstream/kops.k8s.io/instancegroup_v1alpha2.json"),
+    ),
 ];
 
 /// (apiVersion, kind, JSON Schema text) of the configuration files platc writes onto machines.

@@ -16,6 +16,7 @@ pub mod network;
 pub mod node_pools;
 pub mod overlays;
 pub mod platform;
+pub mod providers;
 pub mod registries;
 pub mod secrets;
 pub mod security;
@@ -170,6 +171,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("monitoring", monitoring::check),
     ("overlays", overlays::check),
     ("workspaces", workspaces::check),
+    ("providers", providers::check),
 ];
 
 /// Runs every rule and returns all diagnostics (errors and warnings).

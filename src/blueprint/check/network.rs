@@ -139,15 +139,13 @@ fn cidrs(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, cluster: &Cluster, path: &Bluep
                 }
             }
         }
-        // CAPA creates a 10.0.0.0/16 VPC for capa and eks clusters (ARCHITECTURE.md).
-        None if matches!(cluster.provider, Provider::Capa | Provider::Eks) => {
-            cidr(MANAGED_VPC_CIDR).ok().map(|c| Block {
-                name: "VPC CIDR",
-                path: None,
-                cidr: c,
-            })
-        }
-        None => None,
+        // CAPA creates a 10.0.0.0/16 VPC for capa and eks clusters, and kOps gets the same
+        // layout (ARCHITECTURE.md).
+        None => cidr(MANAGED_VPC_CIDR).ok().map(|c| Block {
+            name: "VPC CIDR",
+            path: None,
+            cidr: c,
+        }),
     };
 
     if let Some(s) = &services

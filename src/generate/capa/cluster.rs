@@ -48,8 +48,9 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
 
 /// An existing VPC is named with its subnets; otherwise CAPA creates the VPC and platc
 /// names one private and one public subnet per zone, so the cluster's zones are exactly
-/// the blueprint's (CAPA's own default picks zones by itself).
-fn network(c: &ResolvedCluster) -> Value {
+/// the blueprint's (CAPA's own default picks zones by itself). EKS clusters (CAPA's
+/// AWSManagedControlPlane) take the same network.
+pub(crate) fn network(c: &ResolvedCluster) -> Value {
     if let Some(vpc) = &c.existing_vpc {
         let mut subnets: Vec<Value> = Vec::new();
         for zone in &c.zones {

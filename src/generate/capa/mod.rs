@@ -2,8 +2,8 @@
 //! AWSCluster, the KubeadmControlPlane with its machine template, and per node pool the
 //! MachineDeployments (one per zone), their machine and bootstrap templates and a health check.
 
-mod api;
-mod cluster;
+pub mod api;
+pub(crate) mod cluster;
 mod control_plane;
 pub mod hardening;
 mod node_pool;

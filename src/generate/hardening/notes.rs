@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{audit, calico, kyverno, mirrors, pod_security};
-use crate::blueprint::model::PolicyEngine;
+use crate::blueprint::model::{PolicyEngine, Provider};
 use crate::resolve::Resolved;
 
 /// The `## Hardening` section, empty when the blueprint turns nothing on.
@@ -16,7 +16,10 @@ pub fn section(r: &Resolved) -> String {
         .as_ref()
         .map(|reg| reg.mirrors.as_slice())
         .unwrap_or_default();
-    if !mirror_list.is_empty() {
+    // Where the files go on machines is capa's (kubeadm) spelling; eks and kops clusters are
+    // described by the provider notes (`generate/provider_notes.rs`).
+    let capa = r.clusters.iter().any(|c| c.provider == Provider::Capa);
+    if capa && !mirror_list.is_empty() {
         let _ = writeln!(
             s,
             "- **Registry mirrors** use containerd's registry host layout: one `hosts.toml` per mirrored\n  \
@@ -42,7 +45,7 @@ pub fn section(r: &Resolved) -> String {
             );
         }
     }
-    if let Some(a) = &r.audit {
+    if let Some(a) = r.audit.as_ref().filter(|_| capa) {
         let policy = match &a.policy_file {
             Some((path, _)) => format!("the policy `{path}` beside the blueprint"),
             None => "platc's default policy (metadata of every request; RBAC changes with their bodies; Secrets and tokens as metadata only)".to_string(),
@@ -58,7 +61,7 @@ pub fn section(r: &Resolved) -> String {
             audit::POLICY_PATH
         );
     }
-    if let Some(ps) = &r.pod_security {
+    if let Some(ps) = r.pod_security.as_ref().filter(|_| capa) {
         let _ = writeln!(
             s,
             "- **Pod Security**: enforce `{}`, audit `{}`, warn `{}` cluster-wide (namespace labels can\n  \

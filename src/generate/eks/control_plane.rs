@@ -1,0 +1,110 @@
+//! The EKS cluster: a Cluster (service network), its AWSManagedCluster, and the
+//! AWSManagedControlPlane that CAPA turns into the EKS control plane: name, region, version,
+//! tags, network (a VPC CAPA creates, or an existing one with its subnets), the IAM OIDC
+//! provider for IRSA, control-plane logging for audit, and the cluster's OIDC identity
+//! provider for SSO.
+
+use serde_json::{Map, Value, json};
+
+use super::{capa_api_version, capa_reference, metadata};
+use crate::blueprint::model::WorkloadIdentity;
+use crate::generate::capa::api::{Api, CAPI_GROUP, CONTROL_PLANE_GROUP, INFRASTRUCTURE_GROUP};
+use crate::naming;
+use crate::resolve::{Resolved, ResolvedCluster};
+
+pub const CONTROL_PLANE_KIND: &str = "AWSManagedControlPlane";
+pub const INFRASTRUCTURE_KIND: &str = "AWSManagedCluster";
+
+pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
+    let api = Api(r.cluster_api);
+    let control_plane = naming::control_plane_name(&c.name);
+    // EKS takes the service range from the Cluster's `clusterNetwork.services` (CAPA's
+    // ManagedControlPlaneScope.ServiceCidrs → `serviceIpv4Cidr`); pods get VPC addresses from
+    // the AWS VPC CNI, so there is no pod range to give.
+    let cluster = json!({
+        "apiVersion": api.api_version(CAPI_GROUP),
+        "kind": "Cluster",
+        "metadata": metadata(r, c, &c.name, None),
+        "spec": {
+            "clusterNetwork": {"services": {"cidrBlocks": [c.service_cidr]}},
+            "controlPlaneRef": capa_reference(api, CONTROL_PLANE_GROUP, CONTROL_PLANE_KIND, &control_plane),
+            "infrastructureRef": capa_reference(api, INFRASTRUCTURE_GROUP, INFRASTRUCTURE_KIND, &c.name),
+        },
+    });
+    // The AWSManagedCluster only carries the endpoint CAPA copies from the control plane.
+    let managed_cluster = json!({
+        "apiVersion": capa_api_version(INFRASTRUCTURE_GROUP),
+        "kind": INFRASTRUCTURE_KIND,
+        "metadata": metadata(r, c, &c.name, None),
+        "spec": {},
+    });
+    let managed_control_plane = json!({
+        "apiVersion": capa_api_version(CONTROL_PLANE_GROUP),
+        "kind": CONTROL_PLANE_KIND,
+        "metadata": metadata(r, c, &control_plane, None),
+        "spec": control_plane_spec(r, c),
+    });
+    vec![cluster, managed_cluster, managed_control_plane]
+}
+
+fn control_plane_spec(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
+    let mut spec = Map::new();
+    spec.insert(
+        "eksClusterName".into(),
+        json!(naming::eks_cluster_name(&c.name)),
+    );
+    spec.insert("region".into(), json!(c.region));
+    // EKS runs the minor version; CAPA takes `vX.Y.Z` and keeps `X.Y`.
+    spec.insert("version".into(), json!(c.kubernetes_version));
+    if !r.tags.is_empty() {
+        spec.insert("additionalTags".into(), json!(r.tags));
+    }
+    // IRSA: CAPA creates the IAM OIDC provider of the cluster's service-account issuer, which
+    // the workload roles (iam/) trust.
+    if r.workload_identity == WorkloadIdentity::Irsa {
+        spec.insert("associateOIDCProvider".into(), json!(true));
+    }
+    // Audit logging: EKS sends the API server's log and its audit log to CloudWatch Logs
+    // (log group `/aws/eks/<cluster>/cluster`). CAPA's schema wants every log type named.
+    if r.audit.is_some() {
+        spec.insert(
+            "logging".into(),
+            json!({
+                "apiServer": true,
+                "audit": true,
+                "authenticator": false,
+                "controllerManager": false,
+                "scheduler": false,
+            }),
+        );
+    }
+    // The API server is public, as capa's internet-facing load balancer, and private too,
+    // so that nodes reach it inside the VPC rather than through NAT (EKS's default is
+    // public only).
+    spec.insert(
+        "endpointAccess".into(),
+        json!({"public": true, "private": true}),
+    );
+    spec.insert("network".into(), crate::generate::capa::cluster::network(c));
+    if let Some(oidc) = &r.oidc {
+        // SSO: EKS accepts the identity provider's tokens itself (an associated OIDC identity
+        // provider), with the groups prefixed `oidc:` as on every other cluster.
+        let mut config = Map::new();
+        config.insert(
+            "identityProviderConfigName".into(),
+            json!(oidc.connector.id),
+        );
+        config.insert("issuerUrl".into(), json!(oidc.issuer_url));
+        config.insert("clientId".into(), json!(oidc.client_id));
+        config.insert("usernameClaim".into(), json!(r.oidc_username_claim()));
+        config.insert("groupsClaim".into(), json!(r.oidc_groups_claim()));
+        config.insert("groupsPrefix".into(), json!(naming::OIDC_GROUP_PREFIX));
+        if !r.tags.is_empty() {
+            config.insert("tags".into(), json!(r.tags));
+        }
+        spec.insert("oidcIdentityProviderConfig".into(), Value::Object(config));
+    }
+    // No SSH key for the bastion CAPA could create: access goes through SSM, as on capa.
+    spec.insert("sshKeyName".into(), json!(""));
+    spec
+}

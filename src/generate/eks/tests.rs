@@ -1,0 +1,267 @@
+//! The eks output, feature by feature, from the reference blueprint (which uses every section)
+//! and variants of it; and every object against its bundled upstream schema.
+
+use serde_json::{Value, json};
+
+use crate::blueprint::load;
+use crate::generate::{self, Content};
+use crate::resolve::{self, Resolved};
+
+const REFERENCE: &str = include_str!("../../../tests/data/reference/reference.yaml");
+
+fn resolved(text: &str) -> Resolved {
+    let loaded = load::load("t.yaml", text.as_bytes()).expect("blueprint loads");
+    resolve::resolve(&loaded.blueprint, "t.yaml")
+}
+
+/// The reference blueprint with `edits` (from → to) applied; each must match.
+fn reference_with(edits: &[(&str, &str)]) -> String {
+    let mut text = REFERENCE.to_string();
+    for (from, to) in edits {
+        assert!(text.contains(from), "the reference lacks {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// The objects of one output file.
+fn objects(r: &Resolved, path: &str) -> Vec<Value> {
+    let out = generate::generate(r).expect("generates");
+    match &out.get(path).unwrap_or_else(|| panic!("no {path}")).content {
+        Content::Objects(objects) => objects.clone(),
+        other => panic!("{path} holds {other:?}"),
+    }
+}
+
+fn kind<'a>(objects: &'a [Value], kind: &str) -> &'a Value {
+    objects
+        .iter()
+        .find(|o| o["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind}"))
+}
+
+const CLUSTER: &str = "clusters/sandbox-eks/infrastructure/cluster.yaml";
+const POOL: &str = "clusters/sandbox-eks/infrastructure/nodepool-general.yaml";
+
+#[test]
+fn cluster_references_the_managed_kinds_in_both_cluster_api_versions() {
+    let r = resolved(REFERENCE);
+    let objs = objects(&r, CLUSTER);
+    let kinds: Vec<&str> = objs.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["Cluster", "AWSManagedCluster", "AWSManagedControlPlane"]
+    );
+    let cluster = kind(&objs, "Cluster");
+    assert_eq!(cluster["apiVersion"], "cluster.x-k8s.io/v1beta2");
+    assert_eq!(
+        cluster["spec"]["controlPlaneRef"],
+        json!({"apiGroup": "controlplane.cluster.x-k8s.io", "kind": "AWSManagedControlPlane", "name": "sandbox-eks-control-plane"})
+    );
+    assert_eq!(
+        cluster["spec"]["clusterNetwork"],
+        json!({"services": {"cidrBlocks": ["10.96.0.0/12"]}})
+    );
+    // In the workspace's namespace, like every Cluster API object of the cluster.
+    assert_eq!(cluster["metadata"]["namespace"], "sandbox");
+
+    let r = resolved(&reference_with(&[(
+        "  domain: demo.example.cloud\n",
+        "  domain: demo.example.cloud\n  targets: {clusterAPI: v1beta1}\n",
+    )]));
+    let objs = objects(&r, CLUSTER);
+    let cluster = kind(&objs, "Cluster");
+    assert_eq!(cluster["apiVersion"], "cluster.x-k8s.io/v1beta1");
+    assert_eq!(
+        cluster["spec"]["controlPlaneRef"]["apiVersion"], "controlplane.cluster.x-k8s.io/v1beta2",
+        "CAPA serves its control plane only as v1beta2"
+    );
+    assert_eq!(
+        cluster["spec"]["infrastructureRef"]["apiVersion"],
+        "infrastructure.cluster.x-k8s.io/v1beta2"
+    );
+    let pool = objects(&r, POOL);
+    assert_eq!(
+        kind(&pool, "MachinePool")["apiVersion"],
+        "cluster.x-k8s.io/v1beta1"
+    );
+    assert_eq!(
+        kind(&pool, "MachinePool")["spec"]["template"]["spec"]["infrastructureRef"]["apiVersion"],
+        "infrastructure.cluster.x-k8s.io/v1beta2"
+    );
+}
+
+#[test]
+fn control_plane_carries_version_region_tags_identity_and_audit() {
+    let r = resolved(REFERENCE);
+    let objs = objects(&r, CLUSTER);
+    let spec = &kind(&objs, "AWSManagedControlPlane")["spec"];
+    assert_eq!(spec["version"], "v1.30.4");
+    assert_eq!(spec["region"], "us-west-2");
+    assert_eq!(spec["eksClusterName"], "sandbox-eks");
+    assert_eq!(
+        spec["additionalTags"],
+        json!({"owner": "platform-team", "expiration": "3d"})
+    );
+    // IRSA is the reference's (and the default) workload identity.
+    assert_eq!(spec["associateOIDCProvider"], true);
+    // security.auditLog.enabled: the API server's and the audit log go to CloudWatch.
+    assert_eq!(
+        spec["logging"],
+        json!({"apiServer": true, "audit": true, "authenticator": false, "controllerManager": false, "scheduler": false})
+    );
+    // identity.oidc: EKS trusts the identity provider's tokens, groups prefixed `oidc:`.
+    assert_eq!(
+        spec["oidcIdentityProviderConfig"],
+        json!({
+            "identityProviderConfigName": "onelogin",
+            "issuerUrl": "https://example.onelogin.com/oidc/2",
+            "clientId": "0oa1demo2client3",
+            "usernameClaim": "email",
+            "groupsClaim": "groups",
+            "groupsPrefix": "oidc:",
+            "tags": {"owner": "platform-team", "expiration": "3d"},
+        })
+    );
+    assert_eq!(spec["sshKeyName"], "");
+    assert_eq!(
+        spec["endpointAccess"],
+        json!({"public": true, "private": true})
+    );
+    // A VPC CAPA creates, with one private and one public subnet per zone of the cluster.
+    let subnets = spec["network"]["subnets"].as_array().unwrap();
+    assert_eq!(subnets.len(), 4);
+    assert_eq!(spec["network"]["vpc"]["cidrBlock"], "10.0.0.0/16");
+}
+
+#[test]
+fn node_role_audit_off_and_no_sso_leave_their_fields_out() {
+    let r = resolved(&reference_with(&[
+        ("workloadIdentity: irsa", "workloadIdentity: node-role"),
+        (
+            "    auditLog:\n      enabled: true",
+            "    auditLog:\n      enabled: false",
+        ),
+    ]));
+    let objs = objects(&r, CLUSTER);
+    let spec = &kind(&objs, "AWSManagedControlPlane")["spec"];
+    assert!(spec.get("associateOIDCProvider").is_none());
+    assert!(spec.get("logging").is_none());
+    let text = reference_with(&[]);
+    let start = text.find("  identity:\n").unwrap();
+    let end = text.find("  certificates:\n").unwrap();
+    let without_sso = format!("{}{}", &text[..start], &text[end..]);
+    let objs = objects(&resolved(&without_sso), CLUSTER);
+    assert!(
+        kind(&objs, "AWSManagedControlPlane")["spec"]
+            .get("oidcIdentityProviderConfig")
+            .is_none()
+    );
+}
+
+#[test]
+fn node_pool_is_a_managed_node_group_with_scaling_labels_and_taints() {
+    let r = resolved(REFERENCE);
+    let objs = objects(&r, POOL);
+    let mp = kind(&objs, "MachinePool");
+    assert_eq!(mp["metadata"]["name"], "sandbox-eks-mp-general");
+    assert_eq!(mp["metadata"]["labels"]["platc.io/node-pool"], "general");
+    // autoscaling {2, 6}: the autoscaler's bounds, no replica count.
+    assert_eq!(
+        mp["metadata"]["annotations"],
+        json!({
+            "cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size": "2",
+            "cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size": "6",
+        })
+    );
+    assert!(mp["spec"].get("replicas").is_none());
+    assert_eq!(mp["spec"]["template"]["spec"]["version"], "v1.30.4");
+    assert_eq!(
+        mp["spec"]["template"]["spec"]["bootstrap"],
+        json!({"dataSecretName": ""})
+    );
+    let spec = &kind(&objs, "AWSManagedMachinePool")["spec"];
+    assert_eq!(spec["eksNodegroupName"], "sandbox-eks-mp-general");
+    assert_eq!(spec["instanceType"], "m5.large");
+    assert_eq!(spec["amiType"], "AL2023_x86_64_STANDARD");
+    assert_eq!(spec["scaling"], json!({"minSize": 2, "maxSize": 6}));
+    assert_eq!(spec["labels"], json!({"team": "sandbox"}));
+    assert_eq!(
+        spec["taints"],
+        json!([{"key": "sandbox", "value": "true", "effect": "prefer-no-schedule"}])
+    );
+    assert_eq!(
+        spec["availabilityZones"],
+        json!(["us-west-2a", "us-west-2b"])
+    );
+    assert_eq!(spec["availabilityZoneSubnetType"], "private");
+    assert_eq!(spec["additionalTags"]["owner"], "platform-team");
+}
+
+#[test]
+fn fixed_pools_disk_size_and_the_monitoring_role() {
+    // A fixed pool named like monitoring.nodePool gets the role's label and taint; EKS keeps
+    // max at least 1 even for a pool scaled to zero.
+    let r = resolved(&reference_with(&[(
+        "        - name: general\n          instanceType: m5.large\n          autoscaling: {min: 2, max: 6}\n",
+        "        - name: monitoring\n          instanceType: r5.xlarge\n          replicas: 0\n          rootVolume: {sizeGiB: 120}\n        - name: general\n          instanceType: m5.large\n          autoscaling: {min: 2, max: 6}\n",
+    )]));
+    let objs = objects(
+        &r,
+        "clusters/sandbox-eks/infrastructure/nodepool-monitoring.yaml",
+    );
+    assert_eq!(kind(&objs, "MachinePool")["spec"]["replicas"], 0);
+    assert!(
+        kind(&objs, "MachinePool")["metadata"]
+            .get("annotations")
+            .is_none()
+    );
+    let spec = &kind(&objs, "AWSManagedMachinePool")["spec"];
+    assert_eq!(spec["scaling"], json!({"minSize": 0, "maxSize": 1}));
+    assert_eq!(spec["labels"], json!({"dedicated": "monitoring"}));
+    assert_eq!(
+        spec["taints"],
+        json!([{"key": "dedicated", "value": "monitoring", "effect": "no-schedule"}])
+    );
+    assert_eq!(spec["diskSize"], 120);
+}
+
+#[test]
+fn an_existing_vpc_is_named_and_pools_use_its_private_subnets() {
+    let r = resolved(&reference_with(&[(
+        "      availabilityZones: [us-west-2a, us-west-2b]\n      nodePools:\n        - name: general",
+        "      availabilityZones: [us-west-2a, us-west-2b]\n      network:\n        existingVPC:\n          id: vpc-0a1b2c3d4e5f67891\n          cidr: 10.30.0.0/16\n          privateSubnets: {us-west-2a: subnet-0aaa1111bbbb2222f, us-west-2b: subnet-0aaa1111bbbb22230}\n          publicSubnets: {us-west-2a: subnet-0ccc3333dddd44451}\n      nodePools:\n        - name: general\n          availabilityZones: [us-west-2b]",
+    )]));
+    let objs = objects(&r, CLUSTER);
+    let network = &kind(&objs, "AWSManagedControlPlane")["spec"]["network"];
+    assert_eq!(network["vpc"], json!({"id": "vpc-0a1b2c3d4e5f67891"}));
+    assert_eq!(
+        network["subnets"],
+        json!([{"id": "subnet-0aaa1111bbbb2222f"}, {"id": "subnet-0aaa1111bbbb22230"}, {"id": "subnet-0ccc3333dddd44451"}])
+    );
+    let objs = objects(&r, POOL);
+    let spec = &kind(&objs, "AWSManagedMachinePool")["spec"];
+    assert_eq!(spec["subnetIDs"], json!(["subnet-0aaa1111bbbb22230"]));
+    assert!(spec.get("availabilityZones").is_none());
+}
+
+#[test]
+fn every_eks_object_validates_against_its_schema() {
+    for text in [
+        REFERENCE.to_string(),
+        reference_with(&[(
+            "  domain: demo.example.cloud\n",
+            "  domain: demo.example.cloud\n  targets: {clusterAPI: v1beta1}\n",
+        )]),
+    ] {
+        let r = resolved(&text);
+        let out = generate::generate(&r).expect("generates");
+        let tree = crate::emit::emit(&out, "t.yaml").expect("emits");
+        let problems: Vec<String> = crate::validate::validate_tree(&tree)
+            .iter()
+            .map(|d| format!("{d:?}"))
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert!(tree.get(CLUSTER).is_some() && tree.get(POOL).is_some());
+    }
+}

@@ -1,0 +1,170 @@
+//! The kops Cluster: state store, version, network (an existing VPC and its subnets, or a VPC
+//! kOps creates), private topology with a public network load balancer for the API and no
+//! DNS records (kOps' `None` DNS), Calico, etcd with one member per control-plane machine,
+//! the API server's SSO, audit and Pod Security settings, registry mirrors, workload
+//! identity, and tags on every AWS resource.
+
+use serde_json::{Map, Value, json};
+
+use super::instance_group::ControlPlaneMember;
+use super::{api_server, cluster_name, identity, metadata};
+use crate::facts::kops as facts;
+use crate::generate::GenError;
+use crate::naming;
+use crate::resolve::{MANAGED_VPC_CIDR, Resolved, ResolvedCluster, Scaling};
+
+/// etcd clusters kOps runs on the control plane (`docs/cluster_spec.md`, "etcdClusters").
+const ETCD_CLUSTERS: [&str; 2] = ["main", "events"];
+
+/// Who may reach the API server's load balancer: anyone, as on capa's internet-facing NLB;
+/// authentication guards the API.
+const API_ACCESS: &str = "0.0.0.0/0";
+
+pub fn object(
+    r: &Resolved,
+    c: &ResolvedCluster,
+    placement: &[ControlPlaneMember],
+) -> Result<Value, GenError> {
+    let name = cluster_name(r, c);
+    let mut spec = Map::new();
+    spec.insert(
+        "api".into(),
+        json!({"loadBalancer": {"class": "Network", "type": "Public"}}),
+    );
+    spec.insert("authorization".into(), json!({"rbac": {}}));
+    if !r.tags.is_empty() {
+        spec.insert("cloudLabels".into(), json!(r.tags));
+    }
+    spec.insert("cloudProvider".into(), json!("aws"));
+    let state_store = c.kops_state_store.as_deref().unwrap_or_default();
+    spec.insert(
+        "configBase".into(),
+        json!(naming::kops_config_base(state_store, &name)),
+    );
+    // kOps' cluster autoscaler scales the InstanceGroups of autoscaled pools between their
+    // bounds.
+    if c.node_pools
+        .iter()
+        .any(|p| matches!(p.scaling, Scaling::Auto { .. }))
+    {
+        spec.insert("clusterAutoscaler".into(), json!({"enabled": true}));
+    }
+    if let Some(mirrors) = registry_mirrors(r) {
+        spec.insert("containerd".into(), json!({"registryMirrors": mirrors}));
+    }
+    spec.insert("etcdClusters".into(), etcd(placement));
+    spec.extend(identity::fields(r, c));
+    spec.insert("kubelet".into(), json!({"anonymousAuth": false}));
+    spec.insert("kubernetesApiAccess".into(), json!([API_ACCESS]));
+    // kOps writes versions without the `v`.
+    spec.insert(
+        "kubernetesVersion".into(),
+        json!(c.kubernetes_version.trim_start_matches('v')),
+    );
+    match &c.existing_vpc {
+        Some(vpc) => {
+            spec.insert("networkCIDR".into(), json!(vpc.cidr));
+            spec.insert("networkID".into(), json!(vpc.id));
+        }
+        None => {
+            spec.insert("networkCIDR".into(), json!(MANAGED_VPC_CIDR));
+        }
+    }
+    spec.insert("networking".into(), json!({"calico": {}}));
+    // Pod addresses are not masqueraded inside the cluster; kOps wants the pod range inside
+    // this range and the range apart from the VPC, both of which the checker guarantees.
+    spec.insert("nonMasqueradeCIDR".into(), json!(c.pod_cidr));
+    spec.insert("podCIDR".into(), json!(c.pod_cidr));
+    spec.insert("serviceClusterIPRange".into(), json!(c.service_cidr));
+    // No SSH key on any machine: access goes through SSM, as on capa.
+    spec.insert("sshKeyName".into(), json!(""));
+    spec.insert("subnets".into(), subnets(c));
+    // Private topology: machines in private subnets, the API load balancer in the utility
+    // ones; no DNS records (the API is reached at its load balancer's name).
+    spec.insert("topology".into(), json!({"dns": {"type": "None"}}));
+    // An error means a user audit policy was not read before generation: a platc bug.
+    let (flags, assets) = api_server::api_server(r).map_err(|message| GenError { message })?;
+    if !flags.is_empty() {
+        spec.insert("kubeAPIServer".into(), Value::Object(flags));
+    }
+    if !assets.is_empty() {
+        spec.insert("fileAssets".into(), Value::Array(assets));
+    }
+    Ok(json!({
+        "apiVersion": facts::API_VERSION,
+        "kind": "Cluster",
+        "metadata": metadata(r, c, &name, None, false),
+        "spec": spec,
+    }))
+}
+
+/// `main` and `events`, each with one member per control-plane machine, on its volume
+/// encrypted at rest.
+fn etcd(placement: &[ControlPlaneMember]) -> Value {
+    let clusters: Vec<Value> = ETCD_CLUSTERS
+        .iter()
+        .map(|name| {
+            let members: Vec<Value> = placement
+                .iter()
+                .map(|m| {
+                    json!({
+                        "name": m.etcd_member,
+                        "instanceGroup": m.group,
+                        "encryptedVolume": true,
+                    })
+                })
+                .collect();
+            json!({"name": name, "etcdMembers": members})
+        })
+        .collect();
+    Value::Array(clusters)
+}
+
+/// A private subnet per zone for the machines and a utility (public) subnet per zone for
+/// the load balancer: an existing VPC's by ID (kOps reads their ranges from AWS), otherwise
+/// laid out in the VPC kOps creates as CAPA's are (a private /19 and a public /21 per zone).
+fn subnets(c: &ResolvedCluster) -> Value {
+    let mut out = Vec::new();
+    for (i, zone) in c.zones.iter().enumerate() {
+        let mut private = Map::new();
+        private.insert("name".into(), json!(naming::kops_subnet_name(zone, false)));
+        private.insert("type".into(), json!(facts::SUBNET_PRIVATE));
+        private.insert("zone".into(), json!(zone));
+        let mut utility = Map::new();
+        utility.insert("name".into(), json!(naming::kops_subnet_name(zone, true)));
+        utility.insert("type".into(), json!(facts::SUBNET_UTILITY));
+        utility.insert("zone".into(), json!(zone));
+        match &c.existing_vpc {
+            Some(vpc) => {
+                if let Some(id) = vpc.private_subnets.get(zone) {
+                    private.insert("id".into(), json!(id));
+                }
+                if let Some(id) = vpc.public_subnets.get(zone) {
+                    utility.insert("id".into(), json!(id));
+                }
+            }
+            None => {
+                private.insert("cidr".into(), json!(format!("10.0.{}.0/19", 32 * i)));
+                utility.insert("cidr".into(), json!(format!("10.0.{}.0/21", 192 + 8 * i)));
+            }
+        }
+        out.push(Value::Object(private));
+        out.push(Value::Object(utility));
+    }
+    Value::Array(out)
+}
+
+/// containerd's mirrors: each mirrored registry and its mirror's endpoint (kOps' containerd
+/// falls back to the registry itself when the mirror lacks an image). The mirror's
+/// credentials cannot be given to kOps without putting them in its files; the checker warns.
+fn registry_mirrors(r: &Resolved) -> Option<Value> {
+    let mirrors = &r.spec.registries.as_ref()?.mirrors;
+    if mirrors.is_empty() {
+        return None;
+    }
+    let map: Map<String, Value> = mirrors
+        .iter()
+        .map(|m| (m.upstream.clone(), json!([m.endpoint])))
+        .collect();
+    Some(Value::Object(map))
+}

@@ -1,0 +1,80 @@
+//! kops clusters (`provider: kops`): per cluster a `kops.k8s.io/v1alpha2` Cluster
+//! (`infrastructure/cluster.yaml`), its control-plane InstanceGroups, one per control-plane
+//! machine (`infrastructure/control-plane.yaml`), and one InstanceGroup per node pool
+//! (`infrastructure/nodepool-<pool>.yaml`), for the kOps release in
+//! [`crate::facts::kops::KOPS_VERSION`].
+//!
+//! kOps reads these files itself (`kops replace -f … --force`, then `kops update cluster`);
+//! they are not Kubernetes API objects, so the folder is marked as not for kubectl: it gets
+//! no kustomization, and the cluster's kustomization lists only its add-ons.
+
+mod api_server;
+mod cluster;
+mod identity;
+mod instance_group;
+
+use serde_json::{Map, Value, json};
+
+use super::{GenError, Output};
+use crate::blueprint::model::Provider;
+use crate::facts::kops as facts;
+use crate::naming;
+use crate::resolve::{Resolved, ResolvedCluster};
+
+const GENERATOR: &str = "kops";
+
+/// The file of a kops cluster's control-plane InstanceGroups.
+pub const CONTROL_PLANE_FILE: &str = "control-plane.yaml";
+
+pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
+    for c in r.clusters.iter().filter(|c| c.provider == Provider::Kops) {
+        let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
+        let placement = instance_group::control_plane_placement(c);
+        out.objects(
+            format!("{dir}/cluster.yaml"),
+            GENERATOR,
+            vec![cluster::object(r, c, &placement)?],
+        )?;
+        out.objects(
+            format!("{dir}/{CONTROL_PLANE_FILE}"),
+            GENERATOR,
+            instance_group::control_plane(r, c, &placement),
+        )?;
+        for pool in &c.node_pools {
+            out.objects(
+                format!("{dir}/nodepool-{}.yaml", pool.name),
+                GENERATOR,
+                vec![instance_group::node_pool(r, c, pool)],
+            )?;
+        }
+        out.not_for_kubectl(dir);
+    }
+    Ok(())
+}
+
+/// The cluster's name in kOps.
+fn cluster_name(r: &Resolved, c: &ResolvedCluster) -> String {
+    naming::kops_cluster_name(&c.name, &r.domain)
+}
+
+/// `metadata` of a kOps object: a name, no namespace (kOps objects have none), platc's labels
+/// and, on InstanceGroups, kOps' own label naming the cluster.
+fn metadata(
+    r: &Resolved,
+    c: &ResolvedCluster,
+    name: &str,
+    pool: Option<&str>,
+    instance_group: bool,
+) -> Map<String, Value> {
+    let mut labels = naming::labels(&r.platform, Some(&c.name), pool);
+    if instance_group {
+        labels.insert(facts::CLUSTER_LABEL.into(), json!(cluster_name(r, c)));
+    }
+    let mut m = Map::new();
+    m.insert("name".into(), json!(name));
+    m.insert("labels".into(), Value::Object(labels));
+    m
+}
+
+#[cfg(test)]
+mod tests;
