@@ -15,6 +15,8 @@ mod overlay_cases;
 mod readme;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.
 mod render_cycle;
+/// `platc diff --format markdown|json`: the pull-request report.
+mod review_diff;
 /// `schema/platform.schema.json` is what the types generate.
 mod schema_file;
 /// The YAML writer reproduces kustomize's own bytes.

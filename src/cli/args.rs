@@ -44,8 +44,14 @@ pub enum MessageFormat {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
+    /// A unified diff (coloured on a terminal).
     Unified,
+    /// One line per file.
     Stat,
+    /// A report grouped by cluster and kind for a pull-request comment, the diff folded below.
+    Markdown,
+    /// The same report as JSON, for bots.
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -87,6 +93,7 @@ pub enum Command {
         blueprint: BlueprintArg,
         #[command(flatten)]
         out: OutArg,
+        /// How the changes are shown.
         #[arg(long, value_enum, default_value_t = DiffFormat::Unified)]
         format: DiffFormat,
         /// Exit 1 when there are changes.

@@ -278,6 +278,13 @@ fn diff_cmd(ui: &Ui, file: &Path, out: &Path, format: DiffFormat, exit_code: boo
                 Err(e) => return io_error(ui, &e),
             }
         }
+        DiffFormat::Markdown | DiffFormat::Json => {
+            match output::review::review(out, &plan, &compiled.tree) {
+                Ok(r) if format == DiffFormat::Markdown => output::review::markdown(&r),
+                Ok(r) => output::review::json(&r),
+                Err(e) => return io_error(ui, &e),
+            }
+        }
     };
     // The diff is the command's output: print it even with --quiet.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
