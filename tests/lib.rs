@@ -19,5 +19,7 @@ mod render_cycle;
 mod review_diff;
 /// `schema/platform.schema.json` is what the types generate.
 mod schema_file;
+/// `platc validate`: upstream schemas, overlays that break them, CEL rules.
+mod validate_rules;
 /// The YAML writer reproduces kustomize's own bytes.
 mod yaml_writer;

@@ -308,8 +308,13 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         }
     };
     let mut findings = checked.warnings;
+    let mut cel = crate::validate::cel::Stats::default();
     match pipeline::compile(&input, &beside_of(file)) {
-        Ok(compiled) => findings.extend(crate::validate::validate_tree(&compiled.tree)),
+        Ok(compiled) => {
+            let report = crate::validate::validate_tree_report(&compiled.tree);
+            findings.extend(report.diagnostics);
+            cel = report.cel;
+        }
         // Sections platc does not render yet were checked above; say so without failing.
         Err(diags) => findings.extend(diags.into_iter().map(|d| {
             if d.code == Code::Unsupported {
@@ -326,14 +331,21 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         exit::INVALID
     } else {
         ui.say(&format!(
-            "{} is valid{}",
+            "{} is valid{}; CEL rules: {} evaluated, {} skipped",
             file.display(),
             if count > 0 {
-                format!(" ({count} warnings)")
+                format!(" ({count} warning{})", if count == 1 { "" } else { "s" })
             } else {
                 String::new()
-            }
+            },
+            cel.evaluated,
+            cel.skipped_count()
         ));
+        if ui.verbose {
+            for (rule, (why, n)) in &cel.skipped {
+                ui.say(&format!("  skipped {n}x: `{rule}`: {why}"));
+            }
+        }
         exit::OK
     }
 }
