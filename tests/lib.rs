@@ -9,6 +9,8 @@ mod bad_inputs;
 mod determinism;
 /// `--message-format json|github`: diagnostics for machines.
 mod diagnostics_format;
+/// `platc explain`: where files and fields come from in the blueprint.
+mod explain;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
 /// `platc kustomize` against real kustomize's output on every overlay case.

@@ -54,6 +54,12 @@ pub enum DiffFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct BlueprintArg {
     /// The blueprint.
@@ -115,6 +121,21 @@ pub enum Command {
     Kustomize {
         /// The folder holding `kustomization.yaml`.
         dir: PathBuf,
+    },
+    /// Which blueprint fields (file:line) and which generator produced a rendered file, or
+    /// one field of its objects: `platc explain clusters/<c>/infrastructure/cluster.yaml#spec.region`.
+    Explain {
+        /// A file of the rendered tree, optionally `#` and a field path of its objects
+        /// (`spec.template.spec.instanceType`, `metadata.labels["platc.io/cluster"]`, or a
+        /// JSON pointer).
+        target: String,
+        #[command(flatten)]
+        blueprint: BlueprintArg,
+        #[command(flatten)]
+        out: OutArg,
+        /// For people, or as JSON.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
     },
     /// Write a commented starter blueprint that renders as is.
     Init {

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::Cli;
-use args::{ColorWhen, Command, DiffFormat, MessageFormat};
+use args::{ColorWhen, Command, DiffFormat, ExplainFormat, MessageFormat};
 
 use crate::beside::Disk;
 use crate::diag::render::{self, Format};
@@ -119,6 +119,12 @@ fn run(command: &Command, ui: &Ui) -> u8 {
             ui.say(&crate::blueprint::schema::schema_text());
             exit::OK
         }
+        Command::Explain {
+            target,
+            blueprint,
+            out,
+            format,
+        } => explain_cmd(ui, &blueprint.file, &out.out, target, *format),
         Command::Init { dir } => init_cmd(ui, dir),
         Command::Kustomize { dir } => kustomize_cmd(ui, dir),
     }
@@ -347,6 +353,42 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
             }
         }
         exit::OK
+    }
+}
+
+fn explain_cmd(ui: &Ui, file: &Path, out: &Path, target: &str, format: ExplainFormat) -> u8 {
+    let target = match crate::explain::Target::parse(target, &out.to_string_lossy()) {
+        Ok(t) => t,
+        Err(message) => {
+            ui.diagnostics([Diagnostic::error(Code::Usage, message)]);
+            return exit::USAGE;
+        }
+    };
+    let input = match read_input(ui, file) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let stages = match pipeline::compile_stages(&input, &beside_of(file), true) {
+        Ok(s) => s,
+        Err(diags) => {
+            ui.diagnostics(diags);
+            return exit::INVALID;
+        }
+    };
+    match crate::explain::explain(&stages, &target) {
+        Ok(e) => {
+            let text = match format {
+                ExplainFormat::Text => crate::explain::render::text(&e),
+                ExplainFormat::Json => crate::explain::render::json(&e),
+            };
+            // The explanation is the command's output: print it even with --quiet.
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            exit::OK
+        }
+        Err(diags) => {
+            ui.diagnostics(diags);
+            exit::USAGE
+        }
     }
 }
 

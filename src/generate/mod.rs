@@ -4,10 +4,12 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod origin;
 pub mod output;
 pub mod readme;
 
 use crate::resolve::Resolved;
+pub use origin::{FieldRule, Origin, Source};
 pub use output::{Content, File, GenError, Output};
 
 pub type Generate = fn(&Resolved, &mut Output) -> Result<(), GenError>;

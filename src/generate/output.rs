@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::origin::Origin;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Content {
     /// Kubernetes objects, in the order written.
@@ -28,6 +30,8 @@ pub struct File {
 #[derive(Clone, Debug, Default)]
 pub struct Output {
     files: BTreeMap<String, File>,
+    /// Where in the blueprint each file comes from (for `platc explain`), by path.
+    origins: BTreeMap<String, Origin>,
 }
 
 /// Two generators wrote the same path: a platc bug.
@@ -91,5 +95,50 @@ impl Output {
     /// Drops a file (an overlay deleted every object in it).
     pub fn remove(&mut self, path: &str) -> Option<File> {
         self.files.remove(path)
+    }
+
+    /// Adds the next file with its origin in the blueprint, for `platc explain`:
+    /// `out.origin(Origin::node_pool(&c.name, &pool.name)).objects(path, GENERATOR, objects)?`.
+    pub fn origin(&mut self, origin: Origin) -> Traced<'_> {
+        Traced { out: self, origin }
+    }
+
+    /// Records the origin of a file already added.
+    pub fn set_origin(&mut self, path: impl Into<String>, origin: Origin) {
+        self.origins.insert(path.into(), origin);
+    }
+
+    /// Where in the blueprint a file comes from, when its generator said so.
+    pub fn origin_of(&self, path: &str) -> Option<&Origin> {
+        self.origins.get(path)
+    }
+}
+
+/// [`Output`] with the origin of the file about to be added ([`Output::origin`]).
+pub struct Traced<'a> {
+    out: &'a mut Output,
+    origin: Origin,
+}
+
+impl Traced<'_> {
+    pub fn add(
+        self,
+        path: impl Into<String>,
+        generator: &'static str,
+        content: Content,
+    ) -> Result<(), GenError> {
+        let path = path.into();
+        self.out.add(path.clone(), generator, content)?;
+        self.out.set_origin(path, self.origin);
+        Ok(())
+    }
+
+    pub fn objects(
+        self,
+        path: impl Into<String>,
+        generator: &'static str,
+        objects: Vec<Value>,
+    ) -> Result<(), GenError> {
+        self.add(path, generator, Content::Objects(objects))
     }
 }

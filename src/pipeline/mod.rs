@@ -75,6 +75,28 @@ pub fn display_dir(input: &Input) -> String {
 /// Compiles a blueprint into the tree `render` writes. `beside` holds the files next to the
 /// blueprint (its overlays), rooted at the blueprint's folder.
 pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnostics> {
+    compile_stages(input, beside, false).map(|s| s.compiled)
+}
+
+/// What every stage of one compilation produced, for `platc explain`: the blueprint as
+/// loaded, the generators' output before overlays (when asked for) and after, and the tree.
+#[derive(Debug)]
+pub struct Stages {
+    pub compiled: Compiled,
+    pub loaded: Loaded,
+    /// The generators' output before the overlays (only when asked for: it is a copy).
+    pub generated: Option<generate::Output>,
+    /// The output as emitted (overlays applied).
+    pub output: generate::Output,
+}
+
+/// [`compile`], keeping every stage's result; `keep_generated` keeps a copy of the
+/// generators' output from before the overlays.
+pub fn compile_stages(
+    input: &Input,
+    beside: &dyn Beside,
+    keep_generated: bool,
+) -> Result<Stages, Diagnostics> {
     let checked = check_blueprint(input)?;
     let unsupported = not_rendered_yet(&checked.loaded);
     if !unsupported.is_empty() {
@@ -85,6 +107,7 @@ pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnosti
     let mut output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
     let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
+    let generated = keep_generated.then(|| output.clone());
     overlays::apply(&mut output, &overlays, &clusters)?;
     let tree = emit::emit(&output, &input.file_name).map_err(|path| {
         Diagnostics::from(Diagnostic::error(
@@ -92,10 +115,15 @@ pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnosti
             format!("two files would be written at `{path}`"),
         ))
     })?;
-    Ok(Compiled {
-        tree,
-        warnings: checked.warnings,
-        blueprint_sha256: sha256_hex(&input.bytes),
+    Ok(Stages {
+        compiled: Compiled {
+            tree,
+            warnings: checked.warnings,
+            blueprint_sha256: sha256_hex(&input.bytes),
+        },
+        loaded: checked.loaded,
+        generated,
+        output,
     })
 }
 

@@ -5,13 +5,14 @@
 mod api;
 mod cluster;
 mod control_plane;
+pub mod fields;
 mod node_pool;
 
 use serde_json::{Map, Value, json};
 
 pub use api::Api;
 
-use super::{GenError, Output};
+use super::{GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -21,18 +22,18 @@ const GENERATOR: &str = "capa";
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     for c in r.clusters.iter().filter(|c| c.provider == Provider::Capa) {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
-        out.objects(
+        out.origin(Origin::cluster(&c.name)).objects(
             format!("{dir}/cluster.yaml"),
             GENERATOR,
             cluster::objects(r, c),
         )?;
-        out.objects(
+        out.origin(Origin::control_plane(&c.name)).objects(
             format!("{dir}/control-plane.yaml"),
             GENERATOR,
             control_plane::objects(r, c),
         )?;
         for pool in &c.node_pools {
-            out.objects(
+            out.origin(Origin::node_pool(&c.name, &pool.name)).objects(
                 format!("{dir}/nodepool-{}.yaml", pool.name),
                 GENERATOR,
                 node_pool::objects(r, c, pool),
