@@ -9,12 +9,16 @@ mod bad_inputs;
 mod determinism;
 /// `--message-format json|github`: diagnostics for machines.
 mod diagnostics_format;
+/// Completions, manual pages, the editor modeline, init then render.
+mod ecosystem;
 /// `platc explain`: where files and fields come from in the blueprint.
 mod explain;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
+/// The pre-commit hook blocks a stale tree (with the real pre-commit tool).
+mod pre_commit;
 /// The README's commands and code table.
 mod readme;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.

@@ -137,6 +137,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
     },
+    /// Print a shell completion script: `platc completions bash > /etc/bash_completion.d/platc`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder.
+    Man {
+        /// Write `platc.1` and `platc-<command>.1` into this folder instead of printing.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Write a commented starter blueprint that renders as is.
     Init {
         /// Where to write `platform.yaml`.

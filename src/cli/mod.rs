@@ -125,6 +125,12 @@ fn run(command: &Command, ui: &Ui) -> u8 {
             out,
             format,
         } => explain_cmd(ui, &blueprint.file, &out.out, target, *format),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "platc", &mut std::io::stdout().lock());
+            exit::OK
+        }
+        Command::Man { dir } => man_cmd(ui, dir.as_deref()),
         Command::Init { dir } => init_cmd(ui, dir),
         Command::Kustomize { dir } => kustomize_cmd(ui, dir),
     }
@@ -388,6 +394,29 @@ fn explain_cmd(ui: &Ui, file: &Path, out: &Path, target: &str, format: ExplainFo
         Err(diags) => {
             ui.diagnostics(diags);
             exit::USAGE
+        }
+    }
+}
+
+fn man_cmd(ui: &Ui, dir: Option<&Path>) -> u8 {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let result = match dir {
+        None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock()),
+        Some(dir) => std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir)),
+    };
+    match result {
+        Ok(()) => {
+            if let Some(dir) = dir {
+                ui.say(&format!("wrote the manual pages into {}", dir.display()));
+            }
+            exit::OK
+        }
+        Err(e) => {
+            ui.diagnostics([Diagnostic::error(
+                Code::Io,
+                format!("cannot write the manual: {e}"),
+            )]);
+            exit::IO
         }
     }
 }

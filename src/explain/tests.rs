@@ -181,7 +181,14 @@ fn every_generated_file_has_an_origin_that_resolves() {
             let origin = stages
                 .output
                 .origin_of(path)
-                .unwrap_or_else(|| panic!("{}: {path} has no origin", bp.display()));
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: {path} (generator `{}`) has no origin: add the file with \
+                         `out.origin(Origin::cluster(..)).objects(..)` (ARCHITECTURE.md, Provenance)",
+                        bp.display(),
+                        file.generator
+                    )
+                });
             assert!(!origin.anchors().is_empty(), "{path}");
             for (name, source) in origin.anchors() {
                 assert!(
