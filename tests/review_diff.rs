@@ -79,3 +79,20 @@ fn an_up_to_date_tree_reports_no_changes() {
     let o = platc(dir.path(), &["diff", "--format", "markdown"]);
     assert!(stdout(&o).contains("No changes"), "{}", stdout(&o));
 }
+
+#[test]
+fn hand_edited_files_are_reported_as_left_alone() {
+    let dir = rendered_before();
+    let readme = dir.path().join("rendered/README.md");
+    let mut text = std::fs::read_to_string(&readme).unwrap();
+    text.push_str("a hand edit\n");
+    std::fs::write(&readme, text).unwrap();
+    let o = platc(dir.path(), &["diff", "--format", "markdown"]);
+    let md = stdout(&o);
+    assert!(md.contains("**Left alone** (1 file;"), "{md}");
+    assert!(md.contains("- `README.md`: edited by hand"), "{md}");
+    let o = platc(dir.path(), &["diff", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["leftAlone"][0]["path"], "README.md");
+    assert_eq!(j["totals"]["files"]["leftAlone"], 1);
+}

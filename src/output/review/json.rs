@@ -57,6 +57,7 @@ fn object(o: &ObjectChange) -> Value {
         "name": o.id.name,
         "previousName": o.previous_name,
         "file": o.file,
+        "previousFile": o.previous_file,
         "fields": o.fields,
     })
 }

@@ -133,10 +133,16 @@ fn kind_label(k: &KindChanges, all: &[KindChanges]) -> String {
 }
 
 fn change_cell(o: &ObjectChange) -> String {
-    match (&o.change, &o.previous_name) {
-        (Change::Changed, Some(prev)) => format!("changed (was {})", code(prev)),
-        (c, _) => c.as_str().to_string(),
+    let mut out = o.change.as_str().to_string();
+    if o.change == Change::Changed {
+        if let Some(prev) = &o.previous_name {
+            out.push_str(&format!(" (was {})", code(prev)));
+        }
+        if let Some(prev) = &o.previous_file {
+            out.push_str(&format!(" (moved from {})", code(prev)));
+        }
     }
+    out
 }
 
 fn fields_cell(fields: &[String]) -> String {

@@ -52,6 +52,8 @@ pub struct ObjectChange {
     pub previous_name: Option<String>,
     /// The file it is in (the new side's; the old one's for a removed object).
     pub file: String,
+    /// The file it was in, when a change moved it to another file.
+    pub previous_file: Option<String>,
     /// Field paths that differ (changed objects only), as `spec.template.spec.instanceType`.
     pub fields: Vec<String>,
 }

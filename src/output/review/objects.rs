@@ -165,12 +165,12 @@ pub fn pair(sides: Sides) -> Vec<KindChanges> {
         loop {
             match (olds.next(), news.next()) {
                 (Some(a), Some(b)) => {
-                    let mut fields = field_changes(&a.value, &b.value);
-                    if a.file != b.file {
-                        fields.insert(0, format!("(moved from {})", a.file));
-                    }
-                    if !fields.is_empty() {
-                        changes.push(change(Change::Changed, b, None, fields));
+                    let fields = field_changes(&a.value, &b.value);
+                    let moved = (a.file != b.file).then_some(a.file);
+                    if !fields.is_empty() || moved.is_some() {
+                        let mut c = change(Change::Changed, b, None, fields);
+                        c.previous_file = moved;
+                        changes.push(c);
                     }
                 }
                 (Some(a), None) => removed.push(a),
@@ -266,6 +266,7 @@ fn change(
         api_version: o.api_version,
         previous_name,
         file: o.file,
+        previous_file: None,
         fields,
     }
 }

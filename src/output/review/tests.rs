@@ -170,3 +170,31 @@ fn a_long_diff_is_cut_at_a_line_to_fit_a_comment() {
     assert!(md.contains("more lines not shown"), "cut without saying so");
     assert!(md.contains("Full diff (2000 lines)"));
 }
+
+#[test]
+fn an_object_moved_to_another_file_is_one_change() {
+    let from = entry("clusters/a/infrastructure/old.yaml", Action::Remove);
+    let to = entry("clusters/a/infrastructure/new.yaml", Action::Create);
+    let sides = [
+        Sides {
+            entry: &from,
+            old: POOL_OLD.as_bytes().to_vec(),
+            new: b"",
+        },
+        Sides {
+            entry: &to,
+            old: Vec::new(),
+            new: POOL_OLD.as_bytes(),
+        },
+    ];
+    let r = build(&sides, String::new());
+    assert_eq!(r.totals.objects_changed, 2);
+    assert_eq!((r.totals.objects_added, r.totals.objects_removed), (0, 0));
+    let o = &r.groups[0].kinds[0].objects[0];
+    assert_eq!(
+        o.previous_file.as_deref(),
+        Some("clusters/a/infrastructure/old.yaml")
+    );
+    assert!(o.fields.is_empty());
+    assert!(markdown(&r).contains("changed (moved from `clusters/a/infrastructure/old.yaml`)"));
+}
