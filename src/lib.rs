@@ -13,6 +13,7 @@ pub mod emit;
 pub mod explain;
 pub mod facts;
 pub mod generate;
+pub mod hcl;
 pub mod naming;
 pub mod output;
 pub mod overlay;

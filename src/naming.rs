@@ -61,6 +61,212 @@ pub fn irsa_role_name(platform: &str, cluster: &str, consumer: &str) -> String {
     format!("{platform}-{cluster}-{consumer}")
 }
 
+/// The workloads that get AWS permissions (Route 53), by the name their IAM role and policy
+/// carry (`outputs.md`: "one role per cluster and consumer").
+pub const CONSUMER_EXTERNAL_DNS: &str = "external-dns";
+pub const CONSUMER_CERT_MANAGER: &str = "cert-manager";
+
+/// Where external-dns and cert-manager run and the service accounts they use: the namespaces
+/// and service account names of their Helm charts' defaults (release `external-dns` in
+/// namespace `external-dns`, release `cert-manager` in namespace `cert-manager`). An IRSA
+/// role trusts exactly this service account; the Helm values that install them must use
+/// these constants.
+pub const EXTERNAL_DNS_NAMESPACE: &str = "external-dns";
+pub const EXTERNAL_DNS_SERVICE_ACCOUNT: &str = "external-dns";
+pub const CERT_MANAGER_NAMESPACE: &str = "cert-manager";
+pub const CERT_MANAGER_SERVICE_ACCOUNT: &str = "cert-manager";
+
+/// The audience of the tokens that STS accepts for `AssumeRoleWithWebIdentity` (IRSA).
+pub const STS_AUDIENCE: &str = "sts.amazonaws.com";
+/// The service-account annotation that names a workload's IAM role (IRSA; read by EKS's pod
+/// identity webhook, which self-managed clusters install themselves).
+pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+
+/// `system:serviceaccount:<namespace>:<name>`: the `sub` claim of a service account's token.
+pub fn service_account_subject(namespace: &str, name: &str) -> String {
+    format!("system:serviceaccount:{namespace}:{name}")
+}
+
+/// The customer-managed Route 53 policy of one consumer (one per platform: the hosted zone is
+/// the platform's): `<platform>-<consumer>-route53`.
+pub fn route53_policy_name(platform: &str, consumer: &str) -> String {
+    format!("{platform}-{consumer}-route53")
+}
+
+/// An ARN without its partition: `arn:<partition>:<service>:<region>:<account>:<resource>`.
+/// CloudFormation fills the partition (and account) from `AWS::Partition` (`AWS::AccountId`),
+/// Terraform from its `aws_partition` (`aws_caller_identity`) data sources, and files that
+/// neither reads from the blueprint ([`Arn::render`]): no literal partition is written
+/// anywhere else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arn {
+    pub service: &'static str,
+    /// Empty for global services (IAM, Route 53, S3 bucket ARNs).
+    pub region: String,
+    /// Whether the ARN names an account (IAM resources do; Route 53 and S3 do not).
+    pub in_account: bool,
+    pub resource: String,
+}
+
+impl Arn {
+    fn global(service: &'static str, in_account: bool, resource: String) -> Self {
+        Arn {
+            service,
+            region: String::new(),
+            in_account,
+            resource,
+        }
+    }
+
+    /// The ARN with this partition and account written out.
+    pub fn render(&self, partition: &str, account: &str) -> String {
+        let account = if self.in_account { account } else { "" };
+        format!(
+            "arn:{partition}:{}:{}:{account}:{}",
+            self.service, self.region, self.resource
+        )
+    }
+}
+
+/// A customer-managed policy of the account.
+pub fn policy_arn_of(name: &str) -> Arn {
+    Arn::global("iam", true, format!("policy/{name}"))
+}
+
+/// An IAM role of the account.
+pub fn role_arn_of(name: &str) -> Arn {
+    Arn::global("iam", true, format!("role/{name}"))
+}
+
+/// A Route 53 hosted zone (`Z…`, the bare ID).
+pub fn hosted_zone_arn(zone: &str) -> Arn {
+    Arn::global("route53", false, format!("hostedzone/{zone}"))
+}
+
+/// Every Route 53 change (a change's ID is only known once it is made).
+pub fn route53_changes_arn() -> Arn {
+    Arn::global("route53", false, "change/*".to_string())
+}
+
+pub fn s3_bucket_arn(bucket: &str) -> Arn {
+    Arn::global("s3", false, bucket.to_string())
+}
+
+/// One object (`key`, or a pattern such as `*`) of a bucket.
+pub fn s3_object_arn(bucket: &str, key: &str) -> Arn {
+    Arn::global("s3", false, format!("{bucket}/{key}"))
+}
+
+/// The IAM OIDC provider of an issuer (host and path, without `https://`); the caller appends
+/// the issuer when it is only known later (a template parameter).
+pub fn oidc_provider_arn(issuer: &str) -> Arn {
+    Arn::global("iam", true, format!("oidc-provider/{issuer}"))
+}
+
+/// The ARN of a customer-managed policy, with the blueprint's partition and account: for
+/// files CloudFormation and Terraform do not read (clusterawsadm's `extraPolicyAttachments`,
+/// kops' policy ARNs).
+pub fn policy_arn(partition: Partition, account: &str, name: &str) -> String {
+    policy_arn_of(name).render(partition_name(partition), account)
+}
+
+/// The ARN of the IRSA role of one consumer in one cluster, with the blueprint's partition
+/// and account: what the consumer's service account carries in [`ROLE_ARN_ANNOTATION`]
+/// (external-dns and cert-manager Helm values). Only for clusters whose roles platc writes
+/// (capa and eks; kops makes its own).
+pub fn irsa_role_arn(
+    partition: Partition,
+    account: &str,
+    platform: &str,
+    cluster: &str,
+    consumer: &str,
+) -> String {
+    role_arn_of(&irsa_role_name(platform, cluster, consumer))
+        .render(partition_name(partition), account)
+}
+
+/// The S3 bucket that publishes a cluster's OIDC discovery document and keys (IRSA on capa
+/// and kops): `<platform>-<cluster>-oidc-<account>`. Bucket names are global, so the account
+/// ID makes it unique; at most 63 characters, which the checker enforces.
+pub fn oidc_discovery_bucket(platform: &str, cluster: &str, account: &str) -> String {
+    format!("{platform}-{cluster}-oidc-{account}")
+}
+
+/// The object keys of the discovery document and the key set, relative to the issuer: where
+/// the API server serves them, and so where kops publishes them.
+pub const OIDC_DISCOVERY_KEY: &str = ".well-known/openid-configuration";
+pub const OIDC_JWKS_KEY: &str = "openid/v1/jwks";
+
+/// The regional virtual-hosted name of a bucket (`<bucket>.s3.<region>.amazonaws.com`, with
+/// the partition's DNS suffix), as kops derives its issuer from an S3 discovery store: the
+/// host of the cluster's issuer, and the prefix of its IAM condition keys (`<host>:sub`).
+pub fn s3_bucket_host(bucket: &str, region: &str, partition: Partition) -> String {
+    format!(
+        "{bucket}.s3.{region}.{}",
+        crate::facts::aws::dns_suffix(partition)
+    )
+}
+
+/// The service-account issuer URL of an issuer host (the API server's
+/// `--service-account-issuer`, and the IAM OIDC provider's URL).
+pub fn issuer_url(host: &str) -> String {
+    format!("https://{host}")
+}
+
+/// Where the API server says its keys are (`--service-account-jwks-uri`).
+pub fn jwks_url(host: &str) -> String {
+    format!("https://{host}/{OIDC_JWKS_KEY}")
+}
+
+/// Terraform's state key when `spec.iam.terraform.stateKey` is not set.
+pub fn terraform_state_key(platform: &str) -> String {
+    format!("platc/{platform}/iam.tfstate")
+}
+
+/// clusterawsadm's configuration (`AWSIAMConfiguration`).
+pub const IAM_CONFIG_PATH: &str = "iam/clusterawsadm/iam-config.yaml";
+/// The folder of the IAM as Terraform.
+pub const TERRAFORM_DIR: &str = "iam/terraform";
+
+/// The CloudFormation template of one consumer's Route 53 policy.
+pub fn route53_policy_template_path(consumer: &str) -> String {
+    format!("iam/cloudformation/route53-{consumer}.yaml")
+}
+
+/// The CloudFormation template of one cluster's workload identity (IRSA roles and, for a
+/// self-managed cluster, its OIDC discovery bucket and provider).
+pub fn irsa_template_path(cluster: &str) -> String {
+    format!("iam/cloudformation/irsa-{cluster}.yaml")
+}
+
+/// One Terraform file (`main.tf`, `route53-external-dns.tf`, …).
+pub fn terraform_path(file: &str) -> String {
+    format!("{TERRAFORM_DIR}/{file}")
+}
+
+/// The file of one node pool's objects.
+pub fn node_pool_path(cluster: &str, pool: &str) -> String {
+    format!(
+        "{}/infrastructure/nodepool-{pool}.yaml",
+        cluster_dir(cluster)
+    )
+}
+
+/// The file of a cluster's ClusterIssuer.
+pub fn cert_manager_path(cluster: &str) -> String {
+    format!("{}/addons/cert-manager.yaml", cluster_dir(cluster))
+}
+
+/// The Helm values of cert-manager in one cluster (the role of its service account).
+pub fn cert_manager_values_path(cluster: &str) -> String {
+    format!("{}/addons/cert-manager-values.yaml", cluster_dir(cluster))
+}
+
+/// The Helm values of external-dns in one cluster (`outputs.md`).
+pub fn external_dns_values_path(cluster: &str) -> String {
+    format!("{}/addons/external-dns-values.yaml", cluster_dir(cluster))
+}
+
 pub fn partition_name(p: Partition) -> &'static str {
     match p {
         Partition::Aws => "aws",
@@ -127,4 +333,81 @@ pub fn template_base(name: &str) -> Option<&str> {
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
     .then_some(base)
+}
+// ---------------------------------------------------------------------------------------------
+// The platform layer (Kommander-style installer, workspaces, access), external-dns and Flux.
+
+/// The management cluster's public name, where dex, the dashboard and the proxies answer.
+pub fn cluster_hostname(cluster: &str, domain: &str) -> String {
+    format!("{cluster}.{domain}")
+}
+
+/// The namespace Kommander installs its platform applications into (dex, traefik,
+/// kube-prometheus-stack, external-dns on the management cluster): Kommander's own.
+pub const KOMMANDER_NAMESPACE: &str = "kommander";
+
+/// Files of the tree's `platform/` folder (management cluster only).
+pub const INSTALLATION_PATH: &str = "platform/installation.yaml";
+pub const WORKSPACES_PATH: &str = "platform/workspaces.yaml";
+pub const ACCESS_PATH: &str = "platform/access.yaml";
+
+/// Helm values of kube-prometheus-stack in one cluster.
+pub fn monitoring_values_path(cluster: &str) -> String {
+    format!("{}/addons/monitoring-values.yaml", cluster_dir(cluster))
+}
+
+/// The folder of a cluster's add-ons, relative to the tree's root.
+pub fn addons_dir(cluster: &str) -> String {
+    format!("{}/addons", cluster_dir(cluster))
+}
+
+/// The Flux objects that deliver one cluster's add-ons.
+pub fn flux_path(cluster: &str) -> String {
+    format!("gitops/flux/{cluster}.yaml")
+}
+
+/// Flux's GitRepository and Kustomization of one cluster: `<platform>-<cluster>` and
+/// `<platform>-<cluster>-addons`. Distinct per cluster, so every cluster's file can be applied
+/// to one management cluster side by side.
+pub fn flux_source_name(platform: &str, cluster: &str) -> String {
+    format!("{platform}-{cluster}")
+}
+
+pub fn flux_kustomization_name(platform: &str, cluster: &str) -> String {
+    format!("{platform}-{cluster}-addons")
+}
+
+/// The Secret in which Cluster API keeps a workload cluster's admin kubeconfig (key `value`),
+/// which Flux on the management cluster uses to reach that cluster.
+pub fn kubeconfig_secret_name(cluster: &str) -> String {
+    format!("{cluster}-kubeconfig")
+}
+
+/// external-dns's TXT owner ID of one cluster: every external-dns writing into one hosted
+/// zone needs its own, or each would take the others' records for its own (and delete them
+/// with `policy: sync`). `<owner>-<cluster>`, the owner being the blueprint's `txtOwnerID`
+/// or the platform's name.
+pub fn txt_owner_id(owner: &str, cluster: &str) -> String {
+    format!("{owner}-{cluster}")
+}
+
+/// The name of the Kubernetes group of an OIDC group (dex and Kommander prefix them).
+pub fn oidc_group(group: &str) -> String {
+    format!("oidc:{group}")
+}
+
+/// A binding of one access entry's virtual group to one role: `<access>-<role>`.
+pub fn access_binding_name(access: &str, role: &str) -> String {
+    format!("{access}-{role}")
+}
+
+/// The namespace external-dns runs in on a cluster: Kommander's own on the management cluster,
+/// where Kommander installs it as a platform application (`platform/installation.yaml`), the
+/// chart's default everywhere else. An IRSA role trusts the service account in this namespace.
+pub fn external_dns_namespace(management: bool) -> &'static str {
+    if management {
+        KOMMANDER_NAMESPACE
+    } else {
+        EXTERNAL_DNS_NAMESPACE
+    }
 }

@@ -1,14 +1,19 @@
 //! The resolved model: the blueprint with every default applied and every derived value
 //! computed once (region per cluster, zones per pool, CIDRs, replica spread, the labels and
-//! taints that the monitoring and route-reflector roles add). Immutable, and the only input
+//! taints that the monitoring and route-reflector roles add, the workloads that need AWS
+//! permissions and each cluster's service-account issuer). Immutable, and the only input
 //! generators see, so no generator re-implements a default.
+
+mod iam;
 
 use std::collections::BTreeMap;
 
+pub use iam::{Consumer, IamOutput, ServiceAccountIssuer, TerraformBackend, consumers, policy_arn};
+
 use crate::blueprint::model::{
     Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops, Oidc,
-    Partition, Provider, RootVolume, RouteReflectors, Security, Spec, Taint, TaintEffect,
-    WorkloadIdentity,
+    Partition, PodSecurityLevel, PolicyEngine, Provider, RootVolume, RouteReflectors, Security,
+    Spec, Taint, TaintEffect, WorkloadIdentity,
 };
 
 /// Pod CIDR when the blueprint gives none (Calico's and CAPA's templates' default).
@@ -24,6 +29,16 @@ pub const DEFAULT_CONTROL_PLANE_REPLICAS: u32 = 3;
 pub const MONITORING_LABEL: (&str, &str) = ("dedicated", "monitoring");
 /// The label of route-reflector nodes, which Calico's BGPPeers select (`outputs.md`).
 pub const ROUTE_REFLECTOR_LABEL: (&str, &str) = ("route-reflector", "true");
+
+/// Audit log retention when `security.auditLog` leaves a limit out: a month of logs, ten
+/// rotated files of 100 MB (the values of the reference blueprint and of common hardening
+/// guides); kube-apiserver's own defaults keep everything, until the disk is full.
+pub const DEFAULT_AUDIT_MAX_AGE_DAYS: u32 = 30;
+pub const DEFAULT_AUDIT_MAX_BACKUPS: u32 = 10;
+pub const DEFAULT_AUDIT_MAX_SIZE_MB: u32 = 100;
+/// The namespace Pod Security always exempts and the image policy always excludes: the
+/// control plane's and the CNI's own pods (kube-proxy, calico-node) run privileged there.
+pub const SYSTEM_NAMESPACE: &str = "kube-system";
 
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -46,7 +61,40 @@ pub struct Resolved {
     pub security: Option<Security>,
     pub gitops: Option<Gitops>,
     pub spec: Spec,
+    /// The workloads that need Route 53 permissions, in a fixed order; empty when none does.
+    pub consumers: Vec<Consumer>,
+    /// The form of the IAM under `iam/` (`spec.iam`).
+    pub iam: IamOutput,
     pub clusters: Vec<ResolvedCluster>,
+    /// API server audit logging, when `security.auditLog.enabled`.
+    pub audit: Option<ResolvedAudit>,
+    /// Pod Security admission, when `security.podSecurity` is set.
+    pub pod_security: Option<ResolvedPodSecurity>,
+    pub policy_engine: PolicyEngine,
+}
+
+/// Audit logging with its limits defaulted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvedAudit {
+    pub max_age_days: u32,
+    pub max_backups: u32,
+    pub max_size_mb: u32,
+    /// The user's `audit.k8s.io/v1` Policy read from beside the blueprint (`policy: <path>`):
+    /// its path as written, and its content, which the pipeline reads and validates before
+    /// generation (resolve sees no files, so it leaves the content `None`). Without a path,
+    /// platc's default policy applies.
+    pub policy_file: Option<(String, Option<serde_json::Value>)>,
+}
+
+/// Pod Security admission defaults with every level written out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedPodSecurity {
+    /// A level the blueprint leaves out is Kubernetes' own default, `privileged`.
+    pub enforce: PodSecurityLevel,
+    pub audit: PodSecurityLevel,
+    pub warn: PodSecurityLevel,
+    /// [`SYSTEM_NAMESPACE`] and the blueprint's exempt namespaces, sorted, each once.
+    pub exempt_namespaces: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +114,8 @@ pub struct ResolvedCluster {
     pub control_plane: Option<ResolvedControlPlane>,
     pub node_pools: Vec<ResolvedNodePool>,
     pub kops_state_store: Option<String>,
+    /// Set when workload identity is IRSA and some workload needs AWS permissions.
+    pub issuer: Option<ServiceAccountIssuer>,
 }
 
 #[derive(Clone, Debug)]
@@ -164,6 +214,7 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
     let region = aws.and_then(|a| a.region.clone());
     let monitoring_pool = spec.monitoring.as_ref().and_then(|m| m.node_pool.clone());
     let security = spec.security.clone();
+    let consumers = consumers(spec);
     let clusters = spec
         .clusters
         .iter()
@@ -224,17 +275,19 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
                     }
                 })
                 .collect();
+            let cluster_region = c
+                .region
+                .clone()
+                .or_else(|| region.clone())
+                .unwrap_or_default();
+            let issuer = iam::issuer(bp, c, &cluster_region, &consumers);
             ResolvedCluster {
                 name: c.name.clone(),
                 provider: c.provider,
                 management: c.management,
                 kubernetes_version: c.kubernetes_version.clone(),
                 workspace: c.workspace.clone(),
-                region: c
-                    .region
-                    .clone()
-                    .or_else(|| region.clone())
-                    .unwrap_or_default(),
+                region: cluster_region,
                 zones: c.availability_zones.clone(),
                 ami: c.image.as_ref().and_then(|i| i.ami.clone()),
                 pod_cidr: network
@@ -251,10 +304,43 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
                 }),
                 node_pools,
                 kops_state_store: c.kops.as_ref().map(|k| k.state_store.clone()),
+                issuer,
             }
         })
         .collect();
     let acme = spec.certificates.as_ref().and_then(|c| c.acme.clone());
+    let audit = security
+        .as_ref()
+        .and_then(|s| s.audit_log.as_ref())
+        .filter(|a| a.enabled)
+        .map(|a| ResolvedAudit {
+            max_age_days: a.max_age_days.map_or(DEFAULT_AUDIT_MAX_AGE_DAYS, to_u32),
+            max_backups: a.max_backups.map_or(DEFAULT_AUDIT_MAX_BACKUPS, to_u32),
+            max_size_mb: a.max_size_mb.map_or(DEFAULT_AUDIT_MAX_SIZE_MB, to_u32),
+            policy_file: a
+                .policy
+                .as_ref()
+                .filter(|p| p.as_str() != "default")
+                .map(|p| (p.clone(), None)),
+        });
+    let pod_security = security
+        .as_ref()
+        .and_then(|s| s.pod_security.as_ref())
+        .map(|ps| {
+            let mut exempt: std::collections::BTreeSet<String> =
+                ps.exempt_namespaces.iter().cloned().collect();
+            exempt.insert(SYSTEM_NAMESPACE.to_string());
+            ResolvedPodSecurity {
+                enforce: ps.enforce.unwrap_or(PodSecurityLevel::Privileged),
+                audit: ps.audit.unwrap_or(PodSecurityLevel::Privileged),
+                warn: ps.warn.unwrap_or(PodSecurityLevel::Privileged),
+                exempt_namespaces: exempt.into_iter().collect(),
+            }
+        });
+    let policy_engine = security
+        .as_ref()
+        .and_then(|s| s.policy_engine)
+        .unwrap_or_default();
     Resolved {
         platform: bp.metadata.name.clone(),
         blueprint_file: blueprint_file.to_string(),
@@ -281,7 +367,76 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
         security,
         gitops: spec.gitops.clone(),
         spec: spec.clone(),
+        consumers,
+        iam: iam::iam_output(bp),
         clusters,
+        audit,
+        pod_security,
+        policy_engine,
+    }
+}
+
+/// dex's username claim when the blueprint gives none (`blueprint.md`).
+pub const DEFAULT_USERNAME_CLAIM: &str = "email";
+/// dex's groups claim when the blueprint gives none (`blueprint.md`).
+pub const DEFAULT_GROUPS_CLAIM: &str = "groups";
+/// Flux's branch and the tree's folder in the repository when the blueprint gives none.
+pub const DEFAULT_FLUX_BRANCH: &str = "main";
+pub const DEFAULT_FLUX_PATH: &str = ".";
+
+/// Defaults of the platform layer, external-dns and GitOps, derived from the blueprint on
+/// demand (each is one lookup; keeping them here keeps every default in this file).
+impl Resolved {
+    /// The cluster with `management: true` (at most one: the checker enforces it).
+    pub fn management_cluster(&self) -> Option<&ResolvedCluster> {
+        self.clusters.iter().find(|c| c.management)
+    }
+
+    /// external-dns's domain filters: the blueprint's, or the platform's domain.
+    pub fn dns_domain_filters(&self) -> Vec<String> {
+        match &self.dns {
+            Some(dns) if !dns.domain_filters.is_empty() => dns.domain_filters.clone(),
+            _ => vec![self.domain.clone()],
+        }
+    }
+
+    /// The TXT owner prefix of external-dns: the blueprint's `txtOwnerID`, or the platform.
+    pub fn dns_txt_owner(&self) -> &str {
+        self.dns
+            .as_ref()
+            .and_then(|d| d.txt_owner_id.as_deref())
+            .unwrap_or(&self.platform)
+    }
+
+    pub fn oidc_username_claim(&self) -> &str {
+        self.oidc
+            .as_ref()
+            .and_then(|o| o.username_claim.as_deref())
+            .unwrap_or(DEFAULT_USERNAME_CLAIM)
+    }
+
+    pub fn oidc_groups_claim(&self) -> &str {
+        self.oidc
+            .as_ref()
+            .and_then(|o| o.groups_claim.as_deref())
+            .unwrap_or(DEFAULT_GROUPS_CLAIM)
+    }
+
+    /// Flux's branch and the folder of the tree in the repository (`.` for its root).
+    pub fn flux_branch(&self) -> &str {
+        self.gitops
+            .as_ref()
+            .and_then(|g| g.flux.as_ref())
+            .and_then(|f| f.branch.as_deref())
+            .unwrap_or(DEFAULT_FLUX_BRANCH)
+    }
+
+    pub fn flux_path(&self) -> &str {
+        self.gitops
+            .as_ref()
+            .and_then(|g| g.flux.as_ref())
+            .and_then(|f| f.path.as_deref())
+            .unwrap_or(DEFAULT_FLUX_PATH)
     }
 }
 

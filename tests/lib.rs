@@ -15,8 +15,15 @@ mod ecosystem;
 mod explain;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
+/// Registry credentials, Calico peers, audit and admission files in the golden trees.
+mod hardening;
+/// The IAM of every golden tree: least privilege, one service account per role, partitions,
+/// CloudFormation and Terraform alike.
+mod iam;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
+/// The platform layer, add-on values and their schemas.
+mod platform;
 /// The pre-commit hook blocks a stale tree (with the real pre-commit tool).
 mod pre_commit;
 /// The README's commands and code table.

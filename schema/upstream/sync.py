@@ -21,7 +21,13 @@ KINDS = [
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSCluster",
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSMachineTemplate",
     "cert-manager.io/v1/ClusterIssuer",
+    "crd.projectcalico.org/v1/BGPConfiguration", "crd.projectcalico.org/v1/BGPPeer",
+    "kyverno.io/v1/ClusterPolicy",
+    "source.toolkit.fluxcd.io/v1/GitRepository", "kustomize.toolkit.fluxcd.io/v1/Kustomization",
 ]
+
+# Helm charts whose values files platc writes: their values.schema.json, verbatim.
+HELM_CHARTS = ["cert-manager", "external-dns"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -38,6 +44,11 @@ def main():
         wanted[f] = open(os.path.join(src, f), "rb").read()
     wanted["index.json"] = (json.dumps({k: index[k] for k in KINDS}, indent=2, sort_keys=True) + "\n").encode()
     provenance = {index[k]: prov[index[k]] for k in KINDS}
+    helm_prov = {p["file"]: p for p in json.load(open(os.path.join(src, "provenance.json")))["helm_values_schemas"]}
+    for chart in HELM_CHARTS:
+        f = f"helm/{chart}/values.schema.json"
+        wanted[f] = open(os.path.join(src, f), "rb").read()
+        provenance[f] = helm_prov[f]
     wanted["provenance.json"] = (json.dumps(provenance, indent=2, sort_keys=True) + "\n").encode()
     stale = []
     for rel, data in sorted(wanted.items()):
@@ -52,7 +63,7 @@ def main():
         print("schema/upstream differs from ../shared/schemas:", *stale, sep="\n  ")
         print("run schema/upstream/sync.py and review the diff")
         sys.exit(1)
-    print(f"schema/upstream: {len(KINDS)} kinds, {len(stale)} {'stale' if check else 'updated'}")
+    print(f"schema/upstream: {len(KINDS)} kinds, {len(HELM_CHARTS)} charts, {len(stale)} {'stale' if check else 'updated'}")
 
 
 if __name__ == "__main__":

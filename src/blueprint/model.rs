@@ -118,11 +118,14 @@ pub enum Partition {
     AwsUsGov,
 }
 
+/// The IAM platc writes under `iam/`.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Iam {
+    /// `cloudformation` (default), `terraform` or `both`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<IamFormat>,
+    /// Terraform's S3 backend; required with `terraform` and `both`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terraform: Option<TerraformBackend>,
 }
@@ -139,12 +142,16 @@ pub enum IamFormat {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TerraformBackend {
+    /// The S3 bucket that holds the state (it must exist); required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_bucket: Option<String>,
+    /// The state's object key; default `platc/<platform>/iam.tfstate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_key: Option<String>,
+    /// The DynamoDB table that locks the state (string partition key `LockID`); required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lock_table: Option<String>,
+    /// The state bucket's region; default `spec.aws.region`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }

@@ -3,11 +3,15 @@
 //! `kustomization.yaml` of every folder that holds Kubernetes objects. Knows nothing about
 //! which generator made what, and nothing about the disk.
 
+pub mod embedded;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use crate::generate::{Content, Output};
+use rayon::prelude::*;
+
+use crate::generate::{Content, File, Output};
 use crate::tree::Tree;
 use crate::yaml::write;
 
@@ -23,27 +27,21 @@ pub fn header(blueprint_file: &str) -> String {
 pub fn emit(output: &Output, blueprint_file: &str) -> Result<Tree, String> {
     let head = header(blueprint_file);
     let mut tree = Tree::new();
+    // Files are independent: they are written in parallel, and `collect` keeps path order.
+    let files: Vec<(&str, &File)> = output.files().collect();
+    let texts: Vec<String> = files
+        .par_iter()
+        .map(|(_, file)| file_text(&head, file))
+        .collect();
     // Folder → the object files in it, in path order.
     let mut folders: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (path, file) in output.files() {
-        let mut text = String::new();
-        match &file.content {
-            Content::Text(body) => text.push_str(body),
-            Content::Objects(objects) => {
-                text.push_str(&head);
-                push_notice(&mut text, file.notice.as_deref());
-                text.push_str(&write::to_yaml_stream(objects));
-                let (dir, name) = split(path);
-                folders
-                    .entry(dir.to_string())
-                    .or_default()
-                    .push(name.to_string());
-            }
-            Content::Document(doc) => {
-                text.push_str(&head);
-                push_notice(&mut text, file.notice.as_deref());
-                text.push_str(&write::to_yaml(doc));
-            }
+    for ((path, file), text) in files.into_iter().zip(texts) {
+        if let Content::Objects(_) = &file.content {
+            let (dir, name) = split(path);
+            folders
+                .entry(dir.to_string())
+                .or_default()
+                .push(name.to_string());
         }
         if !tree.insert(path, text.into_bytes()) {
             return Err(path.to_string());
@@ -62,6 +60,33 @@ pub fn emit(output: &Output, blueprint_file: &str) -> Result<Tree, String> {
         }
     }
     Ok(tree)
+}
+
+/// The bytes of one generated file: header and notice, then its YAML (or the text as is).
+fn file_text(head: &str, file: &File) -> String {
+    let mut text = String::new();
+    match &file.content {
+        Content::Text(body) => text.push_str(body),
+        Content::Objects(objects) => {
+            text.push_str(head);
+            push_notice(&mut text, file.notice.as_deref());
+            text.push_str(&write::to_yaml_stream(objects));
+        }
+        Content::Document(doc) => {
+            text.push_str(head);
+            push_notice(&mut text, file.notice.as_deref());
+            text.push_str(&write::to_yaml(doc));
+        }
+        Content::Hcl(body) => {
+            // `#` starts a comment in HCL too; a blank line keeps the header apart from the
+            // first block, as `terraform fmt` leaves it.
+            text.push_str(head);
+            push_notice(&mut text, file.notice.as_deref());
+            text.push('\n');
+            text.push_str(&crate::hcl::write::to_hcl(body));
+        }
+    }
+    text
 }
 
 fn push_notice(text: &mut String, notice: Option<&str>) {

@@ -215,7 +215,7 @@ fn content_values(content: &Content) -> Vec<Value> {
     match content {
         Content::Objects(objects) => objects.clone(),
         Content::Document(doc) => vec![doc.clone()],
-        Content::Text(_) => Vec::new(),
+        Content::Text(_) | Content::Hcl(_) => Vec::new(),
     }
 }
 

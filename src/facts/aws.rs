@@ -130,6 +130,16 @@ pub fn region_of_zone(zone: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|r| r.has_zone(zone))
 }
 
+/// The DNS suffix of a partition's service endpoints (`s3.<region>.<suffix>`), from the AWS
+/// partition table (`partitions.json` of the AWS SDKs): `amazonaws.com`, in China
+/// `amazonaws.com.cn`.
+pub fn dns_suffix(p: Partition) -> &'static str {
+    match p {
+        Partition::Aws | Partition::AwsUsGov => "amazonaws.com",
+        Partition::AwsCn => "amazonaws.com.cn",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

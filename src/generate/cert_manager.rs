@@ -34,12 +34,26 @@ pub fn directory_url(acme: &Acme) -> Option<&str> {
     })
 }
 
+/// Whether the provider's certificates chain to a root that browsers and operating systems
+/// trust (Let's Encrypt's production ISRG roots, ZeroSSL's and ssl.com's public roots). Staging
+/// certificates are deliberately untrusted, and a custom server's CA is unknown, so clients
+/// then keep Kommander's own CA bundle.
+pub fn publicly_trusted(provider: AcmeProvider) -> bool {
+    match provider {
+        AcmeProvider::Letsencrypt
+        | AcmeProvider::Zerossl
+        | AcmeProvider::SslcomRsa
+        | AcmeProvider::SslcomEcc => true,
+        AcmeProvider::LetsencryptStaging | AcmeProvider::Custom => false,
+    }
+}
+
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     let Some(acme) = &r.acme else { return Ok(()) };
     for c in &r.clusters {
         out.origin(Origin::cluster(&c.name).with("acme", Source::path("spec.certificates.acme")))
             .objects(
-                format!("{}/addons/cert-manager.yaml", naming::cluster_dir(&c.name)),
+                naming::cert_manager_path(&c.name),
                 GENERATOR,
                 vec![issuer(r, c, acme)],
             )?;

@@ -4,13 +4,19 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod external_dns;
+pub mod flux;
+pub mod hardening;
+pub mod iam;
+pub mod monitoring;
 pub mod origin;
 pub mod output;
+pub mod platform;
 pub mod readme;
 
 use crate::resolve::Resolved;
 pub use origin::{FieldRule, Origin, Source};
-pub use output::{Content, File, GenError, Output};
+pub use output::{Content, Embedded, File, GenError, Output};
 
 pub type Generate = fn(&Resolved, &mut Output) -> Result<(), GenError>;
 
@@ -20,6 +26,14 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("capa", capa::generate),
     ("cert-manager", cert_manager::generate),
     ("readme", readme::generate),
+    ("calico", hardening::calico::generate),
+    ("kyverno", hardening::kyverno::generate),
+    ("external-dns", external_dns::generate),
+    ("monitoring", monitoring::generate),
+    ("platform", platform::generate),
+    ("iam", iam::generate),
+    // Last: it delivers each cluster's `addons/` only when other generators put objects there.
+    ("flux", flux::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {
@@ -27,5 +41,7 @@ pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {
     for (_, generator) in GENERATORS {
         generator(resolved, &mut out)?;
     }
+    // After every generator: marks the files that depend on node-role identity.
+    iam::notices::apply(resolved, &mut out);
     Ok(out)
 }

@@ -1,6 +1,7 @@
 //! What generators produce: files by tree path, each holding Kubernetes objects (listed in
 //! their folder's kustomization), one plain YAML document (Helm values, CloudFormation,
-//! clusterawsadm config) or text. Emission turns this into bytes; generators never format.
+//! clusterawsadm config), a Terraform (HCL) file or text. Emission turns this into bytes;
+//! generators never format.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,8 @@ pub enum Content {
     Objects(Vec<Value>),
     /// One YAML document that is not a Kubernetes object.
     Document(Value),
+    /// A Terraform file (`.tf`), written as `terraform fmt` lays it out.
+    Hcl(crate::hcl::Body),
     /// Text written as is (README.md).
     Text(String),
 }
@@ -30,8 +33,21 @@ pub struct File {
 #[derive(Clone, Debug, Default)]
 pub struct Output {
     files: BTreeMap<String, File>,
+    embedded: Vec<Embedded>,
     /// Where in the blueprint each file comes from (for `platc explain`), by path.
     origins: BTreeMap<String, Origin>,
+}
+
+/// A data tree that a file carries as YAML text (a Helm values block, `values: |`): after
+/// emission, the string at `pointer` in `path`'s document must read back as exactly `tree`,
+/// or nothing is written (a values block that is not the YAML it was meant to be is a platc
+/// bug, and one that every outside linter misses).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedded {
+    pub path: String,
+    /// JSON pointer to the string in the file's (first) document.
+    pub pointer: String,
+    pub tree: Value,
 }
 
 /// Two generators wrote the same path: a platc bug.
@@ -80,6 +96,42 @@ impl Output {
         self.add(path, generator, Content::Objects(objects))
     }
 
+    /// Runs `make` on every item in parallel (a fleet's clusters) and adds the files it
+    /// returns in item order: the output is the same as a sequential loop's. `make` returns
+    /// `(path, content)` pairs, or `(path, content, origin)` to record each file's origin.
+    pub fn add_parallel<T: Sync, F: Into<Made> + Send>(
+        &mut self,
+        generator: &'static str,
+        items: &[T],
+        make: impl Fn(&T) -> Vec<F> + Sync,
+    ) -> Result<(), GenError> {
+        use rayon::prelude::*;
+        let made: Vec<Vec<F>> = items.par_iter().map(&make).collect();
+        for file in made.into_iter().flatten() {
+            let Made {
+                path,
+                content,
+                origin,
+            } = file.into();
+            match origin {
+                Some(origin) => self.origin(origin).add(path, generator, content)?,
+                None => self.add(path, generator, content)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the notice comment of the file at `path`; false when no generator wrote it.
+    pub fn set_notice(&mut self, path: &str, notice: &str) -> bool {
+        match self.files.get_mut(path) {
+            Some(file) => {
+                file.notice = Some(notice.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (&str, &File)> {
         self.files.iter().map(|(p, f)| (p.as_str(), f))
     }
@@ -97,6 +149,19 @@ impl Output {
         self.files.remove(path)
     }
 
+    /// Records that `path` holds `tree` as YAML text at `pointer` (see [`Embedded`]).
+    pub fn embed(&mut self, path: impl Into<String>, pointer: impl Into<String>, tree: Value) {
+        self.embedded.push(Embedded {
+            path: path.into(),
+            pointer: pointer.into(),
+            tree,
+        });
+    }
+
+    pub fn embedded(&self) -> &[Embedded] {
+        &self.embedded
+    }
+
     /// Adds the next file with its origin in the blueprint, for `platc explain`:
     /// `out.origin(Origin::node_pool(&c.name, &pool.name)).objects(path, GENERATOR, objects)?`.
     pub fn origin(&mut self, origin: Origin) -> Traced<'_> {
@@ -111,6 +176,33 @@ impl Output {
     /// Where in the blueprint a file comes from, when its generator said so.
     pub fn origin_of(&self, path: &str) -> Option<&Origin> {
         self.origins.get(path)
+    }
+}
+
+/// One file a generator made for [`Output::add_parallel`], with its origin when known.
+pub struct Made {
+    pub path: String,
+    pub content: Content,
+    pub origin: Option<Origin>,
+}
+
+impl From<(String, Content)> for Made {
+    fn from((path, content): (String, Content)) -> Self {
+        Self {
+            path,
+            content,
+            origin: None,
+        }
+    }
+}
+
+impl From<(String, Content, Origin)> for Made {
+    fn from((path, content, origin): (String, Content, Origin)) -> Self {
+        Self {
+            path,
+            content,
+            origin: Some(origin),
+        }
     }
 }
 

@@ -88,5 +88,11 @@ fn text(r: &Resolved) -> String {
             name = c.name
         );
     }
+    s.push_str(&super::hardening::notes::section(r));
+    s.push_str(&super::platform::steps::text(r));
+    s.push_str(&super::iam::readme::section(
+        r,
+        super::iam::model::plan(r).as_ref(),
+    ));
     s
 }

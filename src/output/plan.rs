@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::OutputError;
 use super::manifest::{MANIFEST_PATH, Manifest, is_owned_path, is_sha256_hex, sha256_hex};
 use crate::tree::Tree;
@@ -108,6 +110,43 @@ pub struct Plan {
 
 /// Reads `dir` and classifies every path of `tree` and of the previous manifest.
 /// Writes nothing. `blueprint_sha256` is recorded in the new manifest.
+/// The plan entry of one file platc writes, from what is on disk.
+fn entry(path: &str, new_bytes: &[u8], disk: OnDisk, owned_sha256: Option<String>) -> Entry {
+    let new_sha256 = sha256_hex(new_bytes);
+    let (action, disk_sha256, lines) = match disk {
+        OnDisk::Absent => (Action::Create, None, None),
+        OnDisk::File(bytes) => {
+            // Equal bytes need no second digest: the common case of a re-render.
+            let disk_sha256 = if bytes == new_bytes {
+                new_sha256.clone()
+            } else {
+                sha256_hex(&bytes)
+            };
+            let action = if disk_sha256 == new_sha256 {
+                Action::Unchanged
+            } else {
+                match &owned_sha256 {
+                    Some(o) if *o == disk_sha256 => Action::Update,
+                    Some(_) => Action::HandEdited,
+                    None => Action::Conflict,
+                }
+            };
+            let lines = (action == Action::Update)
+                .then(|| line_stats(&bytes, new_bytes))
+                .flatten();
+            (action, Some(disk_sha256), lines)
+        }
+    };
+    Entry {
+        path: path.to_owned(),
+        action,
+        owned_sha256,
+        disk_sha256,
+        new_sha256: Some(new_sha256),
+        lines,
+    }
+}
+
 pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, OutputError> {
     if !is_sha256_hex(blueprint_sha256) {
         return Err(OutputError::Internal {
@@ -131,39 +170,24 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
         .map(|m| m.files.clone())
         .unwrap_or_default();
 
-    let mut entries = Vec::new();
-    for (path, new_bytes) in tree.files() {
-        let owned_sha256 = owned.get(path).cloned();
-        let new_sha256 = sha256_hex(new_bytes);
-        let disk = probe.read(path)?;
-        let (action, disk_sha256, lines) = match disk {
-            OnDisk::Absent => (Action::Create, None, None),
-            OnDisk::File(bytes) => {
-                let disk_sha256 = sha256_hex(&bytes);
-                let action = if disk_sha256 == new_sha256 {
-                    Action::Unchanged
-                } else {
-                    match &owned_sha256 {
-                        Some(o) if *o == disk_sha256 => Action::Update,
-                        Some(_) => Action::HandEdited,
-                        None => Action::Conflict,
-                    }
-                };
-                let lines = (action == Action::Update)
-                    .then(|| line_stats(&bytes, new_bytes))
-                    .flatten();
-                (action, Some(disk_sha256), lines)
-            }
-        };
-        entries.push(Entry {
-            path: path.to_owned(),
-            action,
-            owned_sha256,
-            disk_sha256,
-            new_sha256: Some(new_sha256),
-            lines,
-        });
-    }
+    // Folder checks first (cached, in order), then every file read and hashed in parallel:
+    // `collect` keeps the tree's order and returns the first error in that order.
+    let files: Vec<(&str, &[u8], bool)> = tree
+        .files()
+        .map(|(path, bytes)| Ok((path, bytes, probe.parents_exist(path)?)))
+        .collect::<Result<_, OutputError>>()?;
+    let entries: Vec<Entry> = files
+        .par_iter()
+        .map(|&(path, new_bytes, parents)| {
+            let disk = if parents {
+                probe.read_file(path)?
+            } else {
+                OnDisk::Absent
+            };
+            Ok(entry(path, new_bytes, disk, owned.get(path).cloned()))
+        })
+        .collect::<Result<_, OutputError>>()?;
+    let mut entries = entries;
     for (path, owned_sha256) in &owned {
         if tree.get(path).is_some() {
             continue;
@@ -475,6 +499,12 @@ impl<'a> Probe<'a> {
         if !self.parents_exist(rel)? {
             return Ok(OnDisk::Absent);
         }
+        self.read_file(rel)
+    }
+
+    /// [`Probe::read`] once [`Probe::parents_exist`] said yes: needs no `&mut`, so many files
+    /// can be read at once.
+    fn read_file(&self, rel: &str) -> Result<OnDisk, OutputError> {
         let full = self.dir.join(rel);
         match std::fs::symlink_metadata(&full) {
             Ok(m) if m.file_type().is_symlink() => Err(OutputError::Unsafe {

@@ -2,6 +2,7 @@
 //! blueprint → resolved model → generator output → emitted tree. The CLI reads files and
 //! writes trees; everything between happens here.
 
+pub mod audit_policy;
 pub mod overlays;
 
 use sha2::{Digest, Sha256};
@@ -75,15 +76,27 @@ pub fn display_dir(input: &Input) -> String {
 /// Compiles a blueprint into the tree `render` writes. `beside` holds the files next to the
 /// blueprint (its overlays), rooted at the blueprint's folder.
 pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnostics> {
-    compile_stages(input, beside, false).map(|s| s.compiled)
+    let Stages {
+        compiled,
+        loaded,
+        resolved,
+        generated,
+        output,
+    } = compile_stages(input, beside, false)?;
+    // Freeing a fleet's objects takes a noticeable share of a render: do it on another
+    // thread while the caller compares and writes.
+    rayon::spawn(move || drop((output, resolved, generated, loaded)));
+    Ok(compiled)
 }
 
 /// What every stage of one compilation produced, for `platc explain`: the blueprint as
-/// loaded, the generators' output before overlays (when asked for) and after, and the tree.
+/// loaded and resolved, the generators' output before overlays (when asked for) and after,
+/// and the tree.
 #[derive(Debug)]
 pub struct Stages {
     pub compiled: Compiled,
     pub loaded: Loaded,
+    pub resolved: resolve::Resolved,
     /// The generators' output before the overlays (only when asked for: it is a copy).
     pub generated: Option<generate::Output>,
     /// The output as emitted (overlays applied).
@@ -102,19 +115,30 @@ pub fn compile_stages(
     if !unsupported.is_empty() {
         return Err(unsupported.into());
     }
-    let overlays = overlays::load(&checked.loaded, beside, &display_dir(input))?;
-    let resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    let display_dir = display_dir(input);
+    // Files beside the blueprint: every problem with any of them reported at once.
+    let overlays = overlays::load(&checked.loaded, beside, &display_dir);
+    let audit_policy = audit_policy::audit_policy(&checked.loaded, beside, &display_dir);
+    let (overlays, audit_policy) = match (overlays, audit_policy) {
+        (Ok(o), Ok(a)) => (o, a),
+        (o, a) => {
+            let mut diags = o.err().unwrap_or_default();
+            diags.extend(a.err().unwrap_or_default());
+            return Err(diags.into());
+        }
+    };
+    let mut resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    if let Some(audit) = &mut resolved.audit
+        && let Some((_, content)) = &mut audit.policy_file
+    {
+        *content = audit_policy;
+    }
     let mut output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
     let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
     let generated = keep_generated.then(|| output.clone());
     overlays::apply(&mut output, &overlays, &clusters)?;
-    let tree = emit::emit(&output, &input.file_name).map_err(|path| {
-        Diagnostics::from(Diagnostic::error(
-            Code::Internal,
-            format!("two files would be written at `{path}`"),
-        ))
-    })?;
+    let tree = emit_verified(&output, &input.file_name)?;
     Ok(Stages {
         compiled: Compiled {
             tree,
@@ -122,9 +146,28 @@ pub fn compile_stages(
             blueprint_sha256: sha256_hex(&input.bytes),
         },
         loaded: checked.loaded,
+        resolved,
         generated,
         output,
     })
+}
+
+/// Emits the generators' output and checks that every values block embedded as YAML text
+/// reads back from the emitted bytes as the tree it was written from: otherwise an internal
+/// error, and the caller writes nothing.
+pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree, Diagnostics> {
+    let tree = emit::emit(output, file_name).map_err(|path| {
+        Diagnostics::from(Diagnostic::error(
+            Code::Internal,
+            format!("two files would be written at `{path}`"),
+        ))
+    })?;
+    let problems = emit::embedded::verify(output.embedded(), &tree);
+    if problems.is_empty() {
+        Ok(tree)
+    } else {
+        Err(problems.into())
+    }
 }
 
 /// Parts of the blueprint language that pass the checker but that this version of platc
@@ -146,49 +189,17 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
         );
     };
     let s = &bp.spec;
-    let sections: [(&str, bool, &str); 8] = [
-        ("iam", s.iam.is_some(), "IAM output"),
-        ("identity", s.identity.is_some(), "SSO (dex, OIDC)"),
-        ("dns", s.dns.is_some(), "external-dns"),
-        (
-            "registries",
-            s.registries.is_some(),
-            "registry mirrors and image sources",
-        ),
-        ("workspaces", !s.workspaces.is_empty(), "workspaces"),
-        ("access", !s.access.is_empty(), "access"),
-        ("monitoring", s.monitoring.is_some(), "monitoring"),
-        ("gitops", s.gitops.is_some(), "GitOps (Flux)"),
-    ];
+    // SSO is dex on the management cluster (`platform/installation.yaml`); without one, nothing
+    // renders it yet.
+    let management = s.clusters.iter().any(|c| c.management);
+    let sections: [(&str, bool, &str); 1] = [(
+        "identity",
+        s.identity.is_some() && !management,
+        "SSO (dex, OIDC) without a management cluster",
+    )];
     for (field, present, what) in sections {
         if present {
             refuse(spec.field(field), what);
-        }
-    }
-    // One entry per field of `security`: its parts are rendered by different generators.
-    if let Some(sec) = &s.security {
-        let security: [(&str, bool, &str); 4] = [
-            (
-                "podSecurity",
-                sec.pod_security.is_some(),
-                "Pod Security admission",
-            ),
-            (
-                "policyEngine",
-                sec.policy_engine.is_some(),
-                "the policy engine",
-            ),
-            ("auditLog", sec.audit_log.is_some(), "audit logging"),
-            (
-                "workloadIdentity",
-                sec.workload_identity.is_some(),
-                "workload identity",
-            ),
-        ];
-        for (field, present, what) in security {
-            if present {
-                refuse(spec.field("security").field(field), what);
-            }
         }
     }
     for (i, c) in s.clusters.iter().enumerate() {
@@ -197,12 +208,6 @@ fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
             Provider::Capa => {}
             Provider::Eks => refuse(path.field("provider"), "`provider: eks`"),
             Provider::Kops => refuse(path.field("provider"), "`provider: kops`"),
-        }
-        if c.network.as_ref().is_some_and(|n| n.calico.is_some()) {
-            refuse(
-                path.field("network").field("calico"),
-                "Calico route reflectors",
-            );
         }
     }
     out

@@ -269,7 +269,7 @@ fn check_changed(
         if old.get(&(r.origin.file.as_str(), r.origin.index)) == Some(&&r.value) {
             continue;
         }
-        let errors = validate::schema_errors(&r.value);
+        let errors = schema_errors(&r.value);
         let Some(first) = errors.first() else {
             continue;
         };
@@ -301,6 +301,24 @@ fn check_changed(
     out
 }
 
+/// What is wrong with an object against its bundled schema (a kind without a schema in a
+/// group platc emits counts as wrong: an overlay may not change a kind into one).
+fn schema_errors(value: &Value) -> Vec<validate::Violation> {
+    let problem = |message: String| {
+        vec![validate::Violation {
+            pointer: String::new(),
+            message,
+            schema_path: String::new(),
+        }]
+    };
+    match validate::check_value(value) {
+        validate::Outcome::Checked(v) => v,
+        validate::Outcome::Unknown => Vec::new(),
+        validate::Outcome::NoSchema => problem("no bundled schema for its kind".into()),
+        validate::Outcome::BrokenSchema(e) => problem(format!("its bundled schema is broken: {e}")),
+    }
+}
+
 /// The first patch of `o` after which the object at `broken`'s origin is invalid.
 fn culprit(
     before: &[Resource],
@@ -320,7 +338,7 @@ fn culprit(
         }
         let invalid = rs
             .iter()
-            .any(|r| r.origin == broken.origin && !validate::schema_errors(&r.value).is_empty());
+            .any(|r| r.origin == broken.origin && !schema_errors(&r.value).is_empty());
         if invalid {
             return Some(entries[n - 1].clone());
         }

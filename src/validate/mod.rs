@@ -1,12 +1,17 @@
-//! Validation of rendered output against the upstream schemas of the kinds platc emits
-//! (bundled in the binary): every Kubernetes object of every YAML file is re-read from the
-//! bytes that would be written and checked, strictly. A kind in a group platc emits but with
-//! no bundled schema is an error: a missing schema must never pass silently. An object that
-//! passes its schema is then held to the schema's CEL rules (`x-kubernetes-validations`,
-//! see [`cel`]).
+//! Validation of rendered output against the schemas of the kinds platc emits (bundled in the
+//! binary): every Kubernetes object of every YAML file is re-read from the bytes that would be
+//! written and checked, strictly. A kind in a group platc emits but with no bundled schema is
+//! an error: a missing schema must never pass silently. Files that kubeadm writes onto
+//! machines (`files[].content` of a KubeadmControlPlane or KubeadmConfigTemplate) are checked
+//! too when they hold a configuration kind platc knows (the audit policy, the admission
+//! configuration and the admission plugins' configurations in it). An object that passes its
+//! schema is then held to the schema's CEL rules (`x-kubernetes-validations`, see [`cel`]).
 
 pub mod cel;
+mod kommander;
+mod platc_schemas;
 mod schemas;
+pub mod values;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -16,14 +21,15 @@ use serde_json::Value;
 use crate::diag::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::tree::Tree;
+use crate::yaml::node::Node;
 use crate::yaml::read::{self, ReadOptions};
 
-fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Validator, String>> {
-    static CACHE: OnceLock<BTreeMap<(String, String), Result<jsonschema::Validator, String>>> =
-        OnceLock::new();
+type Validators = BTreeMap<(String, String), Result<jsonschema::Validator, String>>;
+
+fn validators() -> &'static Validators {
+    static CACHE: OnceLock<Validators> = OnceLock::new();
     CACHE.get_or_init(|| {
-        schemas::SCHEMAS
-            .iter()
+        all_schemas()
             .map(|(api_version, kind, text)| {
                 let validator = serde_json::from_str::<Value>(text)
                     .map_err(|e| e.to_string())
@@ -36,12 +42,25 @@ fn validators() -> &'static BTreeMap<(String, String), Result<jsonschema::Valida
     })
 }
 
-/// The bundled schemas as values, for walking them alongside an object (CEL rules).
+fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// The bundled upstream schemas, then platc's own for kinds upstream publishes none for
+/// (audit and admission configuration, Kommander, clusterawsadm).
+fn all_schemas() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    schemas::SCHEMAS
+        .iter()
+        .chain(schemas::OWN_SCHEMAS)
+        .chain(kommander::SCHEMAS)
+        .chain(platc_schemas::SCHEMAS)
+}
+
+/// Every bundled schema as a value, for walking it alongside an object (CEL rules).
 fn schema_values() -> &'static BTreeMap<(String, String), Value> {
     static CACHE: OnceLock<BTreeMap<(String, String), Value>> = OnceLock::new();
     CACHE.get_or_init(|| {
-        schemas::SCHEMAS
-            .iter()
+        all_schemas()
             .filter_map(|(api_version, kind, text)| {
                 let schema = serde_json::from_str::<Value>(text).ok()?;
                 Some(((api_version.to_string(), kind.to_string()), schema))
@@ -50,21 +69,7 @@ fn schema_values() -> &'static BTreeMap<(String, String), Value> {
     })
 }
 
-/// The CEL rule failures of an object of a bundled kind (none for other kinds).
-fn cel_failures(value: &Value, stats: &mut cel::Stats) -> Vec<cel::Failure> {
-    let (Some(api_version), Some(kind)) = (
-        value.get("apiVersion").and_then(Value::as_str),
-        value.get("kind").and_then(Value::as_str),
-    ) else {
-        return Vec::new();
-    };
-    match schema_values().get(&(api_version.to_string(), kind.to_string())) {
-        Some(schema) => cel::check(schema, value, stats),
-        None => Vec::new(),
-    }
-}
-
-/// What validating a tree found, and how many CEL rules it could evaluate.
+/// What validating a tree found, and how many CEL rules it evaluated and skipped.
 #[derive(Debug, Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
@@ -73,10 +78,79 @@ pub struct Report {
 
 /// API groups platc emits objects of; an object of one of these groups needs a schema.
 fn group_is_known(api_version: &str) -> bool {
-    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    schemas::SCHEMAS
-        .iter()
-        .any(|(v, _, _)| v.rsplit_once('/').map_or("", |(g, _)| g) == group)
+    let wanted = group(api_version);
+    all_schemas().any(|(v, _, _)| group(v) == wanted)
+}
+
+/// One schema violation: where in the object (a JSON pointer), what, and the schema rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub pointer: String,
+    pub message: String,
+    pub schema_path: String,
+}
+
+/// What validating one object against its bundled schema found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not a Kubernetes object (no apiVersion or kind), or a group platc knows nothing about.
+    Unknown,
+    /// A group platc emits, but no schema for this version and kind.
+    NoSchema,
+    /// The bundled schema does not compile (a platc bug).
+    BrokenSchema(String),
+    /// Checked; empty when valid.
+    Checked(Vec<Violation>),
+}
+
+/// Validates one value against the bundled schema of its `apiVersion` and `kind`, CEL rules
+/// included.
+pub fn check_value(value: &Value) -> Outcome {
+    check_value_counted(value, &mut cel::Stats::default())
+}
+
+/// [`check_value`], counting CEL rule evaluations into `stats`. CEL rules run only on a value
+/// that passes its schema (a rule may assume the types the schema guarantees); a failed rule
+/// is a violation whose schema path is the rule's place in the schema.
+pub fn check_value_counted(value: &Value, stats: &mut cel::Stats) -> Outcome {
+    let (Some(api_version), Some(kind)) = (
+        value.get("apiVersion").and_then(Value::as_str),
+        value.get("kind").and_then(Value::as_str),
+    ) else {
+        return Outcome::Unknown;
+    };
+    let key = (api_version.to_string(), kind.to_string());
+    match validators().get(&key) {
+        Some(Ok(validator)) => {
+            let violations: Vec<Violation> = validator
+                .iter_errors(value)
+                .map(|e| Violation {
+                    pointer: e.instance_path().to_string(),
+                    message: e.to_string(),
+                    schema_path: e.schema_path().to_string(),
+                })
+                .collect();
+            if !violations.is_empty() {
+                return Outcome::Checked(violations);
+            }
+            let Some(schema) = schema_values().get(&key) else {
+                return Outcome::Checked(violations);
+            };
+            Outcome::Checked(
+                cel::check(schema, value, stats)
+                    .into_iter()
+                    .map(|f| Violation {
+                        pointer: f.pointer,
+                        message: f.message,
+                        schema_path: format!("{} (CEL rule `{}`)", f.schema_path, f.rule),
+                    })
+                    .collect(),
+            )
+        }
+        Some(Err(e)) => Outcome::BrokenSchema(e.clone()),
+        None if group_is_known(api_version) => Outcome::NoSchema,
+        None => Outcome::Unknown,
+    }
 }
 
 /// Validates every object of every YAML file in the tree (not `kustomization.yaml`).
@@ -112,6 +186,7 @@ pub fn validate_tree_report(tree: &Tree) -> Report {
         for doc in docs {
             let value = doc.to_json();
             out.extend(validate_object_counted(&src, &doc, &value, &mut stats));
+            out.extend(validate_values(&src, &doc, &value));
         }
     }
     Report {
@@ -120,155 +195,261 @@ pub fn validate_tree_report(tree: &Tree) -> Report {
     }
 }
 
-/// Validates one object; documents that are not Kubernetes objects are left alone.
-pub fn validate_object(
-    src: &SourceFile,
-    doc: &crate::yaml::node::Node,
-    value: &Value,
-) -> Vec<Diagnostic> {
+/// Validates one object, and the configuration files it makes kubeadm write; documents that
+/// are not Kubernetes objects are left alone.
+pub fn validate_object(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
     validate_object_counted(src, doc, value, &mut cel::Stats::default())
 }
 
-/// [`validate_object`], counting CEL rule evaluations into `stats`. CEL rules run only on
-/// an object that passes its schema (a rule may assume the types the schema guarantees).
+/// [`validate_object`], counting CEL rule evaluations into `stats`.
 pub fn validate_object_counted(
     src: &SourceFile,
-    doc: &crate::yaml::node::Node,
+    doc: &Node,
     value: &Value,
     stats: &mut cel::Stats,
 ) -> Vec<Diagnostic> {
-    let structural = validate_structure(src, doc, value);
-    if !structural.is_empty() {
-        return structural;
-    }
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or("?");
     let name = value
         .pointer("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("?");
-    cel_failures(value, stats)
-        .into_iter()
-        .map(|f| {
-            let span = doc.locate(&f.pointer).node.span;
+    let mut out = match check_value_counted(value, stats) {
+        Outcome::Unknown => Vec::new(),
+        Outcome::NoSchema => vec![
             Diagnostic::error(
                 Code::OutputSchema,
                 format!(
-                    "{kind} `{name}`: {}: {}",
-                    display_pointer(&f.pointer),
-                    f.message
+                    "no bundled schema for {} {kind} (`{name}`)",
+                    value
+                        .get("apiVersion")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?")
                 ),
             )
-            .at(src, span)
-            .note(format!("schema path {}", f.schema_path))
-            .note(format!("CEL rule: {}", f.rule))
+            .at(src, doc.span),
+        ],
+        Outcome::BrokenSchema(e) => vec![
+            Diagnostic::error(
+                Code::Internal,
+                format!("bundled schema of {kind} does not compile: {e}"),
+            )
+            .in_file(src.name()),
+        ],
+        Outcome::Checked(violations) => violations
+            .into_iter()
+            .map(|v| {
+                let span = doc.locate(&v.pointer).node.span;
+                Diagnostic::error(
+                    Code::OutputSchema,
+                    format!("{kind} `{name}`: {}: {}", v.pointer, v.message),
+                )
+                .at(src, span)
+                .note(format!("schema path {}", v.schema_path))
+            })
+            .collect(),
+    };
+    for (pointer, path, content) in embedded_files(value) {
+        let span = doc.locate(&pointer).node.span;
+        for problem in check_embedded(&path, content) {
+            out.push(
+                Diagnostic::error(
+                    Code::OutputSchema,
+                    format!("{kind} `{name}`: the file `{path}` it writes: {problem}"),
+                )
+                .at(src, span),
+            );
+        }
+    }
+    out
+}
+
+/// The YAML files a kubeadm configuration writes onto machines: (pointer to the content in
+/// the object, path on the machine, content).
+pub fn embedded_files(value: &Value) -> Vec<(String, String, &str)> {
+    let base = match value.get("kind").and_then(Value::as_str) {
+        Some("KubeadmControlPlane") => "/spec/kubeadmConfigSpec/files",
+        Some("KubeadmConfigTemplate") => "/spec/template/spec/files",
+        _ => return Vec::new(),
+    };
+    let Some(files) = value.pointer(base).and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, file)| {
+            let path = file.get("path").and_then(Value::as_str)?;
+            let content = file.get("content").and_then(Value::as_str)?;
+            (path.ends_with(".yaml") || path.ends_with(".yml"))
+                .then(|| (format!("{base}/{i}/content"), path.to_string(), content))
         })
         .collect()
 }
 
-/// The root pointer reads as `/`.
-fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() { "/" } else { pointer }
+/// Problems of one embedded YAML file: it must parse, and every document of a kind platc has a
+/// schema for must validate (an AdmissionConfiguration's plugin configurations included).
+pub fn check_embedded(path: &str, content: &str) -> Vec<String> {
+    let src = SourceFile::new(path, content);
+    let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
+        Ok(docs) => docs,
+        Err(diags) => return diags.into_iter().map(|d| d.message).collect(),
+    };
+    let mut out = Vec::new();
+    for doc in docs {
+        let value = doc.to_json();
+        let mut objects = vec![(String::new(), &value)];
+        if let Some(plugins) = value.get("plugins").and_then(Value::as_array) {
+            for (i, plugin) in plugins.iter().enumerate() {
+                if let Some(configuration) = plugin.get("configuration") {
+                    objects.push((format!("/plugins/{i}/configuration"), configuration));
+                }
+            }
+        }
+        for (prefix, object) in objects {
+            match check_value(object) {
+                Outcome::Checked(violations) => out.extend(
+                    violations
+                        .into_iter()
+                        .map(|v| format!("{prefix}{}: {}", v.pointer, v.message)),
+                ),
+                Outcome::NoSchema => out.push(format!(
+                    "{prefix}: no bundled schema for {} {}",
+                    object
+                        .get("apiVersion")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?"),
+                    object.get("kind").and_then(Value::as_str).unwrap_or("?")
+                )),
+                Outcome::BrokenSchema(e) => {
+                    out.push(format!("bundled schema does not compile: {e}"))
+                }
+                Outcome::Unknown => {}
+            }
+        }
+    }
+    out
 }
 
-fn validate_structure(
-    src: &SourceFile,
-    doc: &crate::yaml::node::Node,
-    value: &Value,
-) -> Vec<Diagnostic> {
-    let (Some(api_version), Some(kind)) = (
-        value.get("apiVersion").and_then(Value::as_str),
-        value.get("kind").and_then(Value::as_str),
-    ) else {
+/// Helm values against their chart's schema: a values file of a chart platc has a schema for,
+/// and the values block of each Installation app that installs such a chart.
+fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+    if value.get("apiVersion").is_none() {
+        return match values::chart_of_file(src.name()) {
+            Some(chart) => check_values(src, doc, chart, "", value),
+            None => Vec::new(),
+        };
+    }
+    if value.get("kind").and_then(Value::as_str) != Some("Installation") {
+        return Vec::new();
+    }
+    let Some(apps) = value.get("apps").and_then(Value::as_object) else {
         return Vec::new();
     };
-    let name = value
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("?");
-    match validators().get(&(api_version.to_string(), kind.to_string())) {
-        Some(Ok(validator)) => validator
-            .iter_errors(value)
-            .map(|e| {
-                let pointer = e.instance_path().to_string();
-                let span = doc.locate(&pointer).node.span;
+    let mut out = Vec::new();
+    for (app, entry) in apps {
+        let (Some(chart), Some(text)) = (
+            values::chart_of_app(app),
+            entry.get("values").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let pointer = format!("/apps/{app}/values");
+        let inner = SourceFile::new(format!("{}#{pointer}", src.name()), text);
+        match read::read_stream(&inner, &ReadOptions::kustomize()) {
+            Ok(docs) => {
+                for d in docs {
+                    out.extend(check_values(src, doc, chart, &pointer, &d.to_json()));
+                }
+            }
+            Err(diags) => out.extend(diags.into_iter().map(|d| Diagnostic {
+                code: Code::Internal,
+                ..d
+            })),
+        }
+    }
+    out
+}
+
+/// One values tree against its chart's schema; `at` points at the values in the document.
+fn check_values(
+    src: &SourceFile,
+    doc: &Node,
+    chart: &str,
+    at: &str,
+    values: &Value,
+) -> Vec<Diagnostic> {
+    match values::check(chart, values) {
+        Ok(violations) => violations
+            .into_iter()
+            .map(|(pointer, message)| {
+                let place = if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{at}`")
+                };
                 Diagnostic::error(
                     Code::OutputSchema,
-                    format!("{kind} `{name}`: {pointer}: {e}"),
+                    format!("{chart} values{place}: {pointer}: {message}"),
                 )
-                .at(src, span)
-                .note(format!("schema path {}", e.schema_path()))
+                .at(src, doc.locate(at).node.span)
             })
             .collect(),
-        Some(Err(e)) => vec![
-            Diagnostic::error(
-                Code::Internal,
-                format!("bundled schema of {api_version} {kind} does not compile: {e}"),
-            )
-            .in_file(src.name()),
-        ],
-        None if group_is_known(api_version) => vec![
-            Diagnostic::error(
-                Code::OutputSchema,
-                format!("no bundled schema for {api_version} {kind} (`{name}`)"),
-            )
-            .at(src, doc.span),
-        ],
-        None => Vec::new(),
+        Err(e) => vec![Diagnostic::error(Code::Internal, e).in_file(src.name())],
     }
 }
 
-/// One way an object breaks its schema.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SchemaError {
-    /// JSON pointer into the object (`/spec/replicas`).
-    pub pointer: String,
-    pub message: String,
-    /// JSON pointer into the schema.
-    pub schema_path: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
 
-/// Schema errors of one object value (no file at hand: an object an overlay changed in
-/// memory), CEL rule failures included. A kind of a group platc emits with no bundled schema is an error; objects of
-/// other groups are not checked.
-pub fn schema_errors(value: &Value) -> Vec<SchemaError> {
-    let (Some(api_version), Some(kind)) = (
-        value.get("apiVersion").and_then(Value::as_str),
-        value.get("kind").and_then(Value::as_str),
-    ) else {
-        return Vec::new();
-    };
-    match validators().get(&(api_version.to_string(), kind.to_string())) {
-        Some(Ok(validator)) => {
-            let errors: Vec<SchemaError> = validator
-                .iter_errors(value)
-                .map(|e| SchemaError {
-                    pointer: e.instance_path().to_string(),
-                    message: e.to_string(),
-                    schema_path: e.schema_path().to_string(),
-                })
-                .collect();
-            if !errors.is_empty() {
-                return errors;
-            }
-            cel_failures(value, &mut cel::Stats::default())
-                .into_iter()
-                .map(|f| SchemaError {
-                    pointer: f.pointer,
-                    message: f.message,
-                    schema_path: format!("{} (CEL rule `{}`)", f.schema_path, f.rule),
-                })
-                .collect()
+    #[test]
+    fn every_bundled_schema_compiles() {
+        for ((api_version, kind), validator) in validators() {
+            assert!(
+                validator.is_ok(),
+                "{api_version} {kind}: {:?}",
+                validator.as_ref().err()
+            );
         }
-        Some(Err(e)) => vec![SchemaError {
-            pointer: String::new(),
-            message: format!("bundled schema of {api_version} {kind} does not compile: {e}"),
-            schema_path: String::new(),
-        }],
-        None if group_is_known(api_version) => vec![SchemaError {
-            pointer: String::new(),
-            message: format!("no bundled schema for {api_version} {kind}"),
-            schema_path: String::new(),
-        }],
-        None => Vec::new(),
+    }
+
+    #[test]
+    fn own_schemas_are_strict() {
+        let policy = json!({
+            "apiVersion": "audit.k8s.io/v1",
+            "kind": "Policy",
+            "rules": [{"level": "Metadata"}],
+        });
+        assert_eq!(check_value(&policy), Outcome::Checked(Vec::new()));
+        let bad = json!({
+            "apiVersion": "audit.k8s.io/v1",
+            "kind": "Policy",
+            "rules": [{"level": "Everything", "verb": ["get"]}],
+        });
+        let Outcome::Checked(violations) = check_value(&bad) else {
+            panic!("not checked")
+        };
+        assert_eq!(violations.len(), 2, "{violations:?}");
+        let psa = json!({
+            "apiVersion": "pod-security.admission.config.k8s.io/v1",
+            "kind": "PodSecurityConfiguration",
+            "defaults": {"enforce": "baseline", "enforce-version": "v1.30"},
+        });
+        assert_eq!(check_value(&psa), Outcome::Checked(Vec::new()));
+        let psa = json!({
+            "apiVersion": "pod-security.admission.config.k8s.io/v1",
+            "kind": "PodSecurityConfiguration",
+            "defaults": {"enforce": "strict", "enforce-version": "1.30"},
+        });
+        assert!(matches!(check_value(&psa), Outcome::Checked(v) if v.len() == 2));
+    }
+
+    #[test]
+    fn embedded_admission_plugin_configurations_are_checked() {
+        let content = "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  configuration:\n    apiVersion: pod-security.admission.config.k8s.io/v1\n    kind: PodSecurityConfiguration\n    defaults:\n      enforce: sometimes\n";
+        let problems = check_embedded("/etc/kubernetes/admission.yaml", content);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("/plugins/0/configuration/defaults/enforce"));
     }
 }

@@ -1,6 +1,8 @@
-//! The upstream schemas bundled in the binary: one entry per emitted kind, copied from the
-//! shared schema collection into `schema/upstream/` (see its README for provenance).
-//! `schema/upstream/sync.py` lists the same kinds.
+//! The schemas bundled in the binary: one entry per emitted kind. [`SCHEMAS`] are the upstream
+//! ones, copied from the shared schema collection into `schema/upstream/` (see its README for
+//! provenance; `schema/upstream/sync.py` lists the same kinds). [`OWN_SCHEMAS`] are the kinds
+//! platc writes onto machines that have no published schema, written from their Go types in
+//! `schema/platc/` (see its README).
 
 /// (apiVersion, kind, JSON Schema text).
 pub const SCHEMAS: &[(&str, &str, &str)] = &[
@@ -68,6 +70,26 @@ pub const SCHEMAS: &[(&str, &str, &str)] = &[
         ),
     ),
     (
+        "crd.projectcalico.org/v1",
+        "BGPConfiguration",
+        include_str!("../../schema/upstream/crd.projectcalico.org/bgpconfiguration_v1.json"),
+    ),
+    (
+        "crd.projectcalico.org/v1",
+        "BGPPeer",
+        include_str!("../../schema/upstream/crd.projectcalico.org/bgppeer_v1.json"),
+    ),
+    (
+        "kustomize.toolkit.fluxcd.io/v1",
+        "Kustomization",
+        include_str!("../../schema/upstream/kustomize.toolkit.fluxcd.io/kustomization_v1.json"),
+    ),
+    (
+        "source.toolkit.fluxcd.io/v1",
+        "GitRepository",
+        include_str!("../../schema/upstream/source.toolkit.fluxcd.io/gitrepository_v1.json"),
+    ),
+    (
         "infrastructure.cluster.x-k8s.io/v1beta2",
         "AWSCluster",
         include_str!(
@@ -79,6 +101,32 @@ pub const SCHEMAS: &[(&str, &str, &str)] = &[
         "AWSMachineTemplate",
         include_str!(
             "../../schema/upstream/infrastructure.cluster.x-k8s.io/awsmachinetemplate_v1beta2.json"
+        ),
+    ),
+    (
+        "kyverno.io/v1",
+        "ClusterPolicy",
+        include_str!("../../schema/upstream/kyverno.io/clusterpolicy_v1.json"),
+    ),
+];
+
+/// (apiVersion, kind, JSON Schema text) of the configuration files platc writes onto machines.
+pub const OWN_SCHEMAS: &[(&str, &str, &str)] = &[
+    (
+        "apiserver.config.k8s.io/v1",
+        "AdmissionConfiguration",
+        include_str!("../../schema/platc/apiserver.config.k8s.io/admissionconfiguration_v1.json"),
+    ),
+    (
+        "audit.k8s.io/v1",
+        "Policy",
+        include_str!("../../schema/platc/audit.k8s.io/policy_v1.json"),
+    ),
+    (
+        "pod-security.admission.config.k8s.io/v1",
+        "PodSecurityConfiguration",
+        include_str!(
+            "../../schema/platc/pod-security.admission.config.k8s.io/podsecurityconfiguration_v1.json"
         ),
     ),
 ];

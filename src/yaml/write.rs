@@ -713,14 +713,19 @@ fn parse_layout(v: &[u8], layout: Layout) -> bool {
 /// `keyList.Less` for two string keys: letters compare by code point and sort after every
 /// non-letter; runs of digits compare by value, then by length (`1` < `01`), so `item9` <
 /// `item10` and `_x` < `01` < `B` < `a`.
-fn key_less(a: &[char], b: &[char]) -> bool {
-    for i in 0..a.len().min(b.len()) {
-        if a[i] == b[i] {
+fn key_less<C: Copy + Into<char>>(a: &[C], b: &[C]) -> bool {
+    // Generic over `u8` (ASCII keys, the common case, compared without decoding) and `char`.
+    let (a_, b_) = (a, b);
+    let a = |i: usize| -> char { a_[i].into() };
+    let b = |i: usize| -> char { b_[i].into() };
+    let (alen, blen) = (a_.len(), b_.len());
+    for i in 0..alen.min(blen) {
+        if a(i) == b(i) {
             continue;
         }
-        let (al, bl) = (is_letter(a[i]), is_letter(b[i]));
+        let (al, bl) = (is_letter(a(i)), is_letter(b(i)));
         if al && bl {
-            return a[i] < b[i];
+            return a(i) < b(i);
         }
         if al || bl {
             return bl;
@@ -728,12 +733,12 @@ fn key_less(a: &[char], b: &[char]) -> bool {
         // Go's int64 arithmetic wraps on overflow; so does this. A `0` after a non-zero digit
         // run counts that run as 1, Go's way of comparing "10" with "1x" by value.
         let (mut an, mut bn) = (0i64, 0i64);
-        if a[i] == '0' || b[i] == '0' {
+        if a(i) == '0' || b(i) == '0' {
             for j in (0..i).rev() {
-                if !is_digit(a[j]) {
+                if !is_digit(a(j)) {
                     break;
                 }
-                if a[j] != '0' {
+                if a(j) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -741,17 +746,17 @@ fn key_less(a: &[char], b: &[char]) -> bool {
             }
         }
         let mut ai = i;
-        while ai < a.len() && is_digit(a[ai]) {
+        while ai < alen && is_digit(a(ai)) {
             an = an
                 .wrapping_mul(10)
-                .wrapping_add(i64::from(a[ai] as u32) - i64::from(b'0'));
+                .wrapping_add(i64::from(a(ai) as u32) - i64::from(b'0'));
             ai += 1;
         }
         let mut bi = i;
-        while bi < b.len() && is_digit(b[bi]) {
+        while bi < blen && is_digit(b(bi)) {
             bn = bn
                 .wrapping_mul(10)
-                .wrapping_add(i64::from(b[bi] as u32) - i64::from(b'0'));
+                .wrapping_add(i64::from(b(bi) as u32) - i64::from(b'0'));
             bi += 1;
         }
         if an != bn {
@@ -760,9 +765,9 @@ fn key_less(a: &[char], b: &[char]) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return a[i] < b[i];
+        return a(i) < b(i);
     }
-    a.len() < b.len()
+    alen < blen
 }
 
 /// Go's `unicode.IsLetter` (categories Lu, Ll, Lt, Lm, Lo). Exact for ASCII and Latin-1;
@@ -806,21 +811,23 @@ fn is_digit(c: char) -> bool {
 /// the set of keys, never on the order of the Value.
 fn sort_entries<T>(mut entries: Vec<(Vec<char>, T)>) -> Vec<(Vec<char>, T)> {
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    merge_sort(entries)
+    merge_sort(entries, &|a: &(Vec<char>, T), b: &(Vec<char>, T)| {
+        key_less(&a.0, &b.0)
+    })
 }
 
-fn merge_sort<T>(entries: Vec<(Vec<char>, T)>) -> Vec<(Vec<char>, T)> {
+fn merge_sort<T>(entries: Vec<T>, less: &impl Fn(&T, &T) -> bool) -> Vec<T> {
     if entries.len() <= 1 {
         return entries;
     }
     let mut left = entries;
     let right = left.split_off(left.len() / 2);
-    let (left, right) = (merge_sort(left), merge_sort(right));
+    let (left, right) = (merge_sort(left, less), merge_sort(right, less));
     let mut merged = Vec::with_capacity(left.len() + right.len());
     let (mut left, mut right) = (left.into_iter().peekable(), right.into_iter().peekable());
     loop {
         let take_right = match (left.peek(), right.peek()) {
-            (Some(l), Some(r)) => key_less(&r.0, &l.0),
+            (Some(l), Some(r)) => less(r, l),
             (Some(_), None) => false,
             (None, Some(_)) => true,
             (None, None) => break,
@@ -837,11 +844,36 @@ fn merge_sort<T>(entries: Vec<(Vec<char>, T)>) -> Vec<(Vec<char>, T)> {
 
 /// The entries of a JSON object in goyaml.v2's order (`encoder.mapv` sorts the map keys).
 fn sorted_entries(map: &Map<String, Value>) -> Vec<(&str, &Value)> {
+    if map.keys().all(|k| k.is_ascii()) {
+        // Byte order is code-point order for ASCII: the same result without decoding.
+        let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        return stable_sort(entries, &|a: &(&str, &Value), b: &(&str, &Value)| {
+            key_less(a.0.as_bytes(), b.0.as_bytes())
+        });
+    }
     let keyed = map
         .iter()
         .map(|(k, v)| (k.chars().collect::<Vec<char>>(), (k.as_str(), v)))
         .collect();
     sort_entries(keyed).into_iter().map(|(_, e)| e).collect()
+}
+
+/// A stable sort by `less` that cannot panic on an inconsistent order: insertion sort for the
+/// small maps Kubernetes objects are made of, [`merge_sort`] beyond. For a consistent order
+/// every stable sort gives the same result.
+fn stable_sort<T>(mut items: Vec<T>, less: &impl Fn(&T, &T) -> bool) -> Vec<T> {
+    if items.len() > 16 {
+        return merge_sort(items, less);
+    }
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && less(&items[j], &items[j - 1]) {
+            items.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+    items
 }
 
 // ---------------------------------------------------------------------------------------------

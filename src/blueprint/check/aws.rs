@@ -103,8 +103,9 @@ fn hosted_zone_id(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, path: &BlueprintPath, 
             .bytes()
             .skip(1)
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    // Only unmistakable placeholders: a word such as `ZONE` inside an otherwise valid ID
+    // (`Z0FLEETZONE0001`) may be a real zone of a test account.
     let placeholder = looks_like_placeholder(id)
-        || id.contains("ZONE")
         || id.contains("EXAMPLE")
         || id.len() > 2 && id.bytes().skip(1).all(|b| b == b'X' || b == b'0');
     if well_formed && !placeholder {

@@ -8,6 +8,7 @@ pub mod access;
 pub mod aws;
 pub mod certificates;
 pub mod clusters;
+pub mod iam;
 pub mod identity;
 pub mod monitoring;
 pub mod names;
@@ -19,6 +20,7 @@ pub mod registries;
 pub mod secrets;
 pub mod security;
 pub mod syntax;
+pub mod workspaces;
 
 #[cfg(test)]
 mod tests;
@@ -159,6 +161,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("network", network::check),
     ("node-pools", node_pools::check),
     ("platform", platform::check),
+    ("iam", iam::check),
     ("certificates", certificates::check),
     ("identity", identity::check),
     ("registries", registries::check),
@@ -166,6 +169,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("access", access::check),
     ("monitoring", monitoring::check),
     ("overlays", overlays::check),
+    ("workspaces", workspaces::check),
 ];
 
 /// Runs every rule and returns all diagnostics (errors and warnings).

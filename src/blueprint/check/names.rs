@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::Cx;
 use super::syntax::dns_label;
-use crate::blueprint::model::{AcmeSolver, WorkloadIdentity};
+use crate::blueprint::model::{AcmeSolver, Provider, WorkloadIdentity};
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic};
 use crate::naming;
@@ -19,6 +19,8 @@ pub const LABEL_MAX: usize = 63;
 pub const CLUSTER_MAX: usize = 40;
 /// IAM role names are at most 64 characters (IAM `CreateRole`, `RoleName`).
 pub const IAM_ROLE_MAX: usize = 64;
+/// S3 bucket names are at most 63 characters (S3 "Bucket naming rules").
+pub const BUCKET_MAX: usize = 63;
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let meta = BlueprintPath::root().field("metadata").field("name");
@@ -199,6 +201,41 @@ fn derived(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                         pool.name.len()
                     ))
                     .help("shorten the pool name or the cluster name"),
+                );
+            }
+        }
+        // The discovery bucket of a capa or kops cluster's issuer (IRSA).
+        if irsa
+            && platform_ok
+            && !consumers.is_empty()
+            && matches!(cluster.provider, Provider::Capa | Provider::Kops)
+        {
+            let account = spec
+                .aws
+                .as_ref()
+                .and_then(|a| a.account_id.as_deref())
+                .filter(|a| a.len() == 12)
+                .unwrap_or("000000000000");
+            let bucket = naming::oidc_discovery_bucket(platform, &cluster.name, account);
+            if bucket.len() > BUCKET_MAX {
+                out.push(
+                    cx.error(
+                        Code::DerivedName,
+                        &path.field("name"),
+                        format!(
+                            "the S3 bucket platc derives for this cluster's service-account issuer, `{bucket}`, is {} \
+                             characters; bucket names are at most {BUCKET_MAX}",
+                            bucket.len()
+                        ),
+                    )
+                    .note(format!(
+                        "it is made of metadata.name (`{platform}`, {} characters), {} (`{}`, {} characters) and the account ID",
+                        platform.len(),
+                        cx.cluster_path(i).field("name"),
+                        cluster.name,
+                        cluster.name.len()
+                    ))
+                    .help("shorten the platform name or the cluster name"),
                 );
             }
         }

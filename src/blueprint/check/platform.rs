@@ -1,16 +1,15 @@
-//! Platform-wide settings: the base domain, external-dns (`dns`), the IAM output format,
-//! workload identity (IRSA needs the account ID; node-role is a warning) and GitOps (the Flux
-//! source URL, branch and path).
+//! Platform-wide settings: the base domain, external-dns (`dns`), workload identity (the
+//! account ID whenever a workload needs AWS permissions; node-role is a warning) and GitOps
+//! (the Flux source URL, branch and path).
 
 use super::Cx;
 use super::syntax::{dns_name, dns_subdomain, looks_like_placeholder, parse_url, show_char};
-use crate::blueprint::model::{AcmeSolver, IamFormat, WorkloadIdentity};
+use crate::blueprint::model::{AcmeSolver, WorkloadIdentity};
 use crate::diag::{Code, Diagnostic};
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     domain(cx, out);
     dns(cx, out);
-    iam(cx, out);
     workload_identity(cx, out);
     gitops(cx, out);
 }
@@ -136,35 +135,10 @@ fn dns(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn iam(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(iam) = &cx.bp.spec.iam else {
-        return;
-    };
-    let path = cx.spec().field("iam");
-    match iam.format.unwrap_or_default() {
-        IamFormat::Terraform | IamFormat::Both => out.push(
-            cx.error(
-                Code::Unsupported,
-                &path.field("format"),
-                "IAM as Terraform is not rendered by this version of platc",
-            )
-            .help("use `format: cloudformation` (the default); platc writes the IAM as CloudFormation templates"),
-        ),
-        IamFormat::Cloudformation => {
-            if iam.terraform.is_some() {
-                out.push(cx.key_warning(
-                    Code::Warning,
-                    &path.field("terraform"),
-                    "iam.terraform is only used with `format: terraform` or `both`; it is ignored",
-                ));
-            }
-        }
-    }
-}
-
-/// IRSA (the default) gives external-dns and cert-manager IAM roles whose trust policies name
-/// the account's OIDC provider ARN, so the account ID must be known whenever one of them needs
-/// AWS permissions: with `dns`, or with the Route 53 DNS-01 solver.
+/// external-dns and cert-manager get IAM policies whenever they need AWS permissions (with
+/// `dns`, or with the Route 53 DNS-01 solver), so the account ID must be known: IRSA (the
+/// default) names it in the roles' trust policies, `node-role` in the ARNs attached to the
+/// nodes' roles, and every template checks it is deployed into that account.
 fn workload_identity(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let spec = &cx.bp.spec;
     let wi_path = cx.spec().field("security").field("workloadIdentity");
@@ -186,37 +160,40 @@ fn workload_identity(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     if dns01 {
         consumers.push("cert-manager (solver dns01-route53)");
     }
-    match mode {
-        WorkloadIdentity::Irsa => {
-            let account = spec.aws.as_ref().and_then(|a| a.account_id.as_ref());
-            if account.is_none() && !consumers.is_empty() {
-                let aws_path = cx.spec().field("aws");
-                out.push(
-                    cx.key_error(
-                        Code::MissingField,
-                        &aws_path.field("accountID"),
-                        format!(
-                            "missing, and required: with workload identity IRSA (the default), {} {} IAM roles whose \
-                             trust policies name the account",
-                            consumers.join(" and "),
-                            if consumers.len() == 1 { "gets" } else { "get" }
-                        ),
-                    )
-                    .help("add `accountID: \"123456789012\"` (12 digits, quoted) under spec.aws"),
-                );
+    let account = spec.aws.as_ref().and_then(|a| a.account_id.as_ref());
+    if account.is_none() && !consumers.is_empty() {
+        let aws_path = cx.spec().field("aws");
+        let what = match mode {
+            WorkloadIdentity::Irsa => {
+                "IAM roles whose trust policies name the account (workload identity IRSA, the default)"
             }
-        }
-        WorkloadIdentity::NodeRole => {
-            out.push(
-                cx.warning(
-                    Code::Warning,
-                    &wi_path,
-                    "workload identity `node-role` attaches the DNS permissions to the nodes' role: every pod on every node can use them",
-                )
-                .note("external-dns's AWS guide recommends IRSA and calls the node role \"not recommended beyond tests\"")
-                .help("use `workloadIdentity: irsa` (the default)"),
-            );
-        }
+            WorkloadIdentity::NodeRole => {
+                "IAM policies attached to the nodes' roles by ARN, which names the account (workload identity node-role)"
+            }
+        };
+        let verb = if consumers.len() == 1 { "gets" } else { "get" };
+        out.push(
+            cx.key_error(
+                Code::MissingField,
+                &aws_path.field("accountID"),
+                format!(
+                    "missing, and required: {} {verb} {what}",
+                    consumers.join(" and ")
+                ),
+            )
+            .help("add `accountID: \"123456789012\"` (12 digits, quoted) under spec.aws"),
+        );
+    }
+    if mode == WorkloadIdentity::NodeRole {
+        out.push(
+            cx.warning(
+                Code::Warning,
+                &wi_path,
+                "workload identity `node-role` attaches the DNS permissions to the nodes' role: every pod on every node can use them",
+            )
+            .note("external-dns's AWS guide recommends IRSA and calls the node role \"not recommended beyond tests\"")
+            .help("use `workloadIdentity: irsa` (the default)"),
+        );
     }
 }
 

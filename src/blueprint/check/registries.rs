@@ -66,6 +66,34 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
+    // The kubelet reads one node-wide credentials file, which a credentialed mirror's Secret
+    // becomes (see generate::hardening::mirrors): two different Secrets cannot both be it.
+    let mut first_creds: Option<(usize, &crate::blueprint::model::SecretRef)> = None;
+    for (i, mirror) in mirrors.iter().enumerate() {
+        let Some(creds) = &mirror.credentials_ref else {
+            continue;
+        };
+        match first_creds {
+            None => first_creds = Some((i, creds)),
+            Some((first, seen)) if seen != creds => out.push(
+                cx.error(
+                    Code::Registry,
+                    &path.field("mirrors").index(i).field("credentialsRef"),
+                    format!(
+                        "mirrors name two credential Secrets (`{}`/`{}` here, `{}`/`{}` at {}); nodes take one registry credentials file",
+                        creds.name,
+                        creds.key,
+                        seen.name,
+                        seen.key,
+                        path.field("mirrors").index(first)
+                    ),
+                )
+                .help("put the credentials of every mirror into one dockerconfigjson Secret and name it in each credentialsRef"),
+            ),
+            Some(_) => {}
+        }
+    }
+
     let sources = registries
         .map(|r| r.allowed_image_sources.as_slice())
         .unwrap_or_default();
@@ -175,6 +203,15 @@ fn image_source(text: &str) -> Result<(), (String, String)> {
             format!(
                 "image references name their registry; for Docker Hub write `docker.io/{text}`"
             ),
+        ));
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | ':' | '@')))
+    {
+        return Err((
+            format!("contains `{c}`, which no image reference has"),
+            "write the prefix as images name it; wildcards and patterns are not supported".into(),
         ));
     }
     if registry.contains('*') {

@@ -348,6 +348,29 @@ fn names() {
             ),
             Want::ErrorSaying(Code::DerivedName, "spec.clusters[0].name", "metadata.name"),
         ),
+        (
+            // 25 + 1 + 20 + `-oidc-` + 12 = 64 > 63, while the role (25+1+20+1+12) fits.
+            "derived discovery bucket name",
+            with_section(
+                "  dns: {provider: route53}\n",
+                &[
+                    ("name: minimal", &format!("name: {}", "p".repeat(25))),
+                    ("name: alpha", &format!("name: {}", "c".repeat(20))),
+                ],
+            ),
+            Want::ErrorSaying(Code::DerivedName, "spec.clusters[0].name", "S3 bucket"),
+        ),
+        (
+            "discovery bucket fits",
+            with_section(
+                "  dns: {provider: route53}\n",
+                &[
+                    ("name: minimal", &format!("name: {}", "p".repeat(24))),
+                    ("name: alpha", &format!("name: {}", "c".repeat(20))),
+                ],
+            ),
+            Want::Clean,
+        ),
     ]);
 }
 
@@ -1275,14 +1298,97 @@ fn platform() {
             Want::Clean,
         ),
         (
-            "terraform IAM",
+            "terraform IAM without a backend",
             with_section("  iam: {format: terraform}\n", &[]),
-            Want::ErrorSaying(Code::Unsupported, "spec.iam.format", "Terraform"),
+            Want::ErrorSaying(Code::MissingField, "spec.iam.terraform", "S3 bucket"),
         ),
         (
-            "both IAM",
-            with_section("  iam: {format: both}\n", &[]),
-            Want::Error(Code::Unsupported, "spec.iam.format"),
+            "both IAM without a lock table",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: tf-state}}\n",
+                &[],
+            ),
+            Want::Error(Code::MissingField, "spec.iam.terraform.lockTable"),
+        ),
+        (
+            "terraform IAM",
+            with_section(
+                "  iam: {format: terraform, terraform: {stateBucket: tf-state.example, stateKey: a/b.tfstate, lockTable: tf_lock-1.x, region: eu-west-1}}\n",
+                &[],
+            ),
+            Want::Clean,
+        ),
+        (
+            "state bucket with uppercase",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: TF-State, lockTable: lock}}\n",
+                &[],
+            ),
+            Want::ErrorSaying(Code::Aws, "spec.iam.terraform.stateBucket", "`T`"),
+        ),
+        (
+            "state bucket as a URL",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: 's3://tf-state', lockTable: lock}}\n",
+                &[],
+            ),
+            Want::ErrorSaying(Code::Aws, "spec.iam.terraform.stateBucket", "s3://"),
+        ),
+        (
+            "reserved bucket suffix",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: state-s3alias, lockTable: lock}}\n",
+                &[],
+            ),
+            Want::Error(Code::Aws, "spec.iam.terraform.stateBucket"),
+        ),
+        (
+            "lock table with a space",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: tf-state, lockTable: 'my lock'}}\n",
+                &[],
+            ),
+            Want::ErrorSaying(Code::Aws, "spec.iam.terraform.lockTable", "space"),
+        ),
+        (
+            "short lock table",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: tf-state, lockTable: ab}}\n",
+                &[],
+            ),
+            Want::Error(Code::Aws, "spec.iam.terraform.lockTable"),
+        ),
+        (
+            "state key with a leading slash",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: tf-state, lockTable: lock, stateKey: /a.tfstate}}\n",
+                &[],
+            ),
+            Want::Error(Code::Aws, "spec.iam.terraform.stateKey"),
+        ),
+        (
+            "backend region of another partition",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: tf-state, lockTable: lock, region: us-gov-west-1}}\n",
+                &[],
+            ),
+            Want::Error(Code::Partition, "spec.iam.terraform.region"),
+        ),
+        (
+            "unknown backend region",
+            with_section(
+                "  iam: {format: both, terraform: {stateBucket: tf-state, lockTable: lock, region: eu-west-9}}\n",
+                &[],
+            ),
+            Want::Error(Code::Region, "spec.iam.terraform.region"),
+        ),
+        (
+            "terraform settings with cloudformation",
+            with_section(
+                "  iam: {format: cloudformation, terraform: {stateBucket: tf-state}}\n",
+                &[],
+            ),
+            Want::Warning(Code::Warning, "spec.iam.terraform"),
         ),
         (
             "cloudformation IAM",
@@ -1313,6 +1419,14 @@ fn platform() {
             with_section(
                 "  dns: {provider: route53}\n  security: {workloadIdentity: node-role}\n",
                 &[("    accountID: \"123456789012\"\n", "")],
+            ),
+            Want::ErrorSaying(Code::MissingField, "spec.aws.accountID", "node-role"),
+        ),
+        (
+            "node-role",
+            with_section(
+                "  dns: {provider: route53}\n  security: {workloadIdentity: node-role}\n",
+                &[],
             ),
             Want::Warning(Code::Warning, "spec.security.workloadIdentity"),
         ),
@@ -1563,6 +1677,38 @@ fn registries() {
                 &[],
             ),
             Want::Error(Code::Registry, "spec.registries.allowedImageSources[0]"),
+        ),
+        (
+            "wildcard in a source path",
+            with_section(
+                "  registries: {allowedImageSources: ['ghcr.io/org/*']}\n  security: {policyEngine: kyverno}\n",
+                &[],
+            ),
+            Want::ErrorSaying(
+                Code::Registry,
+                "spec.registries.allowedImageSources[0]",
+                "no image reference has",
+            ),
+        ),
+        (
+            "two credential Secrets",
+            with_section(
+                "  registries:\n    mirrors:\n      - {upstream: docker.io, endpoint: 'https://a.example.cloud', credentialsRef: {name: a, key: .dockerconfigjson}}\n      - {upstream: quay.io, endpoint: 'https://b.example.cloud', credentialsRef: {name: b, key: .dockerconfigjson}}\n",
+                &[],
+            ),
+            Want::ErrorSaying(
+                Code::Registry,
+                "spec.registries.mirrors[1].credentialsRef",
+                "one registry credentials file",
+            ),
+        ),
+        (
+            "one credential Secret for two mirrors",
+            with_section(
+                "  registries:\n    mirrors:\n      - {upstream: docker.io, endpoint: 'https://a.example.cloud', credentialsRef: {name: a, key: .dockerconfigjson}}\n      - {upstream: quay.io, endpoint: 'https://b.example.cloud', credentialsRef: {name: a, key: .dockerconfigjson}}\n",
+                &[],
+            ),
+            Want::Clean,
         ),
         (
             "kyverno without sources",

@@ -4,10 +4,11 @@ use serde_json::{Value, json};
 
 use super::api::{Api, CONTROL_PLANE_GROUP, INFRASTRUCTURE_GROUP};
 use super::{NODE_NAME, metadata};
+use crate::generate::hardening::machine::ApiServer;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
 
-pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
+pub fn objects(r: &Resolved, c: &ResolvedCluster, api_server: &ApiServer) -> Vec<Value> {
     let api = Api(r.cluster_api);
     let Some(cp) = &c.control_plane else {
         return Vec::new();
@@ -31,7 +32,7 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
     } else {
         json!({"infrastructureRef": infrastructure_ref})
     };
-    let kcp = json!({
+    let mut kcp = json!({
         "apiVersion": api.api_version(CONTROL_PLANE_GROUP),
         "kind": "KubeadmControlPlane",
         "metadata": metadata(r, c, &base, None),
@@ -54,5 +55,14 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
         "metadata": metadata(r, c, &template_name, None),
         "spec": {"template": {"spec": machine_spec}},
     });
-    vec![kcp, template]
+    // IRSA: tokens name the public issuer whose discovery document platc's bucket serves.
+    let mut api_server = api_server.clone();
+    if let Some(issuer) = &c.issuer {
+        api_server.args.extend(issuer.api_server_args());
+    }
+    if let Some(Value::Object(spec)) = kcp.pointer_mut("/spec/kubeadmConfigSpec") {
+        super::hardening::control_plane(r, api, &api_server, spec);
+    }
+    let health_check = super::hardening::control_plane_health_check(r, c, api);
+    vec![kcp, template, health_check]
 }

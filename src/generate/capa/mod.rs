@@ -6,13 +6,14 @@ mod api;
 mod cluster;
 mod control_plane;
 pub mod fields;
+pub mod hardening;
 mod node_pool;
 
 use serde_json::{Map, Value, json};
 
 pub use api::Api;
 
-use super::{GenError, Origin, Output};
+use super::{Content, GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -20,27 +21,36 @@ use crate::resolve::{Resolved, ResolvedCluster};
 const GENERATOR: &str = "capa";
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
-    for c in r.clusters.iter().filter(|c| c.provider == Provider::Capa) {
+    let api_server =
+        crate::generate::hardening::api_server(r).map_err(|message| GenError { message })?;
+    let clusters: Vec<&ResolvedCluster> = r
+        .clusters
+        .iter()
+        .filter(|c| c.provider == Provider::Capa)
+        .collect();
+    out.add_parallel(GENERATOR, &clusters, |c| {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
-        out.origin(Origin::cluster(&c.name)).objects(
-            format!("{dir}/cluster.yaml"),
-            GENERATOR,
-            cluster::objects(r, c),
-        )?;
-        out.origin(Origin::control_plane(&c.name)).objects(
-            format!("{dir}/control-plane.yaml"),
-            GENERATOR,
-            control_plane::objects(r, c),
-        )?;
+        let mut files = vec![
+            (
+                format!("{dir}/cluster.yaml"),
+                Content::Objects(cluster::objects(r, c)),
+                Origin::cluster(&c.name),
+            ),
+            (
+                format!("{dir}/control-plane.yaml"),
+                Content::Objects(control_plane::objects(r, c, &api_server)),
+                Origin::control_plane(&c.name),
+            ),
+        ];
         for pool in &c.node_pools {
-            out.origin(Origin::node_pool(&c.name, &pool.name)).objects(
+            files.push((
                 format!("{dir}/nodepool-{}.yaml", pool.name),
-                GENERATOR,
-                node_pool::objects(r, c, pool),
-            )?;
+                Content::Objects(node_pool::objects(r, c, pool)),
+                Origin::node_pool(&c.name, &pool.name),
+            ));
         }
-    }
-    Ok(())
+        files
+    })
 }
 
 /// The namespace of a cluster's Cluster API objects: its workspace's namespace (as

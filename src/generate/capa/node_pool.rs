@@ -17,8 +17,8 @@ const AUTOSCALER_MAX: &str = "cluster.x-k8s.io/cluster-api-autoscaler-node-group
 /// Health-check timing from Cluster API's MachineHealthCheck documentation: a node not
 /// Ready for 5 minutes is unhealthy, a machine gets 10 minutes to join, and remediation
 /// stops when more than 40% of the pool is unhealthy (an outage, not a bad machine).
-const UNHEALTHY_TIMEOUT_SECONDS: u64 = 300;
-const NODE_STARTUP_TIMEOUT_SECONDS: u64 = 600;
+pub(super) const UNHEALTHY_TIMEOUT_SECONDS: u64 = 300;
+pub(super) const NODE_STARTUP_TIMEOUT_SECONDS: u64 = 600;
 const MAX_UNHEALTHY: &str = "40%";
 
 pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Vec<Value> {
@@ -31,7 +31,10 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Ve
         Some(pool),
     );
     let machine_template_name = naming::template_name(&base, &machine_spec);
-    let bootstrap_spec = bootstrap_spec(api, pool);
+    let mut bootstrap_spec = bootstrap_spec(api, pool);
+    if let Value::Object(spec) = &mut bootstrap_spec {
+        super::hardening::node_pool(r, c, pool, spec);
+    }
     let bootstrap_name = naming::template_name(&base, &bootstrap_spec);
 
     let mut out = Vec::new();

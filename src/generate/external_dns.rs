@@ -1,0 +1,98 @@
+//! external-dns: the Helm values of the kubernetes-sigs chart for every cluster
+//! (`addons/external-dns-values.yaml`): the AWS provider, the blueprint's domain filters and
+//! policy, a TXT registry with a per-cluster owner and the blueprint's prefix, the cluster's
+//! region, the hosted zone as the only zone external-dns may touch, and, with IRSA, the role
+//! ARN on its service account (with the node role: no identity settings at all). The same
+//! tree is the management cluster's external-dns app values in `platform/installation.yaml`.
+
+use serde_json::{Map, Value, json};
+
+use super::{Content, GenError, Origin, Output, Source};
+use crate::blueprint::model::{DnsPolicy, WorkloadIdentity};
+use crate::naming;
+use crate::resolve::{Resolved, ResolvedCluster};
+
+const GENERATOR: &str = "external-dns";
+
+/// The chart's name for the AWS (Route 53) provider.
+const PROVIDER: &str = "aws";
+/// The registry that records ownership in TXT records (the chart's default, written out
+/// because `txtOwnerId` and `txtPrefix` only mean something with it).
+const REGISTRY: &str = "txt";
+
+pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
+    if r.dns.is_none() {
+        return Ok(());
+    }
+    for c in &r.clusters {
+        out.origin(Origin::cluster(&c.name).with("dns", Source::path("spec.dns")))
+            .add(
+                naming::external_dns_values_path(&c.name),
+                GENERATOR,
+                Content::Document(values(r, c)?),
+            )?;
+    }
+    Ok(())
+}
+
+fn policy(p: DnsPolicy) -> &'static str {
+    match p {
+        DnsPolicy::UpsertOnly => "upsert-only",
+        DnsPolicy::Sync => "sync",
+    }
+}
+
+/// The values of one cluster's external-dns (`r.dns` must be set).
+pub fn values(r: &Resolved, c: &ResolvedCluster) -> Result<Value, GenError> {
+    let mut v = Map::new();
+    v.insert("provider".into(), json!({"name": PROVIDER}));
+    v.insert("domainFilters".into(), json!(r.dns_domain_filters()));
+    v.insert("policy".into(), json!(policy(r.dns_policy)));
+    v.insert("registry".into(), json!(REGISTRY));
+    v.insert(
+        "txtOwnerId".into(),
+        json!(naming::txt_owner_id(r.dns_txt_owner(), &c.name)),
+    );
+    if let Some(prefix) = r.dns.as_ref().and_then(|d| d.txt_prefix.as_deref()) {
+        v.insert("txtPrefix".into(), json!(prefix));
+    }
+    // The AWS SDK reads the region from the environment; without it external-dns asks the
+    // instance metadata service, which a pod may not reach.
+    v.insert(
+        "env".into(),
+        json!([{"name": "AWS_DEFAULT_REGION", "value": c.region}]),
+    );
+    // Only the blueprint's hosted zone: the IAM policy allows no other, and without the
+    // filter external-dns would also list (and fail on) every other zone of the account.
+    if let Some(zone) = &r.hosted_zone_id {
+        v.insert(
+            "extraArgs".into(),
+            json!([format!("--zone-id-filter={zone}")]),
+        );
+    }
+    if r.workload_identity == WorkloadIdentity::Irsa {
+        let Some(account) = &r.account_id else {
+            return Err(GenError {
+                message: "external-dns with IRSA but no AWS account ID passed the checker".into(),
+            });
+        };
+        let arn = naming::irsa_role_arn(
+            r.partition,
+            account,
+            &r.platform,
+            &c.name,
+            naming::CONSUMER_EXTERNAL_DNS,
+        );
+        let mut annotations = Map::new();
+        annotations.insert(naming::ROLE_ARN_ANNOTATION.into(), json!(arn));
+        v.insert(
+            "serviceAccount".into(),
+            json!({
+                "create": true,
+                "name": naming::EXTERNAL_DNS_SERVICE_ACCOUNT,
+                "annotations": annotations,
+            }),
+        );
+    }
+    Ok(Value::Object(v))
+}

@@ -1,0 +1,198 @@
+//! `platform/installation.yaml`: the Kommander installer's configuration
+//! (`config.kommander.mesosphere.io/v1alpha1` `Installation`, the file given to
+//! `dkp install kommander --installer-config`): the management cluster's public host name, the
+//! ACME account of its ingress certificate, and the platform applications with their Helm
+//! values: dex with the blueprint's OIDC connector (the client secret read from a Secret, never
+//! written), traefik announcing the host name to external-dns, external-dns and
+//! kube-prometheus-stack with the same values as the cluster's `addons/`, and the three
+//! applications that must trust the system CAs when the ACME certificate is publicly trusted.
+//!
+//! Every values block is built as a data tree and written with the one canonical YAML writer
+//! as a literal block; the pipeline reads each block back from the emitted bytes and compares
+//! it with its tree (see `emit::embedded`), so an indentation slip cannot ship.
+
+use serde_json::{Map, Value, json};
+
+use super::super::{GenError, cert_manager, external_dns, monitoring};
+use crate::naming;
+use crate::resolve::{Resolved, ResolvedCluster};
+use crate::yaml::write;
+
+/// The Installation's apiVersion and kind (Kommander's installer configuration).
+pub const API_VERSION: &str = "config.kommander.mesosphere.io/v1alpha1";
+pub const KIND: &str = "Installation";
+
+/// The platform applications, as Kommander names them (mesosphere/kommander-applications,
+/// `applications/<app>/`; the DKP 2.1 "small environment" installation lists them).
+const DEX: &str = "dex";
+const DEX_K8S_AUTHENTICATOR: &str = "dex-k8s-authenticator";
+const EXTERNAL_DNS: &str = "external-dns";
+const KUBE_OIDC_PROXY: &str = "kube-oidc-proxy";
+const KUBE_PROMETHEUS_STACK: &str = "kube-prometheus-stack";
+const TRAEFIK: &str = "traefik";
+const TRAEFIK_FORWARD_AUTH_MGMT: &str = "traefik-forward-auth-mgmt";
+
+/// The environment variable of dex's container that holds the OIDC client secret: dex expands
+/// `$NAME` in connector configuration, and the chart's `env` fills it from the Secret.
+pub const DEX_CLIENT_SECRET_ENV: &str = "OIDC_CLIENT_SECRET";
+
+/// The applications that must trust the system CAs instead of Kommander's own CA when the
+/// ingress certificate comes from a publicly trusted ACME CA: their values, verbatim from
+/// Kommander's "Configure custom domain" guide (DKP 2.3, "Let's encrypt": "Because ACME does not
+/// set up a CA bundle, some of the platform applications must be customized").
+pub const APPS_WITH_SYSTEM_CA: &[&str] = &[
+    DEX_K8S_AUTHENTICATOR,
+    KUBE_OIDC_PROXY,
+    TRAEFIK_FORWARD_AUTH_MGMT,
+];
+
+fn system_ca_values(app: &str) -> Value {
+    match app {
+        DEX_K8S_AUTHENTICATOR => {
+            json!({"caCerts": {"caSecretName": null, "useSystemDefault": true}})
+        }
+        KUBE_OIDC_PROXY => json!({"oidc": {"caSystemDefault": true}}),
+        _ => json!({"traefikForwardAuth": {"caSecretName": null}}),
+    }
+}
+
+/// The external-dns annotation that makes external-dns publish a Service's address under a
+/// name (external-dns's `source/annotations.go`).
+const HOSTNAME_ANNOTATION: &str = "external-dns.alpha.kubernetes.io/hostname";
+
+/// One app of the Installation: enabled, with its values tree if it has one.
+struct App {
+    name: &'static str,
+    values: Option<Value>,
+}
+
+/// The Installation of the management cluster `m`, and the values trees it embeds (JSON
+/// pointer of the values string → tree).
+pub fn installation(
+    r: &Resolved,
+    m: &ResolvedCluster,
+) -> Result<(Value, Vec<(String, Value)>), GenError> {
+    let hostname = naming::cluster_hostname(&m.name, &r.domain);
+    let public_ca = r
+        .acme
+        .as_ref()
+        .is_some_and(|a| cert_manager::publicly_trusted(a.provider));
+    let mut apps = vec![
+        App {
+            name: DEX,
+            values: r.oidc.as_ref().map(|_| dex_values(r, &hostname)),
+        },
+        App {
+            name: TRAEFIK,
+            values: r.dns.as_ref().map(|_| {
+                let mut annotations = Map::new();
+                annotations.insert(HOSTNAME_ANNOTATION.into(), json!(hostname));
+                json!({"service": {"annotations": annotations}})
+            }),
+        },
+        App {
+            name: KUBE_PROMETHEUS_STACK,
+            values: r.spec.monitoring.as_ref().map(|_| monitoring::values(r, m)),
+        },
+    ];
+    if r.dns.is_some() {
+        apps.push(App {
+            name: EXTERNAL_DNS,
+            values: Some(external_dns::values(r, m)?),
+        });
+    }
+    for app in APPS_WITH_SYSTEM_CA {
+        apps.push(App {
+            name: app,
+            values: public_ca.then(|| system_ca_values(app)),
+        });
+    }
+    let mut embedded = Vec::new();
+    let mut app_map = Map::new();
+    for app in apps {
+        let mut entry = Map::new();
+        entry.insert("enabled".into(), json!(true));
+        if let Some(tree) = app.values {
+            entry.insert("values".into(), json!(write::to_yaml(&tree)));
+            embedded.push((format!("/apps/{}/values", app.name), tree));
+        }
+        app_map.insert(app.name.into(), Value::Object(entry));
+    }
+    let mut doc = Map::new();
+    doc.insert("apiVersion".into(), json!(API_VERSION));
+    doc.insert("kind".into(), json!(KIND));
+    doc.insert("clusterHostname".into(), json!(hostname));
+    if let Some(acme) = &r.acme {
+        doc.insert(
+            "acme".into(),
+            json!({
+                "email": acme.email,
+                "server": cert_manager::directory_url(acme).unwrap_or_default(),
+            }),
+        );
+    }
+    doc.insert("apps".into(), Value::Object(app_map));
+    Ok((Value::Object(doc), embedded))
+}
+
+/// The dex defaults of Kommander's dex app that a values `env` list replaces (Helm replaces
+/// lists, it does not merge them): mesosphere/kommander-applications,
+/// `applications/dex/<version>/helmrelease/cm.yaml`.
+fn dex_default_env() -> Value {
+    json!({
+        "name": "KUBERNETES_POD_NAMESPACE",
+        "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}},
+    })
+}
+
+/// dex with the blueprint's OIDC connector (dex's `oidc` connector: `connector/oidc/oidc.go`).
+fn dex_values(r: &Resolved, hostname: &str) -> Value {
+    let Some(oidc) = &r.oidc else {
+        return json!({});
+    };
+    let mut config = Map::new();
+    config.insert("issuer".into(), json!(oidc.issuer_url));
+    config.insert("clientID".into(), json!(oidc.client_id));
+    config.insert(
+        "clientSecret".into(),
+        json!(format!("${DEX_CLIENT_SECRET_ENV}")),
+    );
+    config.insert(
+        "redirectURI".into(),
+        json!(format!("https://{hostname}/dex/callback")),
+    );
+    if !oidc.scopes.is_empty() {
+        config.insert("scopes".into(), json!(oidc.scopes));
+    }
+    config.insert(
+        "insecureSkipEmailVerified".into(),
+        json!(oidc.insecure_skip_email_verified),
+    );
+    // dex drops the provider's groups unless told to keep them; Kommander's access bindings
+    // are by group.
+    config.insert("insecureEnableGroups".into(), json!(true));
+    config.insert("userNameKey".into(), json!(r.oidc_username_claim()));
+    config.insert(
+        "claimMapping".into(),
+        json!({"groups": r.oidc_groups_claim()}),
+    );
+    let connector = json!({
+        "type": "oidc",
+        "id": oidc.connector.id,
+        "name": oidc.connector.name,
+        "config": config,
+    });
+    json!({
+        "config": {"connectors": [connector]},
+        "env": [
+            dex_default_env(),
+            {
+                "name": DEX_CLIENT_SECRET_ENV,
+                "valueFrom": {"secretKeyRef": {
+                    "name": oidc.client_secret_ref.name,
+                    "key": oidc.client_secret_ref.key,
+                }},
+            },
+        ],
+    })
+}
