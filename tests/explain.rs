@@ -167,3 +167,27 @@ fn unknown_files_and_fields_are_usage_errors_with_a_hint() {
     let o = platc(dir.path(), &["explain", "README.md#spec..x"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn helm_values_fields_are_explained_by_their_generators_rules() {
+    let o = platc(
+        &root(),
+        &[
+            "explain",
+            "-f",
+            "blueprints/platform-reference.yaml",
+            "clusters/management/addons/external-dns-values.yaml#txtOwnerId",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("generator  external-dns"), "{out}");
+    assert!(
+        out.contains("from       spec.dns.txtOwnerID  blueprints/platform-reference.yaml:"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("overlay"),
+        "a values file is never changed by an overlay: {out}"
+    );
+}

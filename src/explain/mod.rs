@@ -181,8 +181,13 @@ pub fn explain(stages: &Stages, target: &Target) -> Result<Explanation, Diagnost
                 from,
                 candidates,
                 how: rule.map_or("", |r| r.how),
-                changed_by_overlay: generated.is_some() && before != Some(found),
-                generated: before.filter(|b| *b != found).cloned(),
+                // Overlays change objects of clusters that have overlays, nothing else.
+                changed_by_overlay: !overlays.is_empty()
+                    && generated.is_some()
+                    && before != Some(found),
+                generated: before
+                    .filter(|b| *b != found && !overlays.is_empty())
+                    .cloned(),
             });
         }
         if fields.is_empty() {
@@ -257,13 +262,13 @@ fn best_rule(generator: &str, kind: Option<&str>, field: &FieldPath) -> Option<&
 /// The object the generator produced for `value` (before overlays): same kind and name,
 /// or, for a content-named template an overlay renamed, the same base name.
 fn counterpart<'a>(generated: &'a [Value], value: &Value) -> Option<&'a Value> {
-    let (id, _) = Identity::of(value)?;
+    let Some((id, _)) = Identity::of(value) else {
+        // A plain document: the file's one document.
+        return generated.first().filter(|_| generated.len() == 1);
+    };
     let same = |v: &&Value| Identity::of(v).is_some_and(|(g, _)| g == id);
     if let Some(v) = generated.iter().find(same) {
         return Some(v);
-    }
-    if generated.len() == 1 && Identity::of(&generated[0]).is_none() {
-        return generated.first();
     }
     let base = naming::template_base(&id.name)?;
     generated.iter().find(|v| {

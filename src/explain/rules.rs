@@ -3,12 +3,14 @@
 //! (platc's labels). A generator without rules still gets its files explained: the file's
 //! origin and the generator's name.
 
-use crate::generate::{FieldRule, capa, cert_manager};
+use crate::generate::{FieldRule, capa, cert_manager, external_dns, monitoring};
 
 /// Field rules by generator. Add a generator's `FIELDS` here when it has any.
 pub const RULES: &[(&str, &[FieldRule])] = &[
     ("capa", capa::fields::FIELDS),
     ("cert-manager", cert_manager::FIELDS),
+    ("external-dns", external_dns::FIELDS),
+    ("monitoring", monitoring::FIELDS),
 ];
 
 /// Rules for every generator's objects: the labels `naming::labels` puts on every object.

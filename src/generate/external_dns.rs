@@ -96,3 +96,46 @@ pub fn values(r: &Resolved, c: &ResolvedCluster) -> Result<Value, GenError> {
     }
     Ok(Value::Object(v))
 }
+
+/// Where each value comes from, for `platc explain` (anchors: `cluster`, and `dns` for
+/// `spec.dns`).
+pub const FIELDS: &[super::FieldRule] = &[
+    super::FieldRule::new(
+        "*",
+        "domainFilters",
+        &["dns.domainFilters", "spec.domain"],
+        "the blueprint's domain filters, else the platform's domain",
+    ),
+    super::FieldRule::new(
+        "*",
+        "policy",
+        &["dns.policy"],
+        "`upsert-only` when not set: external-dns never deletes records it did not create",
+    ),
+    super::FieldRule::new(
+        "*",
+        "txtOwnerId",
+        &["dns.txtOwnerID", "metadata.name"],
+        "`<owner>-<cluster>`: the blueprint's `txtOwnerID`, else the platform's name, then the cluster's",
+    ),
+    super::FieldRule::new("*", "txtPrefix", &["dns.txtPrefix"], ""),
+    super::FieldRule::new("*", "provider", &["dns.provider"], ""),
+    super::FieldRule::new(
+        "*",
+        "env",
+        &["cluster.region", "spec.aws.region"],
+        "AWS_DEFAULT_REGION: the cluster's region, else the platform's",
+    ),
+    super::FieldRule::new(
+        "*",
+        "extraArgs",
+        &["spec.aws.hostedZoneID"],
+        "`--zone-id-filter`: only the blueprint's hosted zone",
+    ),
+    super::FieldRule::new(
+        "*",
+        "serviceAccount.annotations",
+        &["spec.security.workloadIdentity"],
+        "the IAM role of the cluster's external-dns (IRSA), `<platform>-<cluster>-external-dns`",
+    ),
+];

@@ -164,3 +164,50 @@ pub fn values(r: &Resolved, c: &ResolvedCluster) -> Value {
     );
     Value::Object(v)
 }
+
+/// Where each value comes from, for `platc explain` (anchors: `cluster`, and `monitoring`
+/// for `spec.monitoring`).
+pub const FIELDS: &[super::FieldRule] = &[
+    super::FieldRule::new(
+        "*",
+        "prometheus.prometheusSpec.retention",
+        &["monitoring.prometheus.retention"],
+        "",
+    ),
+    super::FieldRule::new(
+        "*",
+        "prometheus.prometheusSpec.resources",
+        &["monitoring.prometheus.resources"],
+        "",
+    ),
+    super::FieldRule::new(
+        "*",
+        "prometheus.prometheusSpec.storageSpec",
+        &["monitoring.prometheus.storage"],
+        "a ReadWriteOnce volume of the blueprint's size (one Prometheus replica owns it)",
+    ),
+    super::FieldRule::new(
+        "*",
+        "*.nodeSelector",
+        &["monitoring.nodePool"],
+        "the dedicated pool's role label (`dedicated: monitoring`)",
+    ),
+    super::FieldRule::new(
+        "*",
+        "*.*.nodeSelector",
+        &["monitoring.nodePool"],
+        "the dedicated pool's role label (`dedicated: monitoring`)",
+    ),
+    super::FieldRule::new(
+        "*",
+        "*.tolerations",
+        &["monitoring.nodePool"],
+        "one toleration per taint of the dedicated pool (its role's and its own)",
+    ),
+    super::FieldRule::new(
+        "*",
+        "*.*.tolerations",
+        &["monitoring.nodePool"],
+        "one toleration per taint of the dedicated pool (its role's and its own)",
+    ),
+];
