@@ -7,7 +7,7 @@ usage: tools/judge_schemas.py UPSTREAM_DIR OWN_DIR OUT_DIR
 
 OUT_DIR gets a symlink to every entry of UPSTREAM_DIR (index.json aside), a symlink `platc` to
 OWN_DIR, and an index.json that is UPSTREAM_DIR's plus one entry per schema of OWN_DIR, keyed
-by the apiVersion and kind its `properties.apiVersion.enum` / `properties.kind.enum` name.
+by the apiVersion and kind its `properties.apiVersion` / `properties.kind` pin (enum or const).
 validate_tree.py reads one --schemas folder; this keeps it (and ../shared) unchanged.
 """
 import json, os, sys
@@ -31,8 +31,11 @@ def main():
                 continue
             path = os.path.join(root, f)
             props = json.load(open(path)).get("properties", {})
+            # The apiVersion and kind a schema pins, as `enum: [x]` or `const: x`.
+            def pinned(p):
+                return p["const"] if "const" in p else p["enum"][0]
             try:
-                key = f'{props["apiVersion"]["enum"][0]}/{props["kind"]["enum"][0]}'
+                key = f'{pinned(props["apiVersion"])}/{pinned(props["kind"])}'
             except (KeyError, IndexError, TypeError):
                 sys.exit(f"{path}: no apiVersion/kind enum, cannot index it")
             if key in index:

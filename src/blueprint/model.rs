@@ -27,6 +27,29 @@ pub struct Metadata {
     pub name: String,
 }
 
+/// Which workloads need Route 53 permissions: external-dns (with `spec.dns`) and
+/// cert-manager (with the Route 53 DNS-01 solver). The checker, the resolver and the IAM
+/// generators all ask this one question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route53Users {
+    pub external_dns: bool,
+    pub cert_manager: bool,
+}
+
+impl Spec {
+    pub fn route53_users(&self) -> Route53Users {
+        Route53Users {
+            external_dns: self.dns.is_some(),
+            cert_manager: self
+                .certificates
+                .as_ref()
+                .and_then(|c| c.acme.as_ref())
+                .and_then(|a| a.solver)
+                == Some(AcmeSolver::Dns01Route53),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Spec {

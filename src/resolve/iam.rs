@@ -4,7 +4,7 @@
 //! (CloudFormation, Terraform with its S3 backend, or both).
 
 use crate::blueprint::model::{
-    AcmeSolver, Blueprint, Cluster, IamFormat, Partition, Provider, Spec, WorkloadIdentity,
+    Blueprint, Cluster, IamFormat, Partition, Provider, Spec, WorkloadIdentity,
 };
 use crate::naming;
 
@@ -43,17 +43,12 @@ impl Consumer {
 
 /// The workloads that need Route 53 permissions, in a fixed order.
 pub fn consumers(spec: &Spec) -> Vec<Consumer> {
-    let dns01 = spec
-        .certificates
-        .as_ref()
-        .and_then(|c| c.acme.as_ref())
-        .and_then(|a| a.solver)
-        == Some(AcmeSolver::Dns01Route53);
+    let users = spec.route53_users();
     let mut out = Vec::new();
-    if spec.dns.is_some() {
+    if users.external_dns {
         out.push(Consumer::ExternalDns);
     }
-    if dns01 {
+    if users.cert_manager {
         out.push(Consumer::CertManager);
     }
     out

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::Cx;
 use super::syntax::dns_label;
-use crate::blueprint::model::{AcmeSolver, Provider, WorkloadIdentity};
+use crate::blueprint::model::{Provider, WorkloadIdentity};
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic};
 use crate::naming;
@@ -143,17 +143,12 @@ fn derived(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         .and_then(|s| s.workload_identity)
         .unwrap_or_default()
         == WorkloadIdentity::Irsa;
+    let users = spec.route53_users();
     let mut consumers = Vec::new();
-    if spec.dns.is_some() {
+    if users.external_dns {
         consumers.push("external-dns");
     }
-    let dns01 = spec
-        .certificates
-        .as_ref()
-        .and_then(|c| c.acme.as_ref())
-        .and_then(|a| a.solver)
-        == Some(AcmeSolver::Dns01Route53);
-    if dns01 {
+    if users.cert_manager {
         consumers.push("cert-manager");
     }
 

@@ -4,7 +4,7 @@
 
 use super::Cx;
 use super::syntax::{dns_name, dns_subdomain, looks_like_placeholder, parse_url, show_char};
-use crate::blueprint::model::{AcmeSolver, WorkloadIdentity};
+use crate::blueprint::model::WorkloadIdentity;
 use crate::diag::{Code, Diagnostic};
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
@@ -147,17 +147,12 @@ fn workload_identity(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         .as_ref()
         .and_then(|s| s.workload_identity)
         .unwrap_or_default();
-    let dns01 = spec
-        .certificates
-        .as_ref()
-        .and_then(|c| c.acme.as_ref())
-        .and_then(|a| a.solver)
-        == Some(AcmeSolver::Dns01Route53);
+    let users = spec.route53_users();
     let mut consumers = Vec::new();
-    if spec.dns.is_some() {
+    if users.external_dns {
         consumers.push("external-dns (spec.dns)");
     }
-    if dns01 {
+    if users.cert_manager {
         consumers.push("cert-manager (solver dns01-route53)");
     }
     let account = spec.aws.as_ref().and_then(|a| a.account_id.as_ref());

@@ -145,34 +145,9 @@ pub fn node_pool(
 /// unhealthy machines (`100%`), because KubeadmControlPlane itself refuses a remediation
 /// that would lose etcd quorum.
 pub fn control_plane_health_check(r: &Resolved, c: &ResolvedCluster, api: Api) -> Value {
-    use super::node_pool::{NODE_STARTUP_TIMEOUT_SECONDS, UNHEALTHY_TIMEOUT_SECONDS};
     const MAX_UNHEALTHY: &str = "100%";
     let selector = json!({"matchLabels": {CONTROL_PLANE_LABEL: ""}});
-    let spec = if api.is_v1beta2() {
-        json!({
-            "clusterName": c.name,
-            "selector": selector,
-            "checks": {
-                "nodeStartupTimeoutSeconds": NODE_STARTUP_TIMEOUT_SECONDS,
-                "unhealthyNodeConditions": [
-                    {"type": "Ready", "status": "Unknown", "timeoutSeconds": UNHEALTHY_TIMEOUT_SECONDS},
-                    {"type": "Ready", "status": "False", "timeoutSeconds": UNHEALTHY_TIMEOUT_SECONDS},
-                ],
-            },
-            "remediation": {"triggerIf": {"unhealthyLessThanOrEqualTo": MAX_UNHEALTHY}},
-        })
-    } else {
-        json!({
-            "clusterName": c.name,
-            "selector": selector,
-            "nodeStartupTimeout": format!("{NODE_STARTUP_TIMEOUT_SECONDS}s"),
-            "unhealthyConditions": [
-                {"type": "Ready", "status": "Unknown", "timeout": format!("{UNHEALTHY_TIMEOUT_SECONDS}s")},
-                {"type": "Ready", "status": "False", "timeout": format!("{UNHEALTHY_TIMEOUT_SECONDS}s")},
-            ],
-            "maxUnhealthy": MAX_UNHEALTHY,
-        })
-    };
+    let spec = super::node_pool::health_check_spec(api, &c.name, selector, MAX_UNHEALTHY);
     json!({
         "apiVersion": api.api_version(CAPI_GROUP),
         "kind": "MachineHealthCheck",

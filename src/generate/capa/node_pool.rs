@@ -197,9 +197,26 @@ fn health_check(
         naming::CAPI_CLUSTER_NAME_LABEL: c.name,
         naming::LABEL_NODE_POOL: pool.name,
     }});
-    let spec = if api.is_v1beta2() {
+    json!({
+        "apiVersion": api.api_version(CAPI_GROUP),
+        "kind": "MachineHealthCheck",
+        "metadata": metadata(r, c, name, Some(&pool.name)),
+        "spec": health_check_spec(api, &c.name, selector, MAX_UNHEALTHY),
+    })
+}
+
+/// A MachineHealthCheck's spec in the API version's spelling: Ready Unknown/False for
+/// [`UNHEALTHY_TIMEOUT_SECONDS`], [`NODE_STARTUP_TIMEOUT_SECONDS`] to join, remediation while
+/// at most `max_unhealthy` of the selected machines are unhealthy.
+pub(super) fn health_check_spec(
+    api: Api,
+    cluster: &str,
+    selector: Value,
+    max_unhealthy: &str,
+) -> Value {
+    if api.is_v1beta2() {
         json!({
-            "clusterName": c.name,
+            "clusterName": cluster,
             "selector": selector,
             "checks": {
                 "nodeStartupTimeoutSeconds": NODE_STARTUP_TIMEOUT_SECONDS,
@@ -208,24 +225,18 @@ fn health_check(
                     {"type": "Ready", "status": "False", "timeoutSeconds": UNHEALTHY_TIMEOUT_SECONDS},
                 ],
             },
-            "remediation": {"triggerIf": {"unhealthyLessThanOrEqualTo": MAX_UNHEALTHY}},
+            "remediation": {"triggerIf": {"unhealthyLessThanOrEqualTo": max_unhealthy}},
         })
     } else {
         json!({
-            "clusterName": c.name,
+            "clusterName": cluster,
             "selector": selector,
             "nodeStartupTimeout": format!("{NODE_STARTUP_TIMEOUT_SECONDS}s"),
             "unhealthyConditions": [
                 {"type": "Ready", "status": "Unknown", "timeout": format!("{UNHEALTHY_TIMEOUT_SECONDS}s")},
                 {"type": "Ready", "status": "False", "timeout": format!("{UNHEALTHY_TIMEOUT_SECONDS}s")},
             ],
-            "maxUnhealthy": MAX_UNHEALTHY,
+            "maxUnhealthy": max_unhealthy,
         })
-    };
-    json!({
-        "apiVersion": api.api_version(CAPI_GROUP),
-        "kind": "MachineHealthCheck",
-        "metadata": metadata(r, c, name, Some(&pool.name)),
-        "spec": spec,
-    })
+    }
 }
