@@ -10,6 +10,7 @@ pub mod blueprint;
 pub mod cli;
 pub mod diag;
 pub mod emit;
+pub mod explain;
 pub mod facts;
 pub mod generate;
 pub mod hcl;

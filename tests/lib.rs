@@ -7,6 +7,12 @@ mod support;
 mod bad_inputs;
 /// Two renders from different folders and environments give the same bytes.
 mod determinism;
+/// `--message-format json|github`: diagnostics for machines.
+mod diagnostics_format;
+/// Completions, manual pages, the editor modeline, init then render.
+mod ecosystem;
+/// `platc explain`: where files and fields come from in the blueprint.
+mod explain;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
 /// Registry credentials, Calico peers, audit and admission files in the golden trees.
@@ -18,13 +24,19 @@ mod iam;
 mod overlay_cases;
 /// The platform layer, add-on values and their schemas.
 mod platform;
+/// The pre-commit hook blocks a stale tree (with the real pre-commit tool).
+mod pre_commit;
 /// What eks and kops cannot express: refusals and warnings, each naming field and provider.
 mod provider_refusals;
 /// The README's commands and code table.
 mod readme;
 /// render → render writes nothing; check; hand edits; pruning; unowned files.
 mod render_cycle;
+/// `platc diff --format markdown|json`: the pull-request report.
+mod review_diff;
 /// `schema/platform.schema.json` is what the types generate.
 mod schema_file;
+/// `platc validate`: upstream schemas, overlays that break them, CEL rules.
+mod validate_rules;
 /// The YAML writer reproduces kustomize's own bytes.
 mod yaml_writer;

@@ -93,3 +93,30 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Compares `actual` with the golden text file `path` (relative to the crate), or rewrites
+/// it under `PLATC_UPDATE_GOLDEN=1` (refused when `CI` is set). Returns a failure report,
+/// empty when equal, so one test can check several files before failing.
+pub fn golden_text(path: &str, actual: &str) -> String {
+    let file = root().join(path);
+    if std::env::var_os("PLATC_UPDATE_GOLDEN").is_some() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "refusing to update golden files under CI"
+        );
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, actual).expect("write golden");
+        eprintln!("updated {path}");
+        return String::new();
+    }
+    let want = std::fs::read_to_string(&file).unwrap_or_default();
+    if want == actual {
+        return String::new();
+    }
+    let diff = similar::TextDiff::from_lines(&want, actual)
+        .unified_diff()
+        .context_radius(2)
+        .header(path, "actual")
+        .to_string();
+    format!("── {path} differs (PLATC_UPDATE_GOLDEN=1 rewrites it):\n{diff}\n")
+}

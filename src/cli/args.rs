@@ -44,8 +44,20 @@ pub enum MessageFormat {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
+    /// A unified diff (coloured on a terminal).
     Unified,
+    /// One line per file.
     Stat,
+    /// A report grouped by cluster and kind for a pull-request comment, the diff folded below.
+    Markdown,
+    /// The same report as JSON, for bots.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -87,6 +99,7 @@ pub enum Command {
         blueprint: BlueprintArg,
         #[command(flatten)]
         out: OutArg,
+        /// How the changes are shown.
         #[arg(long, value_enum, default_value_t = DiffFormat::Unified)]
         format: DiffFormat,
         /// Exit 1 when there are changes.
@@ -108,6 +121,33 @@ pub enum Command {
     Kustomize {
         /// The folder holding `kustomization.yaml`.
         dir: PathBuf,
+    },
+    /// Which blueprint fields (file:line) and which generator produced a rendered file, or
+    /// one field of its objects: `platc explain clusters/<c>/infrastructure/cluster.yaml#spec.region`.
+    Explain {
+        /// A file of the rendered tree, optionally `#` and a field path of its objects
+        /// (`spec.template.spec.instanceType`, `metadata.labels["platc.io/cluster"]`, or a
+        /// JSON pointer).
+        target: String,
+        #[command(flatten)]
+        blueprint: BlueprintArg,
+        #[command(flatten)]
+        out: OutArg,
+        /// For people, or as JSON.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
+    /// Print a shell completion script: `platc completions bash > /etc/bash_completion.d/platc`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder.
+    Man {
+        /// Write `platc.1` and `platc-<command>.1` into this folder instead of printing.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Write a commented starter blueprint that renders as is.
     Init {

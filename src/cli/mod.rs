@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::Cli;
-use args::{ColorWhen, Command, DiffFormat, MessageFormat};
+use args::{ColorWhen, Command, DiffFormat, ExplainFormat, MessageFormat};
 
 use crate::beside::Disk;
 use crate::diag::render::{self, Format};
@@ -119,6 +119,18 @@ fn run(command: &Command, ui: &Ui) -> u8 {
             ui.say(&crate::blueprint::schema::schema_text());
             exit::OK
         }
+        Command::Explain {
+            target,
+            blueprint,
+            out,
+            format,
+        } => explain_cmd(ui, &blueprint.file, &out.out, target, *format),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "platc", &mut std::io::stdout().lock());
+            exit::OK
+        }
+        Command::Man { dir } => man_cmd(ui, dir.as_deref()),
         Command::Init { dir } => init_cmd(ui, dir),
         Command::Kustomize { dir } => kustomize_cmd(ui, dir),
     }
@@ -278,6 +290,13 @@ fn diff_cmd(ui: &Ui, file: &Path, out: &Path, format: DiffFormat, exit_code: boo
                 Err(e) => return io_error(ui, &e),
             }
         }
+        DiffFormat::Markdown | DiffFormat::Json => {
+            match output::review::review(out, &plan, &compiled.tree) {
+                Ok(r) if format == DiffFormat::Markdown => output::review::markdown(&r),
+                Ok(r) => output::review::json(&r),
+                Err(e) => return io_error(ui, &e),
+            }
+        }
     };
     // The diff is the command's output: print it even with --quiet.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
@@ -301,8 +320,13 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         }
     };
     let mut findings = checked.warnings;
+    let mut cel = crate::validate::cel::Stats::default();
     match pipeline::compile(&input, &beside_of(file)) {
-        Ok(compiled) => findings.extend(crate::validate::validate_tree(&compiled.tree)),
+        Ok(compiled) => {
+            let report = crate::validate::validate_tree_report(&compiled.tree);
+            findings.extend(report.diagnostics);
+            cel = report.cel;
+        }
         // Sections platc does not render yet were checked above; say so without failing.
         Err(diags) => findings.extend(diags.into_iter().map(|d| {
             if d.code == Code::Unsupported {
@@ -319,15 +343,81 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         exit::INVALID
     } else {
         ui.say(&format!(
-            "{} is valid{}",
+            "{} is valid{}; CEL rules: {} evaluated, {} skipped",
             file.display(),
             if count > 0 {
-                format!(" ({count} warnings)")
+                format!(" ({count} warning{})", if count == 1 { "" } else { "s" })
             } else {
                 String::new()
-            }
+            },
+            cel.evaluated,
+            cel.skipped_count()
         ));
+        if ui.verbose {
+            for (rule, (why, n)) in &cel.skipped {
+                ui.say(&format!("  skipped {n}x: `{rule}`: {why}"));
+            }
+        }
         exit::OK
+    }
+}
+
+fn explain_cmd(ui: &Ui, file: &Path, out: &Path, target: &str, format: ExplainFormat) -> u8 {
+    let target = match crate::explain::Target::parse(target, &out.to_string_lossy()) {
+        Ok(t) => t,
+        Err(message) => {
+            ui.diagnostics([Diagnostic::error(Code::Usage, message)]);
+            return exit::USAGE;
+        }
+    };
+    let input = match read_input(ui, file) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let stages = match pipeline::compile_stages(&input, &beside_of(file), true) {
+        Ok(s) => s,
+        Err(diags) => {
+            ui.diagnostics(diags);
+            return exit::INVALID;
+        }
+    };
+    match crate::explain::explain(&stages, &target) {
+        Ok(e) => {
+            let text = match format {
+                ExplainFormat::Text => crate::explain::render::text(&e),
+                ExplainFormat::Json => crate::explain::render::json(&e),
+            };
+            // The explanation is the command's output: print it even with --quiet.
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            exit::OK
+        }
+        Err(diags) => {
+            ui.diagnostics(diags);
+            exit::USAGE
+        }
+    }
+}
+
+fn man_cmd(ui: &Ui, dir: Option<&Path>) -> u8 {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let result = match dir {
+        None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock()),
+        Some(dir) => std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir)),
+    };
+    match result {
+        Ok(()) => {
+            if let Some(dir) = dir {
+                ui.say(&format!("wrote the manual pages into {}", dir.display()));
+            }
+            exit::OK
+        }
+        Err(e) => {
+            ui.diagnostics([Diagnostic::error(
+                Code::Io,
+                format!("cannot write the manual: {e}"),
+            )]);
+            exit::IO
+        }
     }
 }
 

@@ -195,4 +195,35 @@ mod tests {
     fn terminal_escapes_are_made_visible() {
         assert_eq!(sanitize("a\u{1b}[2Jb\u{202e}"), "a\\u{1b}[2Jb\\u{202e}");
     }
+
+    #[test]
+    fn json_lines_carry_the_blueprint_path_and_location() {
+        let src = SourceFile::new("p.yaml", "spec:\n  x: 1\n");
+        let d = Diagnostic::error(Code::Range, "too big")
+            .path("spec.x")
+            .at(&src, Span::new(11, 12))
+            .note("n");
+        let line = json_line(&d);
+        assert!(line.ends_with('\n') && line.matches('\n').count() == 1);
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["code"], "range");
+        assert_eq!(v["path"], "spec.x");
+        assert_eq!(
+            (v["file"].as_str(), v["line"].as_u64(), v["column"].as_u64()),
+            (Some("p.yaml"), Some(2), Some(6))
+        );
+        assert_eq!(v["notes"][0], "n");
+    }
+
+    #[test]
+    fn github_annotations_escape_data_and_properties() {
+        let d = Diagnostic::warning(Code::Warning, "50% of\nlines")
+            .path("spec.y")
+            .in_file("a,b:c.yaml");
+        assert_eq!(
+            github(&d),
+            "::warning file=a%2Cb%3Ac.yaml,title=warning::spec.y: 50%25 of%0Alines\n"
+        );
+    }
 }

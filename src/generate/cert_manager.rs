@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{GenError, Output};
+use super::{FieldRule, GenError, Origin, Output, Source};
 use crate::blueprint::model::{Acme, AcmeProvider, AcmeSolver};
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -51,11 +51,12 @@ pub fn publicly_trusted(provider: AcmeProvider) -> bool {
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     let Some(acme) = &r.acme else { return Ok(()) };
     for c in &r.clusters {
-        out.objects(
-            naming::cert_manager_path(&c.name),
-            GENERATOR,
-            vec![issuer(r, c, acme)],
-        )?;
+        out.origin(Origin::cluster(&c.name).with("acme", Source::path("spec.certificates.acme")))
+            .objects(
+                naming::cert_manager_path(&c.name),
+                GENERATOR,
+                vec![issuer(r, c, acme)],
+            )?;
     }
     Ok(())
 }
@@ -104,3 +105,69 @@ fn issuer(r: &Resolved, c: &ResolvedCluster, acme: &Acme) -> Value {
         "spec": {"acme": spec},
     })
 }
+
+/// Where each field of the ClusterIssuer comes from, for `platc explain` (anchors: `cluster`,
+/// and `acme` for `spec.certificates.acme`).
+pub const FIELDS: &[FieldRule] = &[
+    FieldRule::new(
+        "ClusterIssuer",
+        "metadata.name",
+        &[],
+        "`acme` whatever the provider, so Certificates and Ingress annotations that name it survive a provider change",
+    ),
+    FieldRule::new("ClusterIssuer", "spec.acme.email", &["acme.email"], ""),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.server",
+        &["acme.server", "acme.provider"],
+        "the provider's ACME directory URL (`server` for provider `custom`)",
+    ),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.privateKeySecretRef",
+        &[],
+        "the Secret `acme-account-key`, where cert-manager keeps the ACME account's key",
+    ),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.externalAccountBinding",
+        &["acme.externalAccountBinding"],
+        "",
+    ),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.externalAccountBinding.keyID",
+        &["acme.externalAccountBinding.keyID"],
+        "",
+    ),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.externalAccountBinding.keySecretRef",
+        &["acme.externalAccountBinding.keySecretRef"],
+        "a reference to the Secret, never the key",
+    ),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.solvers",
+        &["acme.solver"],
+        "http01 through the IngressClass `traefik`, unless `solver: dns01-route53`",
+    ),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.solvers[*].dns01.route53.region",
+        &["cluster.region", "spec.aws.region"],
+        "the cluster's region, else the platform's",
+    ),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.solvers[*].dns01.route53.hostedZoneID",
+        &["spec.aws.hostedZoneID"],
+        "",
+    ),
+    FieldRule::new(
+        "ClusterIssuer",
+        "spec.acme.solvers[*].selector.dnsZones",
+        &["spec.domain"],
+        "",
+    ),
+];

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Content, GenError, Output};
+use super::{Content, GenError, Origin, Output, Source};
 use crate::blueprint::model::{DnsPolicy, WorkloadIdentity};
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -25,11 +25,12 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
         return Ok(());
     }
     for c in &r.clusters {
-        out.add(
-            naming::external_dns_values_path(&c.name),
-            GENERATOR,
-            Content::Document(values(r, c)?),
-        )?;
+        out.origin(Origin::cluster(&c.name).with("dns", Source::path("spec.dns")))
+            .add(
+                naming::external_dns_values_path(&c.name),
+                GENERATOR,
+                Content::Document(values(r, c)?),
+            )?;
     }
     Ok(())
 }
@@ -98,3 +99,46 @@ pub fn values(r: &Resolved, c: &ResolvedCluster) -> Result<Value, GenError> {
     }
     Ok(Value::Object(v))
 }
+
+/// Where each value comes from, for `platc explain` (anchors: `cluster`, and `dns` for
+/// `spec.dns`).
+pub const FIELDS: &[super::FieldRule] = &[
+    super::FieldRule::new(
+        "*",
+        "domainFilters",
+        &["dns.domainFilters", "spec.domain"],
+        "the blueprint's domain filters, else the platform's domain",
+    ),
+    super::FieldRule::new(
+        "*",
+        "policy",
+        &["dns.policy"],
+        "`upsert-only` when not set: external-dns never deletes records it did not create",
+    ),
+    super::FieldRule::new(
+        "*",
+        "txtOwnerId",
+        &["dns.txtOwnerID", "metadata.name"],
+        "`<owner>-<cluster>`: the blueprint's `txtOwnerID`, else the platform's name, then the cluster's",
+    ),
+    super::FieldRule::new("*", "txtPrefix", &["dns.txtPrefix"], ""),
+    super::FieldRule::new("*", "provider", &["dns.provider"], ""),
+    super::FieldRule::new(
+        "*",
+        "env",
+        &["cluster.region", "spec.aws.region"],
+        "AWS_DEFAULT_REGION: the cluster's region, else the platform's",
+    ),
+    super::FieldRule::new(
+        "*",
+        "extraArgs",
+        &["spec.aws.hostedZoneID"],
+        "`--zone-id-filter`: only the blueprint's hosted zone",
+    ),
+    super::FieldRule::new(
+        "*",
+        "serviceAccount.annotations",
+        &["spec.security.workloadIdentity"],
+        "the IAM role of the cluster's external-dns (IRSA), `<platform>-<cluster>-external-dns`",
+    ),
+];

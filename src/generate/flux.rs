@@ -14,7 +14,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Content, GenError, Output, capa};
+use super::{Content, GenError, Origin, Output, Source, capa};
 use crate::blueprint::model::Flux;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -48,11 +48,12 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
         if !delivers_something {
             continue;
         }
-        out.objects(
-            naming::flux_path(&c.name),
-            GENERATOR,
-            objects(r, c, flux, remote && !c.management),
-        )?;
+        out.origin(Origin::cluster(&c.name).with("flux", Source::path("spec.gitops.flux")))
+            .objects(
+                naming::flux_path(&c.name),
+                GENERATOR,
+                objects(r, c, flux, remote && !c.management),
+            )?;
     }
     Ok(())
 }

@@ -11,12 +11,14 @@ pub mod hardening;
 pub mod iam;
 pub mod kops;
 pub mod monitoring;
+pub mod origin;
 pub mod output;
 pub mod platform;
 pub mod provider_notes;
 pub mod readme;
 
 use crate::resolve::Resolved;
+pub use origin::{FieldRule, Origin, Source};
 pub use output::{Content, Embedded, File, GenError, Output};
 
 pub type Generate = fn(&Resolved, &mut Output) -> Result<(), GenError>;

@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Content, GenError, Output};
+use super::{Content, GenError, Origin, Output, Source};
 use crate::blueprint::model::{Quantity, Resources, TaintEffect};
 use crate::naming;
 use crate::resolve::{MONITORING_LABEL, PoolRole, Resolved, ResolvedCluster, ResolvedNodePool};
@@ -23,11 +23,12 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
         return Ok(());
     }
     for c in &r.clusters {
-        out.add(
-            naming::monitoring_values_path(&c.name),
-            GENERATOR,
-            Content::Document(values(r, c)),
-        )?;
+        out.origin(Origin::cluster(&c.name).with("monitoring", Source::path("spec.monitoring")))
+            .add(
+                naming::monitoring_values_path(&c.name),
+                GENERATOR,
+                Content::Document(values(r, c)),
+            )?;
     }
     Ok(())
 }
@@ -163,3 +164,50 @@ pub fn values(r: &Resolved, c: &ResolvedCluster) -> Value {
     );
     Value::Object(v)
 }
+
+/// Where each value comes from, for `platc explain` (anchors: `cluster`, and `monitoring`
+/// for `spec.monitoring`).
+pub const FIELDS: &[super::FieldRule] = &[
+    super::FieldRule::new(
+        "*",
+        "prometheus.prometheusSpec.retention",
+        &["monitoring.prometheus.retention"],
+        "",
+    ),
+    super::FieldRule::new(
+        "*",
+        "prometheus.prometheusSpec.resources",
+        &["monitoring.prometheus.resources"],
+        "",
+    ),
+    super::FieldRule::new(
+        "*",
+        "prometheus.prometheusSpec.storageSpec",
+        &["monitoring.prometheus.storage"],
+        "a ReadWriteOnce volume of the blueprint's size (one Prometheus replica owns it)",
+    ),
+    super::FieldRule::new(
+        "*",
+        "*.nodeSelector",
+        &["monitoring.nodePool"],
+        "the dedicated pool's role label (`dedicated: monitoring`)",
+    ),
+    super::FieldRule::new(
+        "*",
+        "*.*.nodeSelector",
+        &["monitoring.nodePool"],
+        "the dedicated pool's role label (`dedicated: monitoring`)",
+    ),
+    super::FieldRule::new(
+        "*",
+        "*.tolerations",
+        &["monitoring.nodePool"],
+        "one toleration per taint of the dedicated pool (its role's and its own)",
+    ),
+    super::FieldRule::new(
+        "*",
+        "*.*.tolerations",
+        &["monitoring.nodePool"],
+        "one toleration per taint of the dedicated pool (its role's and its own)",
+    ),
+];

@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::origin::Origin;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Content {
     /// Kubernetes objects, in the order written.
@@ -37,6 +39,8 @@ pub struct Output {
     /// an API server.
     not_for_kubectl: BTreeSet<String>,
     embedded: Vec<Embedded>,
+    /// Where in the blueprint each file comes from (for `platc explain`), by path.
+    origins: BTreeMap<String, Origin>,
 }
 
 /// A data tree that a file carries as YAML text (a Helm values block, `values: |`): after
@@ -108,17 +112,26 @@ impl Output {
     }
 
     /// Runs `make` on every item in parallel (a fleet's clusters) and adds the files it
-    /// returns in item order: the output is the same as a sequential loop's.
-    pub fn add_parallel<T: Sync>(
+    /// returns in item order: the output is the same as a sequential loop's. `make` returns
+    /// `(path, content)` pairs, or `(path, content, origin)` to record each file's origin.
+    pub fn add_parallel<T: Sync, F: Into<Made> + Send>(
         &mut self,
         generator: &'static str,
         items: &[T],
-        make: impl Fn(&T) -> Vec<(String, Content)> + Sync,
+        make: impl Fn(&T) -> Vec<F> + Sync,
     ) -> Result<(), GenError> {
         use rayon::prelude::*;
-        let made: Vec<Vec<(String, Content)>> = items.par_iter().map(&make).collect();
-        for (path, content) in made.into_iter().flatten() {
-            self.add(path, generator, content)?;
+        let made: Vec<Vec<F>> = items.par_iter().map(&make).collect();
+        for file in made.into_iter().flatten() {
+            let Made {
+                path,
+                content,
+                origin,
+            } = file.into();
+            match origin {
+                Some(origin) => self.origin(origin).add(path, generator, content)?,
+                None => self.add(path, generator, content)?,
+            }
         }
         Ok(())
     }
@@ -162,5 +175,77 @@ impl Output {
 
     pub fn embedded(&self) -> &[Embedded] {
         &self.embedded
+    }
+
+    /// Adds the next file with its origin in the blueprint, for `platc explain`:
+    /// `out.origin(Origin::node_pool(&c.name, &pool.name)).objects(path, GENERATOR, objects)?`.
+    pub fn origin(&mut self, origin: Origin) -> Traced<'_> {
+        Traced { out: self, origin }
+    }
+
+    /// Records the origin of a file already added.
+    pub fn set_origin(&mut self, path: impl Into<String>, origin: Origin) {
+        self.origins.insert(path.into(), origin);
+    }
+
+    /// Where in the blueprint a file comes from, when its generator said so.
+    pub fn origin_of(&self, path: &str) -> Option<&Origin> {
+        self.origins.get(path)
+    }
+}
+
+/// One file a generator made for [`Output::add_parallel`], with its origin when known.
+pub struct Made {
+    pub path: String,
+    pub content: Content,
+    pub origin: Option<Origin>,
+}
+
+impl From<(String, Content)> for Made {
+    fn from((path, content): (String, Content)) -> Self {
+        Self {
+            path,
+            content,
+            origin: None,
+        }
+    }
+}
+
+impl From<(String, Content, Origin)> for Made {
+    fn from((path, content, origin): (String, Content, Origin)) -> Self {
+        Self {
+            path,
+            content,
+            origin: Some(origin),
+        }
+    }
+}
+
+/// [`Output`] with the origin of the file about to be added ([`Output::origin`]).
+pub struct Traced<'a> {
+    out: &'a mut Output,
+    origin: Origin,
+}
+
+impl Traced<'_> {
+    pub fn add(
+        self,
+        path: impl Into<String>,
+        generator: &'static str,
+        content: Content,
+    ) -> Result<(), GenError> {
+        let path = path.into();
+        self.out.add(path.clone(), generator, content)?;
+        self.out.set_origin(path, self.origin);
+        Ok(())
+    }
+
+    pub fn objects(
+        self,
+        path: impl Into<String>,
+        generator: &'static str,
+        objects: Vec<Value>,
+    ) -> Result<(), GenError> {
+        self.add(path, generator, Content::Objects(objects))
     }
 }

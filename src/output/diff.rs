@@ -12,7 +12,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::OutputError;
 use super::manifest::sha256_hex;
-use super::plan::{Action, OnDisk, Plan, Probe};
+use super::plan::{Action, Entry, OnDisk, Plan, Probe};
 use crate::tree::Tree;
 
 const NO_FILE: &str = "/dev/null";
@@ -23,8 +23,38 @@ const NO_FILE: &str = "/dev/null";
 /// decides: terminal, `NO_COLOR`, `--color`). The on-disk side is read again from `dir`
 /// and must still be what the plan saw.
 pub fn unified(dir: &Path, plan: &Plan, tree: &Tree, color: bool) -> Result<String, OutputError> {
-    let mut probe = Probe::new(dir)?;
     let mut out = String::new();
+    for side in sides(dir, plan, tree)? {
+        let a = match side.entry.action {
+            Action::Create => NO_FILE.to_owned(),
+            _ => format!("a/{}", side.entry.path),
+        };
+        let b = match side.entry.action {
+            Action::Remove => NO_FILE.to_owned(),
+            _ => format!("b/{}", side.entry.path),
+        };
+        file_diff(&mut out, &a, &b, &side.old, side.new, color);
+    }
+    Ok(out)
+}
+
+/// One file a render would create, change or remove, with the bytes of both sides (empty
+/// for the side where the file is absent).
+pub struct Sides<'a> {
+    pub entry: &'a Entry,
+    pub old: Vec<u8>,
+    pub new: &'a [u8],
+}
+
+/// Both sides of every file the render would write or delete, in path order. The on-disk
+/// side is read again from `dir` and must still be what the plan saw.
+pub fn sides<'a>(
+    dir: &Path,
+    plan: &'a Plan,
+    tree: &'a Tree,
+) -> Result<Vec<Sides<'a>>, OutputError> {
+    let mut probe = Probe::new(dir)?;
+    let mut out = Vec::new();
     for e in plan.entries() {
         if !e.action.writes() {
             continue;
@@ -48,15 +78,7 @@ pub fn unified(dir: &Path, plan: &Plan, tree: &Tree, color: bool) -> Result<Stri
                 reason: "the plan was made for another tree".to_owned(),
             })?,
         };
-        let a = match e.action {
-            Action::Create => NO_FILE.to_owned(),
-            _ => format!("a/{}", e.path),
-        };
-        let b = match e.action {
-            Action::Remove => NO_FILE.to_owned(),
-            _ => format!("b/{}", e.path),
-        };
-        file_diff(&mut out, &a, &b, &old, new, color);
+        out.push(Sides { entry: e, old, new });
     }
     Ok(out)
 }

@@ -76,6 +76,40 @@ pub fn display_dir(input: &Input) -> String {
 /// Compiles a blueprint into the tree `render` writes. `beside` holds the files next to the
 /// blueprint (its overlays), rooted at the blueprint's folder.
 pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnostics> {
+    let Stages {
+        compiled,
+        loaded,
+        resolved,
+        generated,
+        output,
+    } = compile_stages(input, beside, false)?;
+    // Freeing a fleet's objects takes a noticeable share of a render: do it on another
+    // thread while the caller compares and writes.
+    rayon::spawn(move || drop((output, resolved, generated, loaded)));
+    Ok(compiled)
+}
+
+/// What every stage of one compilation produced, for `platc explain`: the blueprint as
+/// loaded and resolved, the generators' output before overlays (when asked for) and after,
+/// and the tree.
+#[derive(Debug)]
+pub struct Stages {
+    pub compiled: Compiled,
+    pub loaded: Loaded,
+    pub resolved: resolve::Resolved,
+    /// The generators' output before the overlays (only when asked for: it is a copy).
+    pub generated: Option<generate::Output>,
+    /// The output as emitted (overlays applied).
+    pub output: generate::Output,
+}
+
+/// [`compile`], keeping every stage's result; `keep_generated` keeps a copy of the
+/// generators' output from before the overlays.
+pub fn compile_stages(
+    input: &Input,
+    beside: &dyn Beside,
+    keep_generated: bool,
+) -> Result<Stages, Diagnostics> {
     let checked = check_blueprint(input)?;
     let unsupported = not_rendered_yet(&checked.loaded);
     if !unsupported.is_empty() {
@@ -102,15 +136,19 @@ pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnosti
     let mut output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
     let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
+    let generated = keep_generated.then(|| output.clone());
     overlays::apply(&mut output, &overlays, &clusters)?;
     let tree = emit_verified(&output, &input.file_name)?;
-    // Freeing a fleet's objects takes a noticeable share of a render: do it on another
-    // thread while the caller compares and writes.
-    rayon::spawn(move || drop((output, resolved)));
-    Ok(Compiled {
-        tree,
-        warnings: checked.warnings,
-        blueprint_sha256: sha256_hex(&input.bytes),
+    Ok(Stages {
+        compiled: Compiled {
+            tree,
+            warnings: checked.warnings,
+            blueprint_sha256: sha256_hex(&input.bytes),
+        },
+        loaded: checked.loaded,
+        resolved,
+        generated,
+        output,
     })
 }
 

@@ -4,8 +4,10 @@
 //! an error: a missing schema must never pass silently. Files that kubeadm writes onto
 //! machines (`files[].content` of a KubeadmControlPlane or KubeadmConfigTemplate) are checked
 //! too when they hold a configuration kind platc knows (the audit policy, the admission
-//! configuration and the admission plugins' configurations in it).
+//! configuration and the admission plugins' configurations in it). An object that passes its
+//! schema is then held to the schema's CEL rules (`x-kubernetes-validations`, see [`cel`]).
 
+pub mod cel;
 mod kommander;
 mod platc_schemas;
 mod schemas;
@@ -54,6 +56,26 @@ fn all_schemas() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(platc_schemas::SCHEMAS)
 }
 
+/// Every bundled schema as a value, for walking it alongside an object (CEL rules).
+fn schema_values() -> &'static BTreeMap<(String, String), Value> {
+    static CACHE: OnceLock<BTreeMap<(String, String), Value>> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        all_schemas()
+            .filter_map(|(api_version, kind, text)| {
+                let schema = serde_json::from_str::<Value>(text).ok()?;
+                Some(((api_version.to_string(), kind.to_string()), schema))
+            })
+            .collect()
+    })
+}
+
+/// What validating a tree found, and how many CEL rules it evaluated and skipped.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub cel: cel::Stats,
+}
+
 /// API groups platc emits objects of; an object of one of these groups needs a schema.
 fn group_is_known(api_version: &str) -> bool {
     let wanted = group(api_version);
@@ -81,25 +103,50 @@ pub enum Outcome {
     Checked(Vec<Violation>),
 }
 
-/// Validates one value against the bundled schema of its `apiVersion` and `kind`.
+/// Validates one value against the bundled schema of its `apiVersion` and `kind`, CEL rules
+/// included.
 pub fn check_value(value: &Value) -> Outcome {
+    check_value_counted(value, &mut cel::Stats::default())
+}
+
+/// [`check_value`], counting CEL rule evaluations into `stats`. CEL rules run only on a value
+/// that passes its schema (a rule may assume the types the schema guarantees); a failed rule
+/// is a violation whose schema path is the rule's place in the schema.
+pub fn check_value_counted(value: &Value, stats: &mut cel::Stats) -> Outcome {
     let (Some(api_version), Some(kind)) = (
         value.get("apiVersion").and_then(Value::as_str),
         value.get("kind").and_then(Value::as_str),
     ) else {
         return Outcome::Unknown;
     };
-    match validators().get(&(api_version.to_string(), kind.to_string())) {
-        Some(Ok(validator)) => Outcome::Checked(
-            validator
+    let key = (api_version.to_string(), kind.to_string());
+    match validators().get(&key) {
+        Some(Ok(validator)) => {
+            let violations: Vec<Violation> = validator
                 .iter_errors(value)
                 .map(|e| Violation {
                     pointer: e.instance_path().to_string(),
                     message: e.to_string(),
                     schema_path: e.schema_path().to_string(),
                 })
-                .collect(),
-        ),
+                .collect();
+            if !violations.is_empty() {
+                return Outcome::Checked(violations);
+            }
+            let Some(schema) = schema_values().get(&key) else {
+                return Outcome::Checked(violations);
+            };
+            Outcome::Checked(
+                cel::check(schema, value, stats)
+                    .into_iter()
+                    .map(|f| Violation {
+                        pointer: f.pointer,
+                        message: f.message,
+                        schema_path: format!("{} (CEL rule `{}`)", f.schema_path, f.rule),
+                    })
+                    .collect(),
+            )
+        }
         Some(Err(e)) => Outcome::BrokenSchema(e.clone()),
         None if group_is_known(api_version) => Outcome::NoSchema,
         None => Outcome::Unknown,
@@ -108,6 +155,12 @@ pub fn check_value(value: &Value) -> Outcome {
 
 /// Validates every object of every YAML file in the tree (not `kustomization.yaml`).
 pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
+    validate_tree_report(tree).diagnostics
+}
+
+/// [`validate_tree`], with the count of CEL rules evaluated and skipped.
+pub fn validate_tree_report(tree: &Tree) -> Report {
+    let mut stats = cel::Stats::default();
     let mut out = Vec::new();
     for (path, bytes) in tree.files() {
         if !path.ends_with(".yaml") || path.ends_with("kustomization.yaml") {
@@ -132,22 +185,35 @@ pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
         };
         for doc in docs {
             let value = doc.to_json();
-            out.extend(validate_object(&src, &doc, &value));
+            out.extend(validate_object_counted(&src, &doc, &value, &mut stats));
             out.extend(validate_values(&src, &doc, &value));
         }
     }
-    out
+    Report {
+        diagnostics: out,
+        cel: stats,
+    }
 }
 
 /// Validates one object, and the configuration files it makes kubeadm write; documents that
 /// are not Kubernetes objects are left alone.
 pub fn validate_object(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+    validate_object_counted(src, doc, value, &mut cel::Stats::default())
+}
+
+/// [`validate_object`], counting CEL rule evaluations into `stats`.
+pub fn validate_object_counted(
+    src: &SourceFile,
+    doc: &Node,
+    value: &Value,
+    stats: &mut cel::Stats,
+) -> Vec<Diagnostic> {
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or("?");
     let name = value
         .pointer("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("?");
-    let mut out = match check_value(value) {
+    let mut out = match check_value_counted(value, stats) {
         Outcome::Unknown => Vec::new(),
         Outcome::NoSchema => vec![
             Diagnostic::error(

@@ -5,6 +5,7 @@
 pub mod api;
 pub(crate) mod cluster;
 mod control_plane;
+pub mod fields;
 pub mod hardening;
 mod node_pool;
 
@@ -12,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 pub use api::Api;
 
-use super::{Content, GenError, Output};
+use super::{Content, GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -33,16 +34,19 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
             (
                 format!("{dir}/cluster.yaml"),
                 Content::Objects(cluster::objects(r, c)),
+                Origin::cluster(&c.name),
             ),
             (
                 format!("{dir}/control-plane.yaml"),
                 Content::Objects(control_plane::objects(r, c, &api_server)),
+                Origin::control_plane(&c.name),
             ),
         ];
         for pool in &c.node_pools {
             files.push((
                 format!("{dir}/nodepool-{}.yaml", pool.name),
                 Content::Objects(node_pool::objects(r, c, pool)),
+                Origin::node_pool(&c.name, &pool.name),
             ));
         }
         files

@@ -10,7 +10,7 @@ mod machine_pool;
 use serde_json::{Map, Value, json};
 
 use super::capa::api::{Api, CAPA_VERSION};
-use super::{GenError, Output};
+use super::{GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -20,13 +20,13 @@ const GENERATOR: &str = "eks";
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     for c in r.clusters.iter().filter(|c| c.provider == Provider::Eks) {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
-        out.objects(
+        out.origin(Origin::cluster(&c.name)).objects(
             format!("{dir}/cluster.yaml"),
             GENERATOR,
             control_plane::objects(r, c),
         )?;
         for pool in &c.node_pools {
-            out.objects(
+            out.origin(Origin::node_pool(&c.name, &pool.name)).objects(
                 format!("{dir}/nodepool-{}.yaml", pool.name),
                 GENERATOR,
                 machine_pool::objects(r, c, pool),

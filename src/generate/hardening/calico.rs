@@ -19,7 +19,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::super::{GenError, Output};
+use super::super::{GenError, Origin, Output, Source};
 use crate::blueprint::model::RouteReflectors;
 use crate::naming;
 use crate::resolve::{ROUTE_REFLECTOR_LABEL, Resolved, ResolvedCluster};
@@ -47,11 +47,16 @@ pub fn reflector_selector() -> String {
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     for c in &r.clusters {
         if let Some(rr) = &c.route_reflectors {
-            out.objects(
-                format!("{}/addons/calico-bgp.yaml", naming::cluster_dir(&c.name)),
-                GENERATOR,
-                objects(r, c, rr),
-            )?;
+            let reflectors = Source::cluster(&c.name)
+                .field("network")
+                .field("calico")
+                .field("routeReflectors");
+            out.origin(Origin::cluster(&c.name).with("routeReflectors", reflectors))
+                .objects(
+                    format!("{}/addons/calico-bgp.yaml", naming::cluster_dir(&c.name)),
+                    GENERATOR,
+                    objects(r, c, rr),
+                )?;
         }
     }
     Ok(())

@@ -22,7 +22,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::super::{GenError, Output};
+use super::super::{GenError, Origin, Output, Source};
 use crate::blueprint::model::PolicyEngine;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster, SYSTEM_NAMESPACE};
@@ -42,7 +42,11 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     }
     let sources = allowed_sources(r);
     for c in &r.clusters {
-        out.objects(
+        out.origin(
+            Origin::cluster(&c.name)
+                .with("policyEngine", Source::path("spec.security.policyEngine")),
+        )
+        .objects(
             format!("{}/addons/policies.yaml", naming::cluster_dir(&c.name)),
             GENERATOR,
             vec![policy(r, c, &sources)],

@@ -23,15 +23,24 @@ pub mod terraform;
 pub mod text;
 pub mod values;
 
-use super::{Content, GenError, Output};
+use super::{Content, GenError, Origin, Output, Source};
 use crate::naming;
 use crate::resolve::Resolved;
 
 const GENERATOR: &str = "iam";
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
+    // Where IAM output comes from: the clusters (and `spec.iam` when the blueprint has it).
+    let origin = || {
+        let o = Origin::platform().with("clusters", Source::path("spec.clusters"));
+        if r.spec.iam.is_some() {
+            o.with("iam", Source::path("spec.iam"))
+        } else {
+            o
+        }
+    };
     if clusterawsadm::wanted(r) {
-        out.add(
+        out.origin(origin()).add(
             naming::IAM_CONFIG_PATH,
             GENERATOR,
             Content::Document(clusterawsadm::config(r)),
@@ -40,12 +49,17 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     if let Some(plan) = model::plan(r) {
         if r.iam.cloudformation {
             for (path, template) in cloudformation::templates(r, &plan) {
-                out.add(path, GENERATOR, Content::Document(template))?;
+                out.origin(origin())
+                    .add(path, GENERATOR, Content::Document(template))?;
             }
         }
         if let Some(backend) = &r.iam.terraform {
             for (file, body) in terraform::files(r, &plan, backend) {
-                out.add(naming::terraform_path(&file), GENERATOR, Content::Hcl(body))?;
+                out.origin(origin()).add(
+                    naming::terraform_path(&file),
+                    GENERATOR,
+                    Content::Hcl(body),
+                )?;
             }
         }
     }

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::super::{Content, GenError, Output};
+use super::super::{Content, GenError, Origin, Output, Source};
 use crate::naming;
 use crate::resolve::{Consumer, Resolved, ResolvedCluster};
 
@@ -48,7 +48,10 @@ pub fn cert_manager(r: &Resolved, c: &ResolvedCluster) -> Option<Value> {
 pub fn generate(r: &Resolved, out: &mut Output, generator: &'static str) -> Result<(), GenError> {
     for c in &r.clusters {
         if let Some(values) = cert_manager(r, c) {
-            out.add(
+            out.origin(
+                Origin::cluster(&c.name).with("acme", Source::path("spec.certificates.acme")),
+            )
+            .add(
                 naming::cert_manager_values_path(&c.name),
                 generator,
                 Content::Document(values),

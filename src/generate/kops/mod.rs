@@ -15,7 +15,7 @@ mod instance_group;
 
 use serde_json::{Map, Value, json};
 
-use super::{GenError, Output};
+use super::{GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::facts::kops as facts;
 use crate::naming;
@@ -30,18 +30,18 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     for c in r.clusters.iter().filter(|c| c.provider == Provider::Kops) {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
         let placement = instance_group::control_plane_placement(c);
-        out.objects(
+        out.origin(Origin::cluster(&c.name)).objects(
             format!("{dir}/cluster.yaml"),
             GENERATOR,
             vec![cluster::object(r, c, &placement)?],
         )?;
-        out.objects(
+        out.origin(Origin::control_plane(&c.name)).objects(
             format!("{dir}/{CONTROL_PLANE_FILE}"),
             GENERATOR,
             instance_group::control_plane(r, c, &placement),
         )?;
         for pool in &c.node_pools {
-            out.objects(
+            out.origin(Origin::node_pool(&c.name, &pool.name)).objects(
                 format!("{dir}/nodepool-{}.yaml", pool.name),
                 GENERATOR,
                 vec![instance_group::node_pool(r, c, pool)],

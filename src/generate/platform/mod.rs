@@ -10,7 +10,7 @@ mod workspaces;
 
 use serde_json::{Map, Value, json};
 
-use super::{Content, GenError, Output};
+use super::{Content, GenError, Origin, Output, Source};
 use crate::naming;
 use crate::resolve::Resolved;
 
@@ -24,7 +24,7 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
         return Ok(());
     };
     let (installation, embedded) = installation::installation(r, management)?;
-    out.add(
+    out.origin(Origin::cluster(&management.name)).add(
         naming::INSTALLATION_PATH,
         GENERATOR,
         Content::Document(installation),
@@ -34,11 +34,13 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     }
     let workspaces = workspaces::objects(r);
     if !workspaces.is_empty() {
-        out.objects(naming::WORKSPACES_PATH, GENERATOR, workspaces)?;
+        out.origin(Origin::platform().with("workspaces", Source::path("spec.workspaces")))
+            .objects(naming::WORKSPACES_PATH, GENERATOR, workspaces)?;
     }
     let access = access::objects(r);
     if !access.is_empty() {
-        out.objects(naming::ACCESS_PATH, GENERATOR, access)?;
+        out.origin(Origin::platform().with("access", Source::path("spec.access")))
+            .objects(naming::ACCESS_PATH, GENERATOR, access)?;
     }
     Ok(())
 }

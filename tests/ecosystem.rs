@@ -1,0 +1,95 @@
+//! platc among the tools a platform team already runs: shell completions, manual pages, the
+//! editor schema modeline of the starter blueprint, and `platc init && platc render` in an
+//! empty folder.
+
+use crate::support::{platc, read_tree, root, stderr, stdout};
+
+const COMMANDS: &[&str] = &[
+    "render",
+    "check",
+    "diff",
+    "validate",
+    "explain",
+    "schema",
+    "init",
+    "kustomize",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_cover_every_command_in_every_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = platc(dir.path(), &["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for command in COMMANDS {
+            assert!(
+                script.contains(command),
+                "{shell} completion lacks `{command}`"
+            );
+        }
+    }
+    let o = platc(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
+
+#[test]
+fn man_prints_a_page_or_writes_one_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = platc(dir.path(), &["man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.contains(".TH platc 1"), "{page}");
+    assert!(page.contains("explain"), "{page}");
+    let o = platc(dir.path(), &["man", "--dir", "man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pages = read_tree(&dir.path().join("man"));
+    assert!(pages.contains_key("platc.1"));
+    for command in COMMANDS {
+        assert!(
+            pages.contains_key(&format!("platc-{command}.1")),
+            "no page for {command}: {:?}",
+            pages.keys()
+        );
+    }
+}
+
+#[test]
+fn init_then_render_works_in_an_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(read_tree(dir.path()).is_empty());
+    let o = platc(dir.path(), &["init"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = platc(dir.path(), &["render"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("created"), "{}", stdout(&o));
+    // What init wrote is a complete platform: up to date after render, and valid.
+    let o = platc(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = platc(dir.path(), &["validate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tree = read_tree(&dir.path().join("rendered"));
+    assert!(tree.keys().any(|p| p.ends_with("/kustomization.yaml")));
+    assert!(tree.keys().any(|p| p.contains("/nodepool-")));
+}
+
+#[test]
+fn the_starter_names_the_blueprint_schema_for_yaml_language_server() {
+    let starter = std::fs::read_to_string(root().join("blueprints/starter.yaml")).unwrap();
+    let first = starter.lines().next().unwrap();
+    let url = first
+        .strip_prefix("# yaml-language-server: $schema=")
+        .unwrap_or_else(|| panic!("no modeline on the first line: {first}"));
+    let o = platc(&root(), &["schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        schema["$id"], url,
+        "the modeline must name the schema's $id"
+    );
+}
