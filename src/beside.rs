@@ -39,6 +39,9 @@ impl fmt::Display for ReadError {
 pub trait Beside: Sync {
     fn entry(&self, rel: &str) -> Entry;
     fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError>;
+    /// Every file below the folder `rel` (relative to the root, sorted); nothing for a path
+    /// that is not a folder inside the root. Symlinks are not followed.
+    fn list(&self, rel: &str) -> Vec<String>;
 }
 
 /// `a/./b/../c` → `a/c`; `None` when the path is absolute or climbs above the root.
@@ -108,6 +111,27 @@ impl Beside for Disk {
         }
     }
 
+    fn list(&self, rel: &str) -> Vec<String> {
+        let Ok(Some(dir)) = self.resolve(rel) else {
+            return Vec::new();
+        };
+        let Ok(root) = self.root.canonicalize() else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&root).ok()?;
+                Some(rel.to_str()?.replace('\\', "/"))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
         let Some(path) = self.resolve(rel)? else {
             return Err(ReadError::Io("no such file".into()));
@@ -167,6 +191,22 @@ impl Beside for Memory {
         } else {
             Entry::Missing
         }
+    }
+
+    fn list(&self, rel: &str) -> Vec<String> {
+        let Some(rel) = normalize(rel) else {
+            return Vec::new();
+        };
+        let prefix = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("{rel}/")
+        };
+        self.files
+            .keys()
+            .filter(|k| k.starts_with(&prefix))
+            .cloned()
+            .collect()
     }
 
     fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {

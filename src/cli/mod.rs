@@ -221,9 +221,30 @@ fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
     e.exit_code()
 }
 
+/// The fast path of `render` and `check`: the folder's manifest was written for inputs with
+/// this blueprint's digest and every file it lists still holds its bytes, so compiling would
+/// give the same tree (ARCHITECTURE.md, "Inputs digest"). `None` sends the caller down the
+/// full path, which also reports every problem.
+fn already_current(file: &Path, out: &Path) -> Option<usize> {
+    let input = Input {
+        display_name: file.display().to_string(),
+        file_name: file.file_name()?.to_string_lossy().into_owned(),
+        bytes: std::fs::read(file).ok()?,
+    };
+    let digest = pipeline::inputs::quick_digest(&input, &beside_of(file))?;
+    output::is_current(out, &digest).ok().flatten()
+}
+
 fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
     if let Err(code) = guard_output(ui, file, out) {
         return code;
+    }
+    if let Some(n) = already_current(file, out) {
+        ui.say(&format!(
+            "rendered {n} file{}: 0 created, 0 changed, 0 removed, {n} unchanged",
+            if n == 1 { "" } else { "s" }
+        ));
+        return exit::OK;
     }
     let compiled = match compile(ui, file) {
         Ok(c) => c,
@@ -245,6 +266,10 @@ fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
 fn check_cmd(ui: &Ui, file: &Path, out: &Path) -> u8 {
     if let Err(code) = guard_output(ui, file, out) {
         return code;
+    }
+    if already_current(file, out).is_some() {
+        ui.say(&format!("{} is up to date", out.display()));
+        return exit::OK;
     }
     let compiled = match compile(ui, file) {
         Ok(c) => c,

@@ -110,6 +110,45 @@ pub struct Plan {
 
 /// Reads `dir` and classifies every path of `tree` and of the previous manifest.
 /// Writes nothing. `blueprint_sha256` is recorded in the new manifest.
+/// Whether `dir` already holds the tree of the inputs whose digest is `inputs_sha256`: its
+/// manifest was written for that digest, and every file it lists is there holding exactly the
+/// listed bytes (so no hand edit either). `Some(number of files)` when current, `None` when
+/// a full plan is needed. Reads, never writes; follows no symlink.
+pub fn is_current(dir: &Path, inputs_sha256: &str) -> Result<Option<usize>, OutputError> {
+    let mut probe = Probe::new(dir)?;
+    let manifest = match probe.read(MANIFEST_PATH)? {
+        OnDisk::Absent => return Ok(None),
+        OnDisk::File(bytes) => match Manifest::parse_at(&bytes, &dir.join(MANIFEST_PATH)) {
+            Ok(m) => m,
+            // A corrupt manifest is the full plan's to report.
+            Err(_) => return Ok(None),
+        },
+    };
+    if manifest.format_version != super::FORMAT_VERSION
+        || manifest.blueprint_sha256 != inputs_sha256
+    {
+        return Ok(None);
+    }
+    let files: Vec<(&str, &str, bool)> = manifest
+        .files
+        .iter()
+        .map(|(path, sha)| Ok((path.as_str(), sha.as_str(), probe.parents_exist(path)?)))
+        .collect::<Result<_, OutputError>>()?;
+    let all_there = files
+        .par_iter()
+        .map(|&(path, sha, parents)| {
+            Ok(parents
+                && match probe.read_file(path)? {
+                    OnDisk::File(bytes) => sha256_hex(&bytes) == sha,
+                    OnDisk::Absent => false,
+                })
+        })
+        .collect::<Result<Vec<bool>, OutputError>>()?
+        .into_iter()
+        .all(|ok| ok);
+    Ok(all_there.then_some(files.len()))
+}
+
 /// The plan entry of one file platc writes, from what is on disk.
 fn entry(path: &str, new_bytes: &[u8], disk: OnDisk, owned_sha256: Option<String>) -> Entry {
     let new_sha256 = sha256_hex(new_bytes);

@@ -3,6 +3,7 @@
 //! writes trees; everything between happens here.
 
 pub mod audit_policy;
+pub mod inputs;
 pub mod overlays;
 
 use sha2::{Digest, Sha256};
@@ -143,7 +144,7 @@ pub fn compile_stages(
         compiled: Compiled {
             tree,
             warnings: checked.warnings,
-            blueprint_sha256: sha256_hex(&input.bytes),
+            blueprint_sha256: inputs::digest(input, &checked.loaded, beside),
         },
         loaded: checked.loaded,
         resolved,
