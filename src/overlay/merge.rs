@@ -194,9 +194,29 @@ fn walk_map(
             Directive::Merge => {}
         }
     }
-    let mut keys: Vec<String> = dest_map.keys().cloned().collect();
+    // kyaml visits every field of the union, sorted. A field only the resource has and that
+    // the walk would leave as it is ([`settled`]) is skipped: that keeps the cost of a patch
+    // in the size of the patch. The order matters for the fields the patch adds (appended in
+    // this order) and for which error comes first; skipped fields add nothing and never fail.
+    let mut keys: Vec<String> = Vec::new();
     if let Some(pm) = patch_map {
         keys.extend(pm.keys().filter(|k| *k != PATCH_KEY).cloned());
+    }
+    for (key, value) in &dest_map {
+        if patch_map.is_some_and(|pm| pm.contains_key(key)) || value.is_null() {
+            continue;
+        }
+        let field_schema = schema.and_then(|s| s.field(key));
+        if settled(value, field_schema) {
+            #[cfg(debug_assertions)]
+            debug_assert_eq!(
+                walk(Some(value.clone()), None, field_schema, &mut path.clone()),
+                Ok(Some(value.clone())),
+                "a field judged settled changes in the walk"
+            );
+            continue;
+        }
+        keys.push(key.clone());
     }
     keys.sort();
     keys.dedup();
@@ -217,6 +237,32 @@ fn walk_map(
         }
     }
     Ok(Some(Value::Object(dest_map)))
+}
+
+/// Whether the walk leaves `v` as it is when the patch does not mention it
+/// (`walk(Some(v), None, schema) == Some(v)`): true below an [`Schema::Opaque`] field (no
+/// merged list there), and for maps and lists whose merged lists are already in the form
+/// the merge gives them ([`smp::settled_list`]). Reads only, allocates nothing.
+pub(super) fn settled(v: &Value, schema: Option<Schema>) -> bool {
+    if matches!(schema, Some(Schema::Opaque)) {
+        return true;
+    }
+    match v {
+        Value::Object(m) => {
+            let schema = schema.or_else(|| schema_from_meta(Some(v), None));
+            if matches!(schema, Some(Schema::Opaque)) {
+                return true;
+            }
+            m.iter().all(|(key, value)| {
+                value.is_null() || settled(value, schema.and_then(|s| s.field(key)))
+            })
+        }
+        Value::Array(items) => match schema.and_then(Schema::merge_keys) {
+            Some(keys) => smp::settled_list(items, keys, schema),
+            None => true,
+        },
+        _ => true,
+    }
 }
 
 /// One field of a map: a null the resource has and the patch does not mention stays.

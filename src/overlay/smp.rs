@@ -136,6 +136,90 @@ pub(super) fn walk_associative(
     Ok(Some(Value::Array(merged)))
 }
 
+/// Whether [`walk_associative`] with no patch gives `items` back unchanged (see
+/// [`merge::settled`]). For a set of scalars: no null and no two equal texts. For a list
+/// merged by keys: the elements hold their keys uniformly ([`uniform_keys`]), no two have
+/// the same key values, and every element is settled itself. Then `merge_by_keys` finds each
+/// element by its own values, walks it to itself, and puts it back where it was.
+pub(super) fn settled_list(
+    items: &[Value],
+    keys: &'static [&'static str],
+    schema: Option<Schema>,
+) -> bool {
+    if keys.is_empty() {
+        return items
+            .iter()
+            .enumerate()
+            .all(|(i, v)| !v.is_null() && items[..i].iter().all(|w| !scalar_text_eq(v, w)));
+    }
+    let Some(held) = uniform_keys(items, keys, None) else {
+        return items.is_empty();
+    };
+    let item_schema = schema.and_then(Schema::elements);
+    items.iter().enumerate().all(|(i, item)| {
+        !items[..i].iter().any(|o| same_key_values(item, o, &held))
+            && merge::settled(item, item_schema)
+    })
+}
+
+/// The keys every element holds, when the elements hold them uniformly: each element a
+/// non-empty map, each key either held by every element (a scalar with a non-empty text)
+/// or by none (absent), at least one key held. `held` continues a list already looked at
+/// (its result). In that form kyaml's key bookkeeping (`validateKeys`, `mergeValues`,
+/// empty values that match any element) has nothing to do, which the fast merge relies on.
+fn uniform_keys(
+    items: &[Value],
+    keys: &'static [&'static str],
+    held: Option<&[&'static str]>,
+) -> Option<Vec<&'static str>> {
+    let holds = |m: &serde_json::Map<String, Value>, key: &str| match m.get(key) {
+        None => Some(false),
+        Some(Value::String(s)) if !s.is_empty() => Some(true),
+        Some(Value::Number(_) | Value::Bool(_)) => Some(true),
+        Some(_) => None,
+    };
+    let mut out: Option<Vec<&'static str>> = held.map(<[_]>::to_vec);
+    for item in items {
+        let m = item.as_object().filter(|m| !m.is_empty())?;
+        let mut mine = Vec::with_capacity(keys.len());
+        for key in keys {
+            if holds(m, key)? {
+                mine.push(*key);
+            }
+        }
+        match &out {
+            Some(o) if *o != mine => return None,
+            Some(_) => {}
+            None => out = Some(mine),
+        }
+    }
+    out.filter(|o| !o.is_empty())
+}
+
+/// Whether two elements have the same texts under `keys` (both hold them).
+fn same_key_values(a: &Value, b: &Value, keys: &[&str]) -> bool {
+    match (a.as_object(), b.as_object()) {
+        (Some(a), Some(b)) => keys.iter().all(|k| scalar_field_eq(a.get(*k), b.get(*k))),
+        _ => false,
+    }
+}
+
+/// Whether two values have the same [`scalar_text`], without building the texts when both
+/// are strings.
+fn scalar_text_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x == y,
+        _ => scalar_text(a) == scalar_text(b),
+    }
+}
+
+fn scalar_field_eq(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => scalar_text_eq(a, b),
+        _ => false,
+    }
+}
+
 /// `determineSequenceNodePatchStrategy`: the first map element with a `$patch` key, if it has
 /// no other key, is a directive for the whole list; it is removed (with every other element
 /// carrying the same directive, and null or empty elements, as kyaml's `ElementSetter` does).
@@ -327,7 +411,132 @@ fn element_setter(list: &mut Vec<Value>, element: Option<Value>, keys: &[&str], 
 }
 
 /// A list merged by keys (`setAssociativeSequenceElements` with `MergeOptionsListPrepend`).
+/// The usual case (both lists hold their keys uniformly, see [`uniform_keys`], no element
+/// directive, no repeated key values, the resource's list settled) takes [`merge_uniform`],
+/// which moves elements instead of copying them; everything else kyaml's road, step by step.
 fn merge_by_keys(
+    dest: Vec<Value>,
+    patch: &[Value],
+    keys: &'static [&'static str],
+    item_schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Vec<Value>, MergeError> {
+    let Some(held) = uniform(&dest, patch, keys, item_schema) else {
+        return merge_by_keys_kyaml(dest, patch, keys, item_schema, path);
+    };
+    #[cfg(debug_assertions)]
+    let expected = merge_by_keys_kyaml(dest.clone(), patch, keys, item_schema, &mut path.clone());
+    let out = merge_uniform(dest, patch, &held, item_schema, path);
+    #[cfg(debug_assertions)]
+    debug_assert_eq!(
+        out, expected,
+        "the fast keyed merge differs from kyaml's road"
+    );
+    out
+}
+
+/// The keys both lists hold when [`merge_uniform`] applies.
+fn uniform(
+    dest: &[Value],
+    patch: &[Value],
+    keys: &'static [&'static str],
+    item_schema: Option<Schema>,
+) -> Option<Vec<&'static str>> {
+    let held = match dest {
+        [] => None,
+        _ => Some(uniform_keys(dest, keys, None)?),
+    };
+    let held = uniform_keys(patch, keys, held.as_deref())?;
+    let distinct = |items: &[Value]| {
+        items
+            .iter()
+            .enumerate()
+            .all(|(i, e)| !items[..i].iter().any(|o| same_key_values(e, o, &held)))
+    };
+    let no_directive = patch
+        .iter()
+        .all(|e| e.as_object().is_some_and(|m| !m.contains_key(PATCH_KEY)));
+    (no_directive
+        && distinct(patch)
+        && distinct(dest)
+        && dest.iter().all(|e| merge::settled(e, item_schema)))
+    .then_some(held)
+}
+
+/// What kyaml's road gives in the uniform case: each patch element merged into the
+/// resource's element with its key values (or normalized alone when there is none; dropped
+/// when it merges to nothing). With one key held the patch's elements come first, in patch
+/// order, then the resource's others; with several (`containerPort` + `protocol`) the new
+/// elements come first and the resource's follow in their own order.
+fn merge_uniform(
+    mut dest: Vec<Value>,
+    patch: &[Value],
+    held: &[&'static str],
+    item_schema: Option<Schema>,
+    path: &mut Vec<String>,
+) -> Result<Vec<Value>, MergeError> {
+    // Per patch element: the index of the resource's element it merged into, or the new one.
+    enum Merged {
+        Dest(usize),
+        New(Value),
+    }
+    let mut merged = Vec::with_capacity(patch.len());
+    let mut gone = vec![false; dest.len()];
+    let mut touched = vec![false; dest.len()];
+    for p in patch {
+        match dest.iter().position(|e| same_key_values(e, p, held)) {
+            Some(i) => {
+                touched[i] = true;
+                let d = std::mem::take(&mut dest[i]);
+                match merge::walk(Some(d), Some(p), item_schema, path)? {
+                    Some(v) if !is_missing_or_empty_map(&v) => {
+                        dest[i] = v;
+                        merged.push(Merged::Dest(i));
+                    }
+                    _ => gone[i] = true,
+                }
+            }
+            None => {
+                if let Some(v) = merge::walk(None, Some(p), item_schema, path)?
+                    && !is_missing_or_empty_map(&v)
+                {
+                    merged.push(Merged::New(v));
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(merged.len() + dest.len());
+    let mut dest: Vec<Option<Value>> = dest
+        .into_iter()
+        .zip(gone)
+        .map(|(v, gone)| (!gone).then_some(v))
+        .collect();
+    if held.len() == 1 {
+        for m in merged {
+            match m {
+                Merged::Dest(i) => out.extend(dest[i].take()),
+                Merged::New(v) => out.push(v),
+            }
+        }
+        out.extend(
+            dest.into_iter()
+                .zip(touched)
+                .filter(|(_, t)| !t)
+                .filter_map(|(v, _)| v),
+        );
+    } else {
+        for m in merged {
+            if let Merged::New(v) = m {
+                out.push(v);
+            }
+        }
+        out.extend(dest.into_iter().flatten());
+    }
+    Ok(out)
+}
+
+/// kyaml's road for any list merged by keys.
+fn merge_by_keys_kyaml(
     mut dest: Vec<Value>,
     patch: &[Value],
     keys: &'static [&'static str],
