@@ -109,6 +109,89 @@ fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+/// The text of a top-level field (`kind`, `apiVersion`), "" when it is not a string.
+fn top_str<'a>(v: &'a Value, field: &str) -> &'a str {
+    v.get(field).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The text of a field of `metadata` (`name`, `namespace`), "" when it is not a string.
+fn meta_str<'a>(v: &'a Value, field: &str) -> &'a str {
+    v.get("metadata")
+        .and_then(|m| m.get(field))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// A [`ResId`] borrowed from an object's value: what selection compares for every object
+/// and every patch, without building strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct IdRef<'a> {
+    pub group: &'a str,
+    pub version: &'a str,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub namespace: &'a str,
+}
+
+impl<'a> IdRef<'a> {
+    pub fn of(v: &'a Value) -> IdRef<'a> {
+        let (group, version) = split_api_version(top_str(v, "apiVersion"));
+        IdRef {
+            group,
+            version,
+            kind: top_str(v, "kind"),
+            name: meta_str(v, "name"),
+            namespace: meta_str(v, "namespace"),
+        }
+    }
+
+    pub fn from_id(id: &'a ResId) -> IdRef<'a> {
+        IdRef {
+            group: &id.group,
+            version: &id.version,
+            kind: &id.kind,
+            name: &id.name,
+            namespace: &id.namespace,
+        }
+    }
+
+    pub fn to_owned(self) -> ResId {
+        ResId {
+            group: self.group.to_string(),
+            version: self.version.to_string(),
+            kind: self.kind.to_string(),
+            name: self.name.to_string(),
+            namespace: self.namespace.to_string(),
+        }
+    }
+
+    /// [`ResId::effective_namespace`].
+    pub fn effective_namespace(self) -> &'a str {
+        effective_namespace(self.group, self.version, self.kind, self.namespace)
+    }
+
+    /// [`ResId::same_as`].
+    pub fn same_as(self, o: IdRef<'_>) -> bool {
+        self.group == o.group
+            && self.version == o.version
+            && self.kind == o.kind
+            && self.name == o.name
+            && self.effective_namespace() == o.effective_namespace()
+    }
+}
+
+/// The namespace kustomize compares: "default" for none, and a marker no target can name
+/// for cluster-scoped kinds (`EffectiveNamespace`).
+fn effective_namespace<'a>(group: &str, version: &str, kind: &str, namespace: &'a str) -> &'a str {
+    if !merge_keys::is_namespaceable(group, version, kind) {
+        "_non_namespaceable_"
+    } else if namespace.is_empty() {
+        "default"
+    } else {
+        namespace
+    }
+}
+
 impl Resource {
     pub fn new(value: Value) -> Resource {
         Resource {
@@ -131,9 +214,27 @@ impl Resource {
         id_of(&self.value)
     }
 
+    /// The current id, borrowed.
+    pub(crate) fn id_ref(&self) -> IdRef<'_> {
+        IdRef::of(&self.value)
+    }
+
     /// The id the object had first.
     pub fn org_id(&self) -> ResId {
         self.previous.first().cloned().unwrap_or_else(|| self.id())
+    }
+
+    /// The id the object had first, borrowed.
+    pub(crate) fn org_id_ref(&self) -> IdRef<'_> {
+        self.previous
+            .first()
+            .map_or_else(|| self.id_ref(), IdRef::from_id)
+    }
+
+    /// Whether any id the object had (the current one first) satisfies `f`; allocates
+    /// nothing, unlike [`Resource::ids`].
+    pub(crate) fn any_id(&self, mut f: impl FnMut(IdRef<'_>) -> bool) -> bool {
+        f(self.id_ref()) || self.previous.iter().any(|id| f(IdRef::from_id(id)))
     }
 
     /// Every id the object had, the current one first.
@@ -167,14 +268,7 @@ fn meta_string<'a>(v: &'a Value, map: &str, key: &str) -> Option<&'a str> {
 
 /// The id of an object value.
 pub fn id_of(v: &Value) -> ResId {
-    let (group, version) = split_api_version(str_at(v, "/apiVersion"));
-    ResId {
-        group: group.to_string(),
-        version: version.to_string(),
-        kind: str_at(v, "/kind").to_string(),
-        name: str_at(v, "/metadata/name").to_string(),
-        namespace: str_at(v, "/metadata/namespace").to_string(),
-    }
+    IdRef::of(v).to_owned()
 }
 
 /// The files of one overlay folder: `base` under the root of a [`Beside`], paths relative to
@@ -673,7 +767,7 @@ impl Run<'_> {
                     let selected: Vec<usize> = (0..resources.len())
                         .filter(|&i| {
                             m.exact_kind()
-                                .is_none_or(|k| str_at(&resources[i].value, "/kind") == k)
+                                .is_none_or(|k| top_str(&resources[i].value, "kind") == k)
                                 && m.matches(&resources[i])
                         })
                         .collect();
@@ -681,10 +775,11 @@ impl Run<'_> {
                 }
                 None => {
                     for patch in docs {
-                        let want = id_of(patch);
+                        let want_ref = IdRef::of(patch);
                         let found: Vec<usize> = (0..resources.len())
-                            .filter(|&i| resources[i].ids().iter().any(|id| id.same_as(&want)))
+                            .filter(|&i| resources[i].any_id(|id| id.same_as(want_ref)))
                             .collect();
+                        let want = want_ref.to_owned();
                         match found.as_slice() {
                             [i] => self.smp_all(resources, &[*i], patch, opts, p, false)?,
                             [] if self.opts.unmatched_ok => {
@@ -724,7 +819,7 @@ impl Run<'_> {
                 let m = self.matcher(sel, &p.at)?;
                 for r in resources.iter_mut() {
                     if m.exact_kind()
-                        .is_some_and(|k| str_at(&r.value, "/kind") != k)
+                        .is_some_and(|k| top_str(&r.value, "kind") != k)
                         || !m.matches(r)
                     {
                         continue;
@@ -770,12 +865,12 @@ impl Run<'_> {
         for &i in selected {
             let r = &mut resources[i];
             let mut patch_copy;
-            let patch = if targeted {
+            let api_version = r.value.get("apiVersion");
+            let patch = if targeted && patch.get("apiVersion") != api_version {
                 // The patch takes the target's apiVersion; its own kind stays (kustomize's
                 // resWrangler.ApplySmPatch), and the kind comes back afterwards.
                 patch_copy = patch.clone();
-                if let (Value::Object(pm), Some(av)) = (&mut patch_copy, r.value.get("apiVersion"))
-                {
+                if let (Value::Object(pm), Some(av)) = (&mut patch_copy, api_version) {
                     pm.insert("apiVersion".into(), av.clone());
                 }
                 &patch_copy

@@ -89,8 +89,8 @@ impl Matcher {
     }
 
     pub fn matches(&self, r: &Resource) -> bool {
-        let cur = r.id();
-        let org = r.org_id();
+        let cur = r.id_ref();
+        let org = r.org_id_ref();
         let test = |re: &Option<Regex>, s: &str| re.as_ref().is_none_or(|re| re.is_match(s));
         if self.namespace.is_some()
             && !test(&self.namespace, org.effective_namespace())
@@ -98,12 +98,12 @@ impl Matcher {
         {
             return false;
         }
-        if self.name.is_some() && !test(&self.name, &org.name) && !test(&self.name, &cur.name) {
+        if self.name.is_some() && !test(&self.name, org.name) && !test(&self.name, cur.name) {
             return false;
         }
-        if !test(&self.group, &cur.group)
-            || !test(&self.version, &cur.version)
-            || !test(&self.kind, &cur.kind)
+        if !test(&self.group, cur.group)
+            || !test(&self.version, cur.version)
+            || !test(&self.kind, cur.kind)
         {
             return false;
         }
@@ -125,13 +125,7 @@ impl ResId {
     /// The namespace kustomize compares: "default" for none, and a marker no target can
     /// name for cluster-scoped kinds (`EffectiveNamespace`).
     pub fn effective_namespace(&self) -> &str {
-        if !super::merge_keys::is_namespaceable(&self.group, &self.version, &self.kind) {
-            "_non_namespaceable_"
-        } else if self.namespace.is_empty() {
-            "default"
-        } else {
-            &self.namespace
-        }
+        super::effective_namespace(&self.group, &self.version, &self.kind, &self.namespace)
     }
 }
 

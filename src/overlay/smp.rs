@@ -33,10 +33,10 @@ pub fn apply(
     patch: &Value,
     opts: SmpOptions,
 ) -> Result<Option<Value>, MergeError> {
+    let meta = |field: &str| resource.get("metadata").and_then(|m| m.get(field));
     let kind = resource.get("kind").cloned();
-    let name = resource.pointer("/metadata/name").cloned();
-    let namespace = resource
-        .pointer("/metadata/namespace")
+    let name = meta("name").cloned();
+    let namespace = meta("namespace")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
