@@ -14,6 +14,7 @@
 // A Diagnostic is built once per failure and carried up a few frames: its size is no cost.
 #![allow(clippy::result_large_err)]
 
+mod by_kind;
 pub mod json6902;
 pub mod kustomization;
 pub mod merge;
@@ -513,12 +514,15 @@ pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>
 
 /// `platc kustomize DIR`: what `kubectl kustomize DIR` prints.
 pub fn build_dir(dir: &Path) -> Result<String, Vec<Diagnostic>> {
-    let disk = Disk::new(dir);
-    let files = Files::new(&disk, "", "");
+    build(&Files::new(&Disk::new(dir), "", ""))
+}
+
+/// What `kubectl kustomize` prints for the overlay folder of `files`.
+pub fn build(files: &Files<'_>) -> Result<String, Vec<Diagnostic>> {
     let k = files.kustomization()?;
     let mut resources = files.resources(&k)?;
     check_unique(&resources)?;
-    let prepared = prepare(k, &files)?;
+    let prepared = prepare(k, files)?;
     apply(&mut resources, &prepared, ApplyOptions::default())?;
     let values: Vec<Value> = resources.into_iter().map(|r| r.value).collect();
     Ok(write::to_yaml_stream(&values))
@@ -611,6 +615,7 @@ pub fn prepare(k: Kustomization, files: &Files<'_>) -> Result<Prepared, Vec<Diag
         k: &k,
         opts: ApplyOptions::default(),
         unmatched: std::cell::RefCell::new(Vec::new()),
+        by_kind: std::cell::RefCell::new(None),
     };
     let mut diags = Vec::new();
     let mut load = |entries: &[PatchEntry]| -> Vec<LoadedPatch> {
@@ -667,9 +672,47 @@ struct Run<'a> {
     k: &'a Kustomization,
     opts: ApplyOptions,
     unmatched: std::cell::RefCell<Vec<(At, String)>>,
+    /// Built on the first patch that names one kind, dropped by [`Run::changed`].
+    by_kind: std::cell::RefCell<Option<by_kind::ByKind>>,
 }
 
 impl Run<'_> {
+    /// The objects `keep` accepts, in order, looking only at objects that have or had `kind`
+    /// when one is given (`keep` must refuse objects that never had it).
+    fn select(
+        &self,
+        resources: &[Resource],
+        kind: Option<&str>,
+        keep: impl Fn(&Resource) -> bool,
+    ) -> Vec<usize> {
+        let Some(kind) = kind else {
+            return (0..resources.len())
+                .filter(|&i| keep(&resources[i]))
+                .collect();
+        };
+        let mut index = self.by_kind.borrow_mut();
+        let index = index.get_or_insert_with(|| by_kind::ByKind::build(resources));
+        let selected: Vec<usize> = index
+            .of_kind(kind)
+            .iter()
+            .copied()
+            .filter(|&i| keep(&resources[i]))
+            .collect();
+        debug_assert_eq!(
+            selected,
+            (0..resources.len())
+                .filter(|&i| keep(&resources[i]))
+                .collect::<Vec<_>>(),
+            "the index of objects by kind is out of step"
+        );
+        selected
+    }
+
+    /// Drops the index of objects by kind: a step changed a kind or the objects' positions.
+    fn changed(&self) {
+        *self.by_kind.borrow_mut() = None;
+    }
+
     fn error(&self, code: Code, at: &At, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(code, message);
         match &self.k.source {
@@ -764,21 +807,19 @@ impl Run<'_> {
                     let Some(patch) = docs.first() else {
                         return Ok(());
                     };
-                    let selected: Vec<usize> = (0..resources.len())
-                        .filter(|&i| {
-                            m.exact_kind()
-                                .is_none_or(|k| top_str(&resources[i].value, "kind") == k)
-                                && m.matches(&resources[i])
-                        })
-                        .collect();
+                    let selected = self.select(resources, m.exact_kind(), |r| {
+                        m.exact_kind()
+                            .is_none_or(|k| top_str(&r.value, "kind") == k)
+                            && m.matches(r)
+                    });
                     self.smp_all(resources, &selected, patch, opts, p, true)
                 }
                 None => {
                     for patch in docs {
                         let want_ref = IdRef::of(patch);
-                        let found: Vec<usize> = (0..resources.len())
-                            .filter(|&i| resources[i].any_id(|id| id.same_as(want_ref)))
-                            .collect();
+                        let found = self.select(resources, Some(want_ref.kind), |r| {
+                            r.any_id(|id| id.same_as(want_ref))
+                        });
                         let want = want_ref.to_owned();
                         match found.as_slice() {
                             [i] => self.smp_all(resources, &[*i], patch, opts, p, false)?,
@@ -817,13 +858,15 @@ impl Run<'_> {
                     ));
                 };
                 let m = self.matcher(sel, &p.at)?;
-                for r in resources.iter_mut() {
-                    if m.exact_kind()
-                        .is_some_and(|k| top_str(&r.value, "kind") != k)
-                        || !m.matches(r)
-                    {
-                        continue;
-                    }
+                // Selected all at once: a patch that changes an object's kind or name does
+                // not change which objects come after it.
+                let selected = self.select(resources, m.exact_kind(), |r| {
+                    m.exact_kind()
+                        .is_none_or(|k| top_str(&r.value, "kind") == k)
+                        && m.matches(r)
+                });
+                for i in selected {
+                    let r = &mut resources[i];
                     r.store_previous_id();
                     let id = r.id();
                     // kustomize's objects always carry annotations of its own while they are
@@ -845,6 +888,9 @@ impl Run<'_> {
                         ));
                     }
                     rewrite_annotations(&mut r.value);
+                    if top_str(&r.value, "kind") != id.kind {
+                        self.changed();
+                    }
                 }
                 Ok(())
             }
@@ -902,10 +948,15 @@ impl Run<'_> {
                 }
             }
         }
+        if opts.allow_kind_change || !deleted.is_empty() {
+            self.changed();
+        }
         if !deleted.is_empty() {
+            // `deleted` is in ascending order, as `selected` is.
             let mut i = 0;
+            let mut next = deleted.iter().peekable();
             resources.retain(|_| {
-                let keep = !deleted.contains(&i);
+                let keep = next.next_if_eq(&&i).is_none();
                 i += 1;
                 keep
             });
@@ -947,6 +998,7 @@ pub fn apply(
         k,
         opts,
         unmatched: std::cell::RefCell::new(Vec::new()),
+        by_kind: std::cell::RefCell::new(None),
     };
     let one = |d: Diagnostic| vec![d];
     for (p, loaded) in k
@@ -1021,6 +1073,8 @@ pub fn apply(
             })?;
         }
     }
+    // The transformers above may have changed what the index of objects by kind knows.
+    run.changed();
     for (p, loaded) in k.patches_json6902.iter().zip(&prepared.patches_json6902) {
         run.patch(resources, p, loaded, true).map_err(one)?;
     }

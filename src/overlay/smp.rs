@@ -33,6 +33,102 @@ pub fn apply(
     patch: &Value,
     opts: SmpOptions,
 ) -> Result<Option<Value>, MergeError> {
+    #[cfg(debug_assertions)]
+    let expected = apply_saving_all(resource.clone(), patch, opts);
+    // What is restored is saved only where the patch could change it (a field it sets to
+    // another value, or a directive): the walk leaves every other field as it was.
+    let directive = patch.get(PATCH_KEY).is_some();
+    let resource_meta = resource.get("metadata");
+    let may_change = |field: &str| {
+        directive
+            || match patch.get("metadata") {
+                None => false,
+                Some(Value::Object(m)) => {
+                    m.contains_key(PATCH_KEY)
+                        || m.get(field)
+                            .is_some_and(|v| Some(v) != resource_meta.and_then(|r| r.get(field)))
+                }
+                Some(_) => true,
+            }
+    };
+    let kind_may_change = directive
+        || patch
+            .get("kind")
+            .is_some_and(|k| Some(k) != resource.get("kind"));
+    let kind = (!opts.allow_kind_change && kind_may_change).then(|| resource.get("kind").cloned());
+    let name = (!opts.allow_name_change && may_change("name"))
+        .then(|| resource_meta.and_then(|m| m.get("name")).cloned());
+    let namespace = may_change("namespace").then(|| {
+        resource_meta
+            .and_then(|m| m.get("namespace"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    });
+    let out = restore(
+        merge::walk(Some(resource), Some(patch), None, &mut Vec::new())?,
+        kind,
+        name,
+        namespace,
+    );
+    #[cfg(debug_assertions)]
+    debug_assert_eq!(Ok(&out), expected.as_ref(), "saving less changes the result");
+    Ok(out)
+}
+
+/// Puts back what [`apply`] saved; a namespace it did not save is as the resource had it,
+/// and, as kustomize sets it back, only a non-empty string stays.
+fn restore(
+    out: Option<Value>,
+    kind: Option<Option<Value>>,
+    name: Option<Option<Value>>,
+    namespace: Option<String>,
+) -> Option<Value> {
+    let mut out = out?;
+    let Value::Object(map) = &mut out else {
+        return Some(out);
+    };
+    if map.is_empty() {
+        return None;
+    }
+    match kind {
+        Some(Some(k)) => {
+            map.insert("kind".into(), k);
+        }
+        Some(None) => {
+            map.shift_remove("kind");
+        }
+        None => {}
+    }
+    if let Some(name) = name {
+        set_meta(map, "name", name);
+    }
+    match namespace {
+        Some(ns) => set_meta(
+            map,
+            "namespace",
+            (!ns.is_empty()).then_some(Value::String(ns)),
+        ),
+        None => {
+            if let Some(Value::Object(m)) = map.get_mut("metadata")
+                && m.get("namespace")
+                    .is_some_and(|v| v.as_str().is_none_or(str::is_empty))
+            {
+                m.shift_remove("namespace");
+            }
+        }
+    }
+    Some(out)
+}
+
+/// [`apply`] as kustomize writes it, saving kind, name and namespace every time: the
+/// reference debug builds check the lazy saving against.
+#[cfg(debug_assertions)]
+fn apply_saving_all(
+    resource: Value,
+    patch: &Value,
+    opts: SmpOptions,
+) -> Result<Option<Value>, MergeError> {
     let meta = |field: &str| resource.get("metadata").and_then(|m| m.get(field));
     let kind = resource.get("kind").cloned();
     let name = meta("name").cloned();
@@ -170,30 +266,52 @@ pub(super) fn settled_list(
 fn uniform_keys(
     items: &[Value],
     keys: &'static [&'static str],
-    held: Option<&[&'static str]>,
-) -> Option<Vec<&'static str>> {
+    held: Option<Held>,
+) -> Option<Held> {
     let holds = |m: &serde_json::Map<String, Value>, key: &str| match m.get(key) {
         None => Some(false),
         Some(Value::String(s)) if !s.is_empty() => Some(true),
         Some(Value::Number(_) | Value::Bool(_)) => Some(true),
         Some(_) => None,
     };
-    let mut out: Option<Vec<&'static str>> = held.map(<[_]>::to_vec);
+    let mut out = held;
     for item in items {
         let m = item.as_object().filter(|m| !m.is_empty())?;
-        let mut mine = Vec::with_capacity(keys.len());
+        let mut mine = Held::default();
         for key in keys {
             if holds(m, key)? {
-                mine.push(*key);
+                mine.push(key)?;
             }
         }
-        match &out {
-            Some(o) if *o != mine => return None,
+        match out {
+            Some(o) if o != mine => return None,
             Some(_) => {}
             None => out = Some(mine),
         }
     }
-    out.filter(|o| !o.is_empty())
+    out.filter(|o| o.len > 0)
+}
+
+/// A few merge keys, without allocating (schemas have one or two).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Held {
+    keys: [&'static str; 4],
+    len: usize,
+}
+
+impl Held {
+    fn push(&mut self, key: &'static str) -> Option<()> {
+        *self.keys.get_mut(self.len)? = key;
+        self.len += 1;
+        Some(())
+    }
+}
+
+impl std::ops::Deref for Held {
+    type Target = [&'static str];
+    fn deref(&self) -> &[&'static str] {
+        &self.keys[..self.len]
+    }
 }
 
 /// Whether two elements have the same texts under `keys` (both hold them).
@@ -441,12 +559,12 @@ fn uniform(
     patch: &[Value],
     keys: &'static [&'static str],
     item_schema: Option<Schema>,
-) -> Option<Vec<&'static str>> {
+) -> Option<Held> {
     let held = match dest {
         [] => None,
         _ => Some(uniform_keys(dest, keys, None)?),
     };
-    let held = uniform_keys(patch, keys, held.as_deref())?;
+    let held = uniform_keys(patch, keys, held)?;
     let distinct = |items: &[Value]| {
         items
             .iter()
@@ -459,7 +577,10 @@ fn uniform(
     (no_directive
         && distinct(patch)
         && distinct(dest)
-        && dest.iter().all(|e| merge::settled(e, item_schema)))
+        // The elements no patch element names are walked with no patch: they must stay.
+        && dest.iter().all(|e| {
+            patch.iter().any(|p| same_key_values(e, p, &held)) || merge::settled(e, item_schema)
+        }))
     .then_some(held)
 }
 
