@@ -85,5 +85,10 @@ fn phases(dir: &Path) {
     lap("write", &mut last);
     drop(values);
     lap("drop", &mut last);
-    println!("{:>10}: {:.3} s ({} bytes)", "total", start.elapsed().as_secs_f64(), out.len());
+    println!(
+        "{:>10}: {:.3} s ({} bytes)",
+        "total",
+        start.elapsed().as_secs_f64(),
+        out.len()
+    );
 }

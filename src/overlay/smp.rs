@@ -72,7 +72,11 @@ pub fn apply(
         namespace,
     );
     #[cfg(debug_assertions)]
-    debug_assert_eq!(Ok(&out), expected.as_ref(), "saving less changes the result");
+    debug_assert_eq!(
+        Ok(&out),
+        expected.as_ref(),
+        "saving less changes the result"
+    );
     Ok(out)
 }
 
