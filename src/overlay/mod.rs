@@ -14,7 +14,7 @@
 // A Diagnostic is built once per failure and carried up a few frames: its size is no cost.
 #![allow(clippy::result_large_err)]
 
-mod by_kind;
+mod catalog;
 pub mod json6902;
 pub mod kustomization;
 pub mod merge;
@@ -223,19 +223,6 @@ impl Resource {
     /// The id the object had first.
     pub fn org_id(&self) -> ResId {
         self.previous.first().cloned().unwrap_or_else(|| self.id())
-    }
-
-    /// The id the object had first, borrowed.
-    pub(crate) fn org_id_ref(&self) -> IdRef<'_> {
-        self.previous
-            .first()
-            .map_or_else(|| self.id_ref(), IdRef::from_id)
-    }
-
-    /// Whether any id the object had (the current one first) satisfies `f`; allocates
-    /// nothing, unlike [`Resource::ids`].
-    pub(crate) fn any_id(&self, mut f: impl FnMut(IdRef<'_>) -> bool) -> bool {
-        f(self.id_ref()) || self.previous.iter().any(|id| f(IdRef::from_id(id)))
     }
 
     /// Every id the object had, the current one first.
@@ -615,7 +602,7 @@ pub fn prepare(k: Kustomization, files: &Files<'_>) -> Result<Prepared, Vec<Diag
         k: &k,
         opts: ApplyOptions::default(),
         unmatched: std::cell::RefCell::new(Vec::new()),
-        by_kind: std::cell::RefCell::new(None),
+        catalog: std::cell::RefCell::new(None),
     };
     let mut diags = Vec::new();
     let mut load = |entries: &[PatchEntry]| -> Vec<LoadedPatch> {
@@ -672,8 +659,8 @@ struct Run<'a> {
     k: &'a Kustomization,
     opts: ApplyOptions,
     unmatched: std::cell::RefCell<Vec<(At, String)>>,
-    /// Built on the first patch that names one kind, dropped by [`Run::changed`].
-    by_kind: std::cell::RefCell<Option<by_kind::ByKind>>,
+    /// Built on the first patch with a target, dropped by [`Run::changed`].
+    catalog: std::cell::RefCell<Option<catalog::Catalog>>,
 }
 
 impl Run<'_> {
@@ -683,34 +670,38 @@ impl Run<'_> {
         &self,
         resources: &[Resource],
         kind: Option<&str>,
-        keep: impl Fn(&Resource) -> bool,
+        keep: impl Fn(catalog::Selectable<'_>) -> bool,
     ) -> Vec<usize> {
-        let Some(kind) = kind else {
-            return (0..resources.len())
-                .filter(|&i| keep(&resources[i]))
-                .collect();
+        let mut catalog = self.catalog.borrow_mut();
+        let catalog = catalog.get_or_insert_with(|| catalog::Catalog::build(resources));
+        let candidates: Vec<usize> = match kind {
+            Some(kind) => catalog.of_kind(resources, kind).to_vec(),
+            None => (0..resources.len()).collect(),
         };
-        let mut index = self.by_kind.borrow_mut();
-        let index = index.get_or_insert_with(|| by_kind::ByKind::build(resources));
-        let selected: Vec<usize> = index
-            .of_kind(kind)
-            .iter()
-            .copied()
-            .filter(|&i| keep(&resources[i]))
+        let selected: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| keep(catalog.get(resources, i)))
             .collect();
-        debug_assert_eq!(
-            selected,
-            (0..resources.len())
-                .filter(|&i| keep(&resources[i]))
-                .collect::<Vec<_>>(),
-            "the index of objects by kind is out of step"
-        );
+        #[cfg(debug_assertions)]
+        if kind.is_some() {
+            let all: Vec<usize> = (0..resources.len())
+                .filter(|&i| keep(catalog.get(resources, i)))
+                .collect();
+            debug_assert_eq!(selected, all, "the index of objects by kind is out of step");
+        }
         selected
     }
 
-    /// Drops the index of objects by kind: a step changed a kind or the objects' positions.
+    /// Object `i` was patched: what selection knows of it is read again.
+    fn touched(&self, resources: &[Resource], i: usize) {
+        if let Some(catalog) = self.catalog.borrow_mut().as_mut() {
+            catalog.refresh(resources, i);
+        }
+    }
+
+    /// Drops what selection knows of the objects: some were removed, or a transformer ran.
     fn changed(&self) {
-        *self.by_kind.borrow_mut() = None;
+        *self.catalog.borrow_mut() = None;
     }
 
     fn error(&self, code: Code, at: &At, message: impl Into<String>) -> Diagnostic {
@@ -807,18 +798,14 @@ impl Run<'_> {
                     let Some(patch) = docs.first() else {
                         return Ok(());
                     };
-                    let selected = self.select(resources, m.exact_kind(), |r| {
-                        m.exact_kind()
-                            .is_none_or(|k| top_str(&r.value, "kind") == k)
-                            && m.matches(r)
-                    });
+                    let selected = self.select(resources, m.exact_kind(), |s| m.selects(s));
                     self.smp_all(resources, &selected, patch, opts, p, true)
                 }
                 None => {
                     for patch in docs {
                         let want_ref = IdRef::of(patch);
-                        let found = self.select(resources, Some(want_ref.kind), |r| {
-                            r.any_id(|id| id.same_as(want_ref))
+                        let found = self.select(resources, Some(want_ref.kind), |s| {
+                            s.any_id(|id| id.same_as(want_ref))
                         });
                         let want = want_ref.to_owned();
                         match found.as_slice() {
@@ -860,11 +847,7 @@ impl Run<'_> {
                 let m = self.matcher(sel, &p.at)?;
                 // Selected all at once: a patch that changes an object's kind or name does
                 // not change which objects come after it.
-                let selected = self.select(resources, m.exact_kind(), |r| {
-                    m.exact_kind()
-                        .is_none_or(|k| top_str(&r.value, "kind") == k)
-                        && m.matches(r)
-                });
+                let selected = self.select(resources, m.exact_kind(), |s| m.selects(s));
                 for i in selected {
                     let r = &mut resources[i];
                     r.store_previous_id();
@@ -888,9 +871,7 @@ impl Run<'_> {
                         ));
                     }
                     rewrite_annotations(&mut r.value);
-                    if top_str(&r.value, "kind") != id.kind {
-                        self.changed();
-                    }
+                    self.touched(resources, i);
                 }
                 Ok(())
             }
@@ -929,7 +910,10 @@ impl Run<'_> {
             let id = r.id();
             let value = std::mem::take(&mut r.value);
             match smp::apply(value, patch, opts) {
-                Ok(Some(v)) => r.value = v,
+                Ok(Some(v)) => {
+                    r.value = v;
+                    self.touched(resources, i);
+                }
                 Ok(None) => deleted.push(i),
                 Err(e) => {
                     let at = if e.path.is_empty() {
@@ -948,7 +932,7 @@ impl Run<'_> {
                 }
             }
         }
-        if opts.allow_kind_change || !deleted.is_empty() {
+        if !deleted.is_empty() {
             self.changed();
         }
         if !deleted.is_empty() {
@@ -998,7 +982,7 @@ pub fn apply(
         k,
         opts,
         unmatched: std::cell::RefCell::new(Vec::new()),
-        by_kind: std::cell::RefCell::new(None),
+        catalog: std::cell::RefCell::new(None),
     };
     let one = |d: Diagnostic| vec![d];
     for (p, loaded) in k

@@ -7,6 +7,7 @@
 
 use regex::Regex;
 
+use super::catalog::{Card, Selectable};
 use super::{ResId, Resource};
 
 /// A `target` as written in the kustomization.
@@ -118,40 +119,36 @@ impl Matcher {
     }
 
     pub fn matches(&self, r: &Resource) -> bool {
+        let card = Card::of(r);
+        self.selects(Selectable::new(&card, &r.previous))
+    }
+
+    /// [`Matcher::matches`] on what the catalog holds of an object.
+    pub(crate) fn selects(&self, s: Selectable<'_>) -> bool {
         let test = |p: &Option<Pattern>, s: &str| p.as_ref().is_none_or(|p| p.is_match(s));
-        // Fields are read only when the target asks for them: this runs for every object
-        // and every patch.
-        if self.kind.is_some() && !test(&self.kind, super::top_str(&r.value, "kind")) {
+        let (cur, org) = (s.id(), s.org_id());
+        if self.namespace.is_some()
+            && !test(&self.namespace, org.effective_namespace())
+            && !test(&self.namespace, cur.effective_namespace())
+        {
             return false;
         }
-        if self.name.is_some() {
-            let cur = super::meta_str(&r.value, "name");
-            let org = r.previous.first().map_or(cur, |id| id.name.as_str());
-            if !test(&self.name, org) && !test(&self.name, cur) {
-                return false;
-            }
+        if self.name.is_some() && !test(&self.name, org.name) && !test(&self.name, cur.name) {
+            return false;
         }
-        if self.group.is_some() || self.version.is_some() || self.namespace.is_some() {
-            let cur = r.id_ref();
-            if !test(&self.group, cur.group) || !test(&self.version, cur.version) {
-                return false;
-            }
-            if self.namespace.is_some() {
-                let org = r.org_id_ref();
-                if !test(&self.namespace, org.effective_namespace())
-                    && !test(&self.namespace, cur.effective_namespace())
-                {
-                    return false;
-                }
-            }
+        if !test(&self.group, cur.group)
+            || !test(&self.version, cur.version)
+            || !test(&self.kind, cur.kind)
+        {
+            return false;
         }
         if let Some(sel) = &self.labels
-            && !sel.matches(|k| r.label(k))
+            && !sel.matches(|k| s.label(k))
         {
             return false;
         }
         if let Some(sel) = &self.annotations
-            && !sel.matches(|k| r.annotation(k))
+            && !sel.matches(|k| s.annotation(k))
         {
             return false;
         }
