@@ -112,6 +112,9 @@ fn find<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
 #[derive(Debug, Default)]
 pub(super) struct Catalog {
     cards: Vec<Card>,
+    /// Objects known to be settled (`merge::settled`): their next strategic merge skips
+    /// what its patch does not mention. False until a merge finds out.
+    settled: Vec<bool>,
     /// Built on first use, dropped when a kind changes.
     by_kind: Option<BTreeMap<String, Vec<usize>>>,
 }
@@ -120,6 +123,7 @@ impl Catalog {
     pub(super) fn build(resources: &[Resource]) -> Catalog {
         Catalog {
             cards: resources.iter().map(Card::of).collect(),
+            settled: vec![false; resources.len()],
             by_kind: None,
         }
     }
@@ -144,13 +148,23 @@ impl Catalog {
         index.get(kind).map_or(&[], Vec::as_slice)
     }
 
-    /// Object `i` changed: its card is read again.
+    /// Object `i` changed: its card is read again, and it is not known settled any more
+    /// (until [`Catalog::set_settled`]).
     pub(super) fn refresh(&mut self, resources: &[Resource], i: usize) {
         let card = Card::of(&resources[i]);
         if card.kind != self.cards[i].kind {
             self.by_kind = None;
         }
         self.cards[i] = card;
+        self.settled[i] = false;
+    }
+
+    pub(super) fn settled(&self, i: usize) -> bool {
+        self.settled[i]
+    }
+
+    pub(super) fn set_settled(&mut self, i: usize, settled: bool) {
+        self.settled[i] = settled;
     }
 }
 

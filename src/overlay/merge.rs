@@ -119,7 +119,29 @@ pub(super) fn walk(
     schema: Option<Schema>,
     path: &mut Vec<String>,
 ) -> Result<Option<Value>, MergeError> {
-    let schema = schema.or_else(|| schema_from_meta(dest.as_ref(), patch));
+    walk_settled(dest, patch, schema, path, false).map(|(v, _)| v)
+}
+
+/// A walk's result, and whether it is known to be [`settled`] under the schema the walk was
+/// given (false: not known).
+pub(super) type Walked = (Option<Value>, bool);
+
+/// [`walk`], told whether `dest` is known to be [`settled`] (then the fields the patch does
+/// not mention are not even looked at: a patch costs what its own fields cost), and telling
+/// whether the result is. An object whose first patch found it settled stays known settled
+/// from patch to patch, so only that first patch reads all of it.
+pub(super) fn walk_settled(
+    dest: Option<Value>,
+    patch: Option<&Value>,
+    incoming: Option<Schema>,
+    path: &mut Vec<String>,
+    dest_settled: bool,
+) -> Result<Walked, MergeError> {
+    let schema = incoming.or_else(|| schema_from_meta(dest.as_ref(), patch));
+    // Where the schema comes from the node's own apiVersion and kind, a patch that changes
+    // them may change the schema of this walk or of the next: nothing is assumed then.
+    let meta_changes = incoming.is_none() && changes_meta(dest.as_ref(), patch);
+    let dest_settled = dest_settled && !meta_changes;
     let dest_kind = dest.as_ref().and_then(node_kind);
     let patch_kind = patch.and_then(node_kind);
     let kind = dest_kind.or(patch_kind);
@@ -135,21 +157,48 @@ pub(super) fn walk(
             ),
         ));
     }
-    match kind {
-        Some(NodeKind::Map) | None => walk_map(dest, patch, schema, path),
+    let (out, known) = match kind {
+        Some(NodeKind::Map) | None => walk_map(dest, patch, schema, incoming, path, dest_settled)?,
         Some(NodeKind::Seq) => match schema.and_then(Schema::merge_keys) {
-            Some(keys) => smp::walk_associative(dest, patch, keys, schema, path),
+            Some(keys) => smp::walk_associative(dest, patch, keys, schema, path, dest_settled)?,
             // A list without merge keys: the patch's, if it has one.
-            None => Ok(match patch {
+            None => (
+                match patch {
+                    Some(p) => non_null(p.clone()),
+                    None => dest,
+                },
+                true,
+            ),
+        },
+        Some(NodeKind::Scalar) => (
+            match patch {
                 Some(p) => non_null(p.clone()),
                 None => dest,
-            }),
-        },
-        Some(NodeKind::Scalar) => Ok(match patch {
-            Some(p) => non_null(p.clone()),
-            None => dest,
-        }),
+            },
+            true,
+        ),
+    };
+    let known = known && !meta_changes;
+    if known && let Some(v) = &out {
+        debug_assert!(settled(v, incoming), "a walk result said settled is not");
     }
+    Ok((out, known))
+}
+
+/// Whether a map patch sets `apiVersion` or `kind` to something `dest` does not have.
+fn changes_meta(dest: Option<&Value>, patch: Option<&Value>) -> bool {
+    let Some(Value::Object(pm)) = patch else {
+        return false;
+    };
+    ["apiVersion", "kind"].iter().any(|f| {
+        pm.get(*f)
+            .is_some_and(|v| Some(v) != dest.and_then(|d| d.get(*f)))
+    })
+}
+
+/// Whether an optional result is settled (nothing is).
+fn is_settled(v: &Option<Value>, schema: Option<Schema>) -> bool {
+    v.as_ref().is_none_or(|v| settled(v, schema))
 }
 
 /// A null result clears the field (kyaml's `FieldSetter` with a tagged null).
@@ -157,30 +206,38 @@ fn non_null(v: Value) -> Option<Value> {
     (!v.is_null()).then_some(v)
 }
 
-/// `walkMap` with `Merger.VisitMap`.
+/// `walkMap` with `Merger.VisitMap`. `incoming` is the schema the caller gave (what
+/// [`settled`] is judged under), `schema` the one the walk uses.
 fn walk_map(
     dest: Option<Value>,
     patch: Option<&Value>,
     schema: Option<Schema>,
+    incoming: Option<Schema>,
     path: &mut Vec<String>,
-) -> Result<Option<Value>, MergeError> {
+    dest_settled: bool,
+) -> Result<Walked, MergeError> {
     let dest_missing = dest.as_ref().is_none_or(Value::is_null);
     if dest_missing {
         return match patch {
             // The resource has no such map: the patch's, merged into itself.
-            Some(p @ Value::Object(_)) => normalize(p, schema, path),
+            Some(p @ Value::Object(_)) => {
+                let out = normalize(p, schema, path)?;
+                let known = is_settled(&out, incoming);
+                Ok((out, known))
+            }
             // A null over a missing or null field: nothing. A null kept in the resource
             // stays (kyaml keeps an explicit `null` the patch does not mention).
-            Some(_) => Ok(None),
-            None => Ok(dest),
+            Some(_) => Ok((None, true)),
+            None => Ok((dest, true)),
         };
     }
     let Some(Value::Object(mut dest_map)) = dest else {
-        return Ok(dest);
+        let known = is_settled(&dest, incoming);
+        return Ok((dest, known));
     };
     let patch_map = match patch {
         None => None,
-        Some(Value::Null) => return Ok(None),
+        Some(Value::Null) => return Ok((None, true)),
         Some(Value::Object(m)) => Some(m),
         // Kinds were checked by the caller.
         Some(_) => None,
@@ -189,8 +246,12 @@ fn walk_map(
         && let Some(d) = pm.get(PATCH_KEY)
     {
         match Directive::parse(d, path)? {
-            Directive::Delete => return Ok(None),
-            Directive::Replace => return normalize(patch.unwrap_or(&Value::Null), schema, path),
+            Directive::Delete => return Ok((None, true)),
+            Directive::Replace => {
+                let out = normalize(patch.unwrap_or(&Value::Null), schema, path)?;
+                let known = is_settled(&out, incoming);
+                return Ok((out, known));
+            }
             Directive::Merge => {}
         }
     }
@@ -207,7 +268,7 @@ fn walk_map(
             continue;
         }
         let field_schema = schema.and_then(|s| s.field(key));
-        if settled(value, field_schema) {
+        if dest_settled || settled(value, field_schema) {
             #[cfg(debug_assertions)]
             debug_assert_eq!(
                 walk(Some(value.clone()), None, field_schema, &mut path.clone()),
@@ -220,23 +281,25 @@ fn walk_map(
     }
     keys.sort();
     keys.dedup();
+    let mut known = true;
     for key in keys {
         let field_schema = schema.and_then(|s| s.field(&key));
         let d = dest_map.get_mut(&key).map(Value::take);
         let p = patch_map.and_then(|pm| pm.get(&key));
         path.push(key.clone());
-        let merged = walk_field(d, p, field_schema, path);
+        let merged = walk_field(d, p, field_schema, path, dest_settled);
         path.pop();
         match merged? {
-            Some(v) => {
+            (Some(v), k) => {
+                known &= k;
                 dest_map.insert(key, v);
             }
-            None => {
+            (None, _) => {
                 dest_map.shift_remove(&key);
             }
         }
     }
-    Ok(Some(Value::Object(dest_map)))
+    Ok((Some(Value::Object(dest_map)), known))
 }
 
 /// Whether the walk leaves `v` as it is when the patch does not mention it
@@ -271,11 +334,12 @@ fn walk_field(
     patch: Option<&Value>,
     schema: Option<Schema>,
     path: &mut Vec<String>,
-) -> Result<Option<Value>, MergeError> {
+    dest_settled: bool,
+) -> Result<Walked, MergeError> {
     if patch.is_none() && matches!(dest, Some(Value::Null)) {
-        return Ok(dest);
+        return Ok((dest, true));
     }
-    walk(dest, patch, schema, path)
+    walk_settled(dest, patch, schema, path, dest_settled)
 }
 
 /// The patch merged into itself, as kyaml walks a patch node that became the destination:

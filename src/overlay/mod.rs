@@ -463,7 +463,7 @@ fn validated(v: Value, out: &mut Vec<Value>) -> Result<(), String> {
         out.push(v);
         return Ok(());
     }
-    if str_at(&v, "/metadata/name").is_empty() {
+    if meta_str(&v, "name").is_empty() {
         return Err(format!("missing metadata.name in object of kind {kind}"));
     }
     out.push(v);
@@ -474,13 +474,17 @@ fn validated(v: Value, out: &mut Vec<Value>) -> Result<(), String> {
 pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>> {
     let docs = read_docs(src)?;
     let mut out = Vec::new();
-    for (index, doc) in docs.iter().enumerate() {
+    for (index, doc) in docs.into_iter().enumerate() {
         let mut values = Vec::new();
-        validated(doc.to_json(), &mut values)
-            .map_err(|e| vec![Diagnostic::error(Code::MissingField, e).at(src, doc.span)])?;
+        let span = doc.span;
+        validated(doc.into_json(), &mut values)
+            .map_err(|e| vec![Diagnostic::error(Code::MissingField, e).at(src, span)])?;
         for mut value in values {
             // kustomize holds annotations as strings (`a: 1` is printed `a: "1"`).
-            if let Some(Value::Object(a)) = value.pointer_mut("/metadata/annotations") {
+            if let Some(Value::Object(a)) = value
+                .get_mut("metadata")
+                .and_then(|m| m.get_mut("annotations"))
+            {
                 for v in a.values_mut() {
                     if !v.is_string() {
                         *v = Value::String(merge::scalar_text(v));
@@ -699,6 +703,20 @@ impl Run<'_> {
         }
     }
 
+    /// Whether object `i` is known settled (see `merge::walk_settled`).
+    fn settled(&self, i: usize) -> bool {
+        self.catalog.borrow().as_ref().is_some_and(|c| c.settled(i))
+    }
+
+    /// Object `i` was merged: what selection knows of it is read again, and whether it is
+    /// settled is what the merge found.
+    fn merged(&self, resources: &[Resource], i: usize, settled: bool) {
+        if let Some(catalog) = self.catalog.borrow_mut().as_mut() {
+            catalog.refresh(resources, i);
+            catalog.set_settled(i, settled);
+        }
+    }
+
     /// Drops what selection knows of the objects: some were removed, or a transformer ran.
     fn changed(&self) {
         *self.catalog.borrow_mut() = None;
@@ -909,12 +927,12 @@ impl Run<'_> {
             }
             let id = r.id();
             let value = std::mem::take(&mut r.value);
-            match smp::apply(value, patch, opts) {
-                Ok(Some(v)) => {
+            match smp::apply_settled(value, patch, opts, self.settled(i)) {
+                Ok((Some(v), settled)) => {
                     r.value = v;
-                    self.touched(resources, i);
+                    self.merged(resources, i, settled);
                 }
-                Ok(None) => deleted.push(i),
+                Ok((None, _)) => deleted.push(i),
                 Err(e) => {
                     let at = if e.path.is_empty() {
                         String::new()

@@ -33,6 +33,17 @@ pub fn apply(
     patch: &Value,
     opts: SmpOptions,
 ) -> Result<Option<Value>, MergeError> {
+    apply_settled(resource, patch, opts, false).map(|(v, _)| v)
+}
+
+/// [`apply`], told whether the object is known to be settled (see [`merge::walk_settled`]),
+/// and telling whether the result is.
+pub(super) fn apply_settled(
+    resource: Value,
+    patch: &Value,
+    opts: SmpOptions,
+    settled: bool,
+) -> Result<merge::Walked, MergeError> {
     #[cfg(debug_assertions)]
     let expected = apply_saving_all(resource.clone(), patch, opts);
     // What is restored is saved only where the patch could change it (a field it sets to
@@ -65,19 +76,25 @@ pub fn apply(
             .unwrap_or_default()
             .to_string()
     });
-    let out = restore(
-        merge::walk(Some(resource), Some(patch), None, &mut Vec::new())?,
-        kind,
-        name,
-        namespace,
-    );
+    let (out, known) =
+        merge::walk_settled(Some(resource), Some(patch), None, &mut Vec::new(), settled)?;
+    // Restoring sets scalars, or the kind when the patch changed it (then nothing is known).
+    let out = restore(out, kind, name, namespace);
     #[cfg(debug_assertions)]
-    debug_assert_eq!(
-        Ok(&out),
-        expected.as_ref(),
-        "saving less changes the result"
-    );
-    Ok(out)
+    {
+        debug_assert_eq!(
+            Ok(&out),
+            expected.as_ref(),
+            "saving less changes the result"
+        );
+        if known && let Some(v) = &out {
+            debug_assert!(
+                merge::settled(v, None),
+                "a patched object said settled is not"
+            );
+        }
+    }
+    Ok((out, known))
 }
 
 /// Puts back what [`apply`] saved; a namespace it did not save is as the resource had it,
@@ -192,48 +209,58 @@ fn set_meta(obj: &mut serde_json::Map<String, Value>, field: &str, value: Option
     }
 }
 
-/// A list with merge keys (`keys` empty: a set of scalars such as `finalizers`).
+/// A list with merge keys (`keys` empty: a set of scalars such as `finalizers`), with the
+/// settled bookkeeping of [`merge::walk_settled`].
 pub(super) fn walk_associative(
     dest: Option<Value>,
     patch: Option<&Value>,
     keys: &'static [&'static str],
     schema: Option<Schema>,
     path: &mut Vec<String>,
-) -> Result<Option<Value>, MergeError> {
+    dest_settled: bool,
+) -> Result<merge::Walked, MergeError> {
+    let judged = |out: Option<Value>| {
+        let known = out.as_ref().is_none_or(|v| merge::settled(v, schema));
+        (out, known)
+    };
     // Merger.VisitList for an associative list.
     let dest = match dest {
         None | Some(Value::Null) => {
             return match patch {
-                Some(Value::Array(items)) => normalize_associative(items, keys, schema, path),
-                _ => Ok(None),
+                Some(Value::Array(items)) => {
+                    Ok(judged(normalize_associative(items, keys, schema, path)?))
+                }
+                _ => Ok((None, true)),
             };
         }
         Some(Value::Array(items)) => items,
-        Some(other) => return Ok(Some(other)),
+        Some(other) => return Ok(judged(Some(other))),
     };
     let patch_items: &[Value] = match patch {
         None => &[],
-        Some(Value::Null) => return Ok(None),
+        Some(Value::Null) => return Ok((None, true)),
         Some(Value::Array(items)) => items,
         Some(_) => &[],
     };
     let rest;
     let patch_items = match list_directive(patch_items, path)? {
         None => patch_items,
-        Some((Directive::Delete, _)) => return Ok(None),
-        Some((Directive::Replace, r)) => return normalize_associative(&r, keys, schema, path),
+        Some((Directive::Delete, _)) => return Ok((None, true)),
+        Some((Directive::Replace, r)) => {
+            return Ok(judged(normalize_associative(&r, keys, schema, path)?));
+        }
         Some((Directive::Merge, r)) => {
             rest = r;
             &rest
         }
     };
     let item_schema = schema.and_then(Schema::elements);
-    let merged = if keys.is_empty() {
-        merge_scalars(dest, patch_items, item_schema, path)?
-    } else {
-        merge_by_keys(dest, patch_items, keys, item_schema, path)?
-    };
-    Ok(Some(Value::Array(merged)))
+    if keys.is_empty() {
+        let merged = merge_scalars(dest, patch_items, item_schema, path)?;
+        return Ok(judged(Some(Value::Array(merged))));
+    }
+    let (merged, known) = merge_by_keys(dest, patch_items, keys, schema, path, dest_settled)?;
+    Ok((Some(Value::Array(merged)), known))
 }
 
 /// Whether [`walk_associative`] with no patch gives `items` back unchanged (see
@@ -536,36 +563,49 @@ fn element_setter(list: &mut Vec<Value>, element: Option<Value>, keys: &[&str], 
 /// The usual case (both lists hold their keys uniformly, see [`uniform_keys`], no element
 /// directive, no repeated key values, the resource's list settled) takes [`merge_uniform`],
 /// which moves elements instead of copying them; everything else kyaml's road, step by step.
+/// `schema` is the list's; the result says whether the merged list is known settled.
 fn merge_by_keys(
     dest: Vec<Value>,
     patch: &[Value],
     keys: &'static [&'static str],
-    item_schema: Option<Schema>,
+    schema: Option<Schema>,
     path: &mut Vec<String>,
-) -> Result<Vec<Value>, MergeError> {
-    let Some(held) = uniform(&dest, patch, keys, item_schema) else {
-        return merge_by_keys_kyaml(dest, patch, keys, item_schema, path);
+    dest_settled: bool,
+) -> Result<(Vec<Value>, bool), MergeError> {
+    let item_schema = schema.and_then(Schema::elements);
+    let Some(held) = uniform(&dest, patch, keys, item_schema, dest_settled) else {
+        let out = merge_by_keys_kyaml(dest, patch, keys, item_schema, path)?;
+        let known = settled_list(&out, keys, schema);
+        return Ok((out, known));
     };
     #[cfg(debug_assertions)]
     let expected = merge_by_keys_kyaml(dest.clone(), patch, keys, item_schema, &mut path.clone());
-    let out = merge_uniform(dest, patch, &held, item_schema, path);
+    let out = merge_uniform(dest, patch, &held, item_schema, path, dest_settled);
     #[cfg(debug_assertions)]
     debug_assert_eq!(
-        out, expected,
+        out.as_ref().map(|(v, _)| v),
+        expected.as_ref(),
         "the fast keyed merge differs from kyaml's road"
     );
     out
 }
 
-/// The keys both lists hold when [`merge_uniform`] applies.
+/// The keys both lists hold when [`merge_uniform`] applies. A settled `dest` is uniform,
+/// distinct and settled element by element already: only its first element is read.
 fn uniform(
     dest: &[Value],
     patch: &[Value],
     keys: &'static [&'static str],
     item_schema: Option<Schema>,
+    dest_settled: bool,
 ) -> Option<Held> {
     let held = match dest {
         [] => None,
+        [first, ..] if dest_settled => {
+            let held = uniform_keys(std::slice::from_ref(first), keys, None);
+            debug_assert_eq!(held, uniform_keys(dest, keys, None));
+            Some(held?)
+        }
         _ => Some(uniform_keys(dest, keys, None)?),
     };
     let held = uniform_keys(patch, keys, held)?;
@@ -580,11 +620,13 @@ fn uniform(
         .all(|e| e.as_object().is_some_and(|m| !m.contains_key(PATCH_KEY)));
     (no_directive
         && distinct(patch)
-        && distinct(dest)
-        // The elements no patch element names are walked with no patch: they must stay.
-        && dest.iter().all(|e| {
-            patch.iter().any(|p| same_key_values(e, p, &held)) || merge::settled(e, item_schema)
-        }))
+        && (dest_settled
+            || distinct(dest)
+            // The elements no patch element names are walked with no patch: they must stay.
+                && dest.iter().all(|e| {
+                    patch.iter().any(|p| same_key_values(e, p, &held))
+                        || merge::settled(e, item_schema)
+                })))
     .then_some(held)
 }
 
@@ -592,14 +634,16 @@ fn uniform(
 /// resource's element with its key values (or normalized alone when there is none; dropped
 /// when it merges to nothing). With one key held the patch's elements come first, in patch
 /// order, then the resource's others; with several (`containerPort` + `protocol`) the new
-/// elements come first and the resource's follow in their own order.
+/// elements come first and the resource's follow in their own order. The result is uniform
+/// and distinct again, so it is known settled when every merged or new element is.
 fn merge_uniform(
     mut dest: Vec<Value>,
     patch: &[Value],
     held: &[&'static str],
     item_schema: Option<Schema>,
     path: &mut Vec<String>,
-) -> Result<Vec<Value>, MergeError> {
+    dest_settled: bool,
+) -> Result<(Vec<Value>, bool), MergeError> {
     // Per patch element: the index of the resource's element it merged into, or the new one.
     enum Merged {
         Dest(usize),
@@ -608,13 +652,15 @@ fn merge_uniform(
     let mut merged = Vec::with_capacity(patch.len());
     let mut gone = vec![false; dest.len()];
     let mut touched = vec![false; dest.len()];
+    let mut known = true;
     for p in patch {
         match dest.iter().position(|e| same_key_values(e, p, held)) {
             Some(i) => {
                 touched[i] = true;
                 let d = std::mem::take(&mut dest[i]);
-                match merge::walk(Some(d), Some(p), item_schema, path)? {
-                    Some(v) if !is_missing_or_empty_map(&v) => {
+                match merge::walk_settled(Some(d), Some(p), item_schema, path, dest_settled)? {
+                    (Some(v), k) if !is_missing_or_empty_map(&v) => {
+                        known &= k;
                         dest[i] = v;
                         merged.push(Merged::Dest(i));
                     }
@@ -622,9 +668,10 @@ fn merge_uniform(
                 }
             }
             None => {
-                if let Some(v) = merge::walk(None, Some(p), item_schema, path)?
+                if let (Some(v), k) = merge::walk_settled(None, Some(p), item_schema, path, false)?
                     && !is_missing_or_empty_map(&v)
                 {
+                    known &= k;
                     merged.push(Merged::New(v));
                 }
             }
@@ -657,7 +704,7 @@ fn merge_uniform(
         }
         out.extend(dest.into_iter().flatten());
     }
-    Ok(out)
+    Ok((out, known))
 }
 
 /// kyaml's road for any list merged by keys.
