@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 mod catalog;
+mod fast_read;
 pub mod json6902;
 pub mod kustomization;
 pub mod merge;
@@ -472,6 +473,62 @@ fn validated(v: Value, out: &mut Vec<Value>) -> Result<(), String> {
 
 /// Reads the objects of one resource file.
 pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>> {
+    // The short road for files in the simple form; the full reader for the others, and for
+    // every file with a problem to report.
+    if src.text().len() <= ReadOptions::kustomize().max_bytes
+        && let Some(docs) = fast_read::documents(src.text())
+        && let Some(out) = resources_of(src, docs)
+    {
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(
+            Ok(&out),
+            read_resources_fully(src).as_ref(),
+            "the short road reads {} otherwise",
+            src.name()
+        );
+        return Ok(out);
+    }
+    read_resources_fully(src)
+}
+
+/// [`read_resources`] from values read on the short road; `None` when a document is not an
+/// object (the full reader then says where).
+fn resources_of(src: &SourceFile, docs: Vec<Value>) -> Option<Vec<Resource>> {
+    let mut out = Vec::new();
+    for (index, doc) in docs.into_iter().enumerate() {
+        let mut values = Vec::new();
+        validated(doc, &mut values).ok()?;
+        for value in values {
+            out.push(resource_from(src, value, index));
+        }
+    }
+    Some(out)
+}
+
+/// An object read from document `index` of `src`.
+fn resource_from(src: &SourceFile, mut value: Value, index: usize) -> Resource {
+    // kustomize holds annotations as strings (`a: 1` is printed `a: "1"`).
+    if let Some(Value::Object(a)) = value
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+    {
+        for v in a.values_mut() {
+            if !v.is_string() {
+                *v = Value::String(merge::scalar_text(v));
+            }
+        }
+    }
+    Resource::with_origin(
+        value,
+        Origin {
+            file: src.name().to_string(),
+            index,
+        },
+    )
+}
+
+/// [`read_resources`] through the full reader.
+fn read_resources_fully(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>> {
     let docs = read_docs(src)?;
     let mut out = Vec::new();
     for (index, doc) in docs.into_iter().enumerate() {
@@ -479,25 +536,8 @@ pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>
         let span = doc.span;
         validated(doc.into_json(), &mut values)
             .map_err(|e| vec![Diagnostic::error(Code::MissingField, e).at(src, span)])?;
-        for mut value in values {
-            // kustomize holds annotations as strings (`a: 1` is printed `a: "1"`).
-            if let Some(Value::Object(a)) = value
-                .get_mut("metadata")
-                .and_then(|m| m.get_mut("annotations"))
-            {
-                for v in a.values_mut() {
-                    if !v.is_string() {
-                        *v = Value::String(merge::scalar_text(v));
-                    }
-                }
-            }
-            out.push(Resource::with_origin(
-                value,
-                Origin {
-                    file: src.name().to_string(),
-                    index,
-                },
-            ));
+        for value in values {
+            out.push(resource_from(src, value, index));
         }
     }
     Ok(out)
