@@ -56,6 +56,31 @@ impl Card {
     }
 }
 
+impl Card {
+    /// Whether this is still `r`'s card, compared in place (no copy made).
+    fn is_of(&self, r: &Resource) -> bool {
+        let id = r.id_ref();
+        let pairs_are = |pairs: &[(String, String)], map: &str| -> bool {
+            match r.value.get("metadata").and_then(|m| m.get(map)) {
+                Some(Value::Object(m)) => {
+                    m.len() == pairs.len()
+                        && m.iter().zip(pairs).all(|((k, v), (pk, pv))| {
+                            k == pk && v.as_str().unwrap_or_default() == pv
+                        })
+                }
+                _ => pairs.is_empty(),
+            }
+        };
+        self.group == id.group
+            && self.version == id.version
+            && self.kind == id.kind
+            && self.name == id.name
+            && self.namespace == id.namespace
+            && pairs_are(&self.labels, "labels")
+            && pairs_are(&self.annotations, "annotations")
+    }
+}
+
 /// One object as selection sees it: its card and its former ids.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Selectable<'a> {
@@ -151,12 +176,20 @@ impl Catalog {
     /// Object `i` changed: its card is read again, and it is not known settled any more
     /// (until [`Catalog::set_settled`]).
     pub(super) fn refresh(&mut self, resources: &[Resource], i: usize) {
+        self.settled[i] = false;
+        if self.cards[i].is_of(&resources[i]) {
+            return;
+        }
         let card = Card::of(&resources[i]);
         if card.kind != self.cards[i].kind {
             self.by_kind = None;
         }
         self.cards[i] = card;
-        self.settled[i] = false;
+    }
+
+    /// The current id of object `i`.
+    pub(super) fn id(&self, i: usize) -> ResId {
+        Selectable::new(&self.cards[i], &[]).id().to_owned()
     }
 
     pub(super) fn settled(&self, i: usize) -> bool {

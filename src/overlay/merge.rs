@@ -263,7 +263,11 @@ fn walk_map(
     if let Some(pm) = patch_map {
         keys.extend(pm.keys().filter(|k| *k != PATCH_KEY).cloned());
     }
-    for (key, value) in &dest_map {
+    // A settled resource has no field to look at here (debug builds look anyway).
+    let dest_only = dest_map
+        .iter()
+        .filter(|_| !dest_settled || cfg!(debug_assertions));
+    for (key, value) in dest_only {
         if patch_map.is_some_and(|pm| pm.contains_key(key)) || value.is_null() {
             continue;
         }

@@ -556,8 +556,17 @@ pub fn build(files: &Files<'_>) -> Result<String, Vec<Diagnostic>> {
     let prepared = prepare(k, files)?;
     apply(&mut resources, &prepared, ApplyOptions::default())?;
     let values: Vec<Value> = resources.into_iter().map(|r| r.value).collect();
-    Ok(write::to_yaml_stream(&values))
+    let out = write::to_yaml_stream(&values);
+    // Freeing thousands of objects is a noticeable part of a large build, and nobody waits
+    // for it: another thread does it (the process may end first, which frees them too).
+    if values.len() >= DROP_APART {
+        std::thread::spawn(move || drop(values));
+    }
+    Ok(out)
 }
+
+/// From how many objects [`build`] frees them on another thread.
+const DROP_APART: usize = 1000;
 
 /// Two objects with one id cannot both be loaded (kustomize: "may not add resource with an
 /// already registered id").
@@ -909,26 +918,36 @@ impl Run<'_> {
                 for i in selected {
                     let r = &mut resources[i];
                     r.store_previous_id();
-                    let id = r.id();
+                    let Resource {
+                        value, previous, ..
+                    } = r;
+                    // The id before the patch (just stored), for errors.
+                    let id = || previous.last().map(ResId::to_string).unwrap_or_default();
                     // kustomize's objects always carry annotations of its own while they are
                     // transformed, so a JSON patch can add one to an object that has none.
-                    if let Some(Value::Object(meta)) = r.value.get_mut("metadata") {
-                        let a = meta.entry("annotations").or_insert(Value::Null);
-                        if a.is_null() {
-                            *a = Value::Object(Default::default());
+                    if let Some(Value::Object(meta)) = value.get_mut("metadata") {
+                        match meta.get_mut("annotations") {
+                            Some(a) if !a.is_null() => {}
+                            Some(a) => *a = Value::Object(Default::default()),
+                            None => {
+                                meta.insert(
+                                    "annotations".into(),
+                                    Value::Object(Default::default()),
+                                );
+                            }
                         }
                     }
-                    json6902::apply(&mut r.value, ops).map_err(|e| {
-                        self.error(Code::Reference, &p.at, format!("{e} (in {id})"))
+                    json6902::apply(value, ops).map_err(|e| {
+                        self.error(Code::Reference, &p.at, format!("{e} (in {})", id()))
                     })?;
-                    if !r.value.is_object() {
+                    if !value.is_object() {
                         return Err(self.error(
                             Code::Type,
                             &p.at,
-                            format!("the JSON patch leaves {id} not an object"),
+                            format!("the JSON patch leaves {} not an object", id()),
                         ));
                     }
-                    rewrite_annotations(&mut r.value);
+                    rewrite_annotations(value);
                     self.touched(resources, i);
                 }
                 Ok(())
@@ -965,7 +984,6 @@ impl Run<'_> {
             if opts.allow_name_change || opts.allow_kind_change {
                 r.store_previous_id();
             }
-            let id = r.id();
             let value = std::mem::take(&mut r.value);
             match smp::apply_settled(value, patch, opts, self.settled(i)) {
                 Ok((Some(v), settled)) => {
@@ -979,6 +997,13 @@ impl Run<'_> {
                     } else {
                         format!(" at `{}`", e.path)
                     };
+                    // The object is gone with the failed merge; its card still names it.
+                    let id = self
+                        .catalog
+                        .borrow()
+                        .as_ref()
+                        .map(|c| c.id(i))
+                        .unwrap_or_default();
                     return Err(self.error(
                         Code::Type,
                         &p.at,
@@ -1197,6 +1222,27 @@ mod tests {
             json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "x"}}),
         );
         assert_eq!(r.id().to_string(), "ConfigMap.v1.[noGrp]/c.x");
+    }
+
+    #[test]
+    fn a_failed_merge_names_its_object() {
+        let files = crate::beside::Memory::new()
+            .with(
+                "kustomization.yaml",
+                "resources:\n- r.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: any\n    data:\n      a: b\n",
+            )
+            .with(
+                "r.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: x\ndata: text\n",
+            );
+        let err = build(&Files::new(&files, "", "")).unwrap_err();
+        assert!(
+            err[0]
+                .message
+                .starts_with("cannot apply the strategic merge patch to ConfigMap.v1.[noGrp]/c.x at `data`"),
+            "{}",
+            err[0].message
+        );
     }
 
     #[test]
