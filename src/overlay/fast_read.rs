@@ -179,7 +179,7 @@ impl<'a, 'b> Parser<'a, 'b> {
                     _ => break,
                 },
             };
-            if !kustomize_plain_is_text(key) || map.contains_key(key) {
+            if !kustomize_plain_is_text(key) {
                 return None;
             }
             let value = if let Some(text) = block {
@@ -194,7 +194,10 @@ impl<'a, 'b> Parser<'a, 'b> {
                 }
                 v
             };
-            map.insert(key.to_string(), value);
+            if map.insert(key.to_string(), value).is_some() {
+                // A duplicate key: the full reader reports it.
+                return None;
+            }
         }
         Some(Value::Object(map))
     }

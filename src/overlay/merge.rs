@@ -10,6 +10,8 @@
 //! on with the patch merged into itself, which is what [`normalize`] does: directives are
 //! applied, nulls dropped, keyed elements deduplicated.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::merge_keys::Schema;
@@ -35,7 +37,7 @@ pub(super) enum Directive {
 }
 
 impl Directive {
-    pub(super) fn parse(v: &Value, path: &[String]) -> Result<Directive, MergeError> {
+    pub(super) fn parse(v: &Value, path: &FieldPath) -> Result<Directive, MergeError> {
         match v.as_str() {
             Some("merge") => Ok(Directive::Merge),
             Some("replace") => Ok(Directive::Replace),
@@ -48,9 +50,33 @@ impl Directive {
     }
 }
 
-pub(super) fn error(path: &[String], message: impl Into<String>) -> MergeError {
+/// The dotted path of the field a merge is at (`spec.template.spec.containers`), kept as
+/// one string: pushing a field costs no allocation once the string is long enough.
+#[derive(Clone, Debug, Default)]
+pub(super) struct FieldPath {
+    text: String,
+    lens: Vec<usize>,
+}
+
+impl FieldPath {
+    pub(super) fn push(&mut self, field: &str) {
+        self.lens.push(self.text.len());
+        if !self.text.is_empty() {
+            self.text.push('.');
+        }
+        self.text.push_str(field);
+    }
+
+    pub(super) fn pop(&mut self) {
+        if let Some(len) = self.lens.pop() {
+            self.text.truncate(len);
+        }
+    }
+}
+
+pub(super) fn error(path: &FieldPath, message: impl Into<String>) -> MergeError {
     MergeError {
-        path: path.join("."),
+        path: path.text.clone(),
         message: message.into(),
     }
 }
@@ -117,7 +143,7 @@ pub(super) fn walk(
     dest: Option<Value>,
     patch: Option<&Value>,
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
 ) -> Result<Option<Value>, MergeError> {
     walk_settled(dest, patch, schema, path, false).map(|(v, _)| v)
 }
@@ -134,7 +160,7 @@ pub(super) fn walk_settled(
     dest: Option<Value>,
     patch: Option<&Value>,
     incoming: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
     dest_settled: bool,
 ) -> Result<Walked, MergeError> {
     let schema = incoming.or_else(|| schema_from_meta(dest.as_ref(), patch));
@@ -213,7 +239,7 @@ fn walk_map(
     patch: Option<&Value>,
     schema: Option<Schema>,
     incoming: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
     dest_settled: bool,
 ) -> Result<Walked, MergeError> {
     let dest_missing = dest.as_ref().is_none_or(Value::is_null);
@@ -259,9 +285,13 @@ fn walk_map(
     // the walk would leave as it is ([`settled`]) is skipped: that keeps the cost of a patch
     // in the size of the patch. The order matters for the fields the patch adds (appended in
     // this order) and for which error comes first; skipped fields add nothing and never fail.
-    let mut keys: Vec<String> = Vec::new();
+    let mut keys: Vec<(Cow<'_, str>, Option<&Value>)> = Vec::new();
     if let Some(pm) = patch_map {
-        keys.extend(pm.keys().filter(|k| *k != PATCH_KEY).cloned());
+        keys.extend(
+            pm.iter()
+                .filter(|(k, _)| *k != PATCH_KEY)
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Some(v))),
+        );
     }
     // A settled resource has no field to look at here (debug builds look anyway).
     let dest_only = dest_map
@@ -281,25 +311,37 @@ fn walk_map(
             );
             continue;
         }
-        keys.push(key.clone());
+        keys.push((Cow::Owned(key.clone()), None));
     }
-    keys.sort();
-    keys.dedup();
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
     let mut known = true;
-    for key in keys {
+    for (key, p) in keys {
         let field_schema = schema.and_then(|s| s.field(&key));
-        let d = dest_map.get_mut(&key).map(Value::take);
-        let p = patch_map.and_then(|pm| pm.get(&key));
-        path.push(key.clone());
-        let merged = walk_field(d, p, field_schema, path, dest_settled);
+        path.push(&key);
+        // The resource's value is merged where it is (no second lookup to put it back).
+        let merged = match dest_map.get_mut(key.as_ref()) {
+            Some(slot) => {
+                let d = slot.take();
+                match walk_field(Some(d), p, field_schema, path, dest_settled) {
+                    Ok((Some(v), k)) => {
+                        *slot = v;
+                        known &= k;
+                        path.pop();
+                        continue;
+                    }
+                    other => other,
+                }
+            }
+            None => walk_field(None, p, field_schema, path, dest_settled),
+        };
         path.pop();
         match merged? {
             (Some(v), k) => {
                 known &= k;
-                dest_map.insert(key, v);
+                dest_map.insert(key.into_owned(), v);
             }
             (None, _) => {
-                dest_map.shift_remove(&key);
+                dest_map.shift_remove(key.as_ref());
             }
         }
     }
@@ -337,7 +379,7 @@ fn walk_field(
     dest: Option<Value>,
     patch: Option<&Value>,
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
     dest_settled: bool,
 ) -> Result<Walked, MergeError> {
     if patch.is_none() && matches!(dest, Some(Value::Null)) {
@@ -352,7 +394,7 @@ fn walk_field(
 pub(super) fn normalize(
     patch: &Value,
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
 ) -> Result<Option<Value>, MergeError> {
     let schema = schema.or_else(|| schema_from_meta(Some(patch), None));
     match patch {
@@ -367,7 +409,7 @@ pub(super) fn normalize(
             keys.sort();
             let mut out = Map::with_capacity(keys.len());
             for key in keys {
-                path.push(key.clone());
+                path.push(&key);
                 let v = normalize(&m[key], schema.and_then(|s| s.field(key)), path);
                 path.pop();
                 if let Some(v) = v? {
@@ -391,7 +433,7 @@ mod tests {
     use super::*;
 
     fn merge(dest: Value, patch: Value) -> Result<Option<Value>, MergeError> {
-        walk(Some(dest), Some(&patch), None, &mut Vec::new())
+        walk(Some(dest), Some(&patch), None, &mut FieldPath::default())
     }
 
     #[test]

@@ -1237,9 +1237,9 @@ mod tests {
             );
         let err = build(&Files::new(&files, "", "")).unwrap_err();
         assert!(
-            err[0]
-                .message
-                .starts_with("cannot apply the strategic merge patch to ConfigMap.v1.[noGrp]/c.x at `data`"),
+            err[0].message.starts_with(
+                "cannot apply the strategic merge patch to ConfigMap.v1.[noGrp]/c.x at `data`"
+            ),
             "{}",
             err[0].message
         );

@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use super::merge::{self, Directive, MergeError, PATCH_KEY, scalar_text};
+use super::merge::{self, Directive, FieldPath, MergeError, PATCH_KEY, scalar_text};
 use super::merge_keys::Schema;
 
 /// Options of a `patches` entry that change what a strategic merge may do.
@@ -76,8 +76,13 @@ pub(super) fn apply_settled(
             .unwrap_or_default()
             .to_string()
     });
-    let (out, known) =
-        merge::walk_settled(Some(resource), Some(patch), None, &mut Vec::new(), settled)?;
+    let (out, known) = merge::walk_settled(
+        Some(resource),
+        Some(patch),
+        None,
+        &mut FieldPath::default(),
+        settled,
+    )?;
     // Restoring sets scalars, or the kind when the patch changed it (then nothing is known).
     let out = restore(out, kind, name, namespace);
     #[cfg(debug_assertions)]
@@ -157,7 +162,8 @@ fn apply_saving_all(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let Some(mut out) = merge::walk(Some(resource), Some(patch), None, &mut Vec::new())? else {
+    let Some(mut out) = merge::walk(Some(resource), Some(patch), None, &mut FieldPath::default())?
+    else {
         return Ok(None);
     };
     let Value::Object(map) = &mut out else {
@@ -216,7 +222,7 @@ pub(super) fn walk_associative(
     patch: Option<&Value>,
     keys: &'static [&'static str],
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
     dest_settled: bool,
 ) -> Result<merge::Walked, MergeError> {
     let judged = |out: Option<Value>| {
@@ -374,7 +380,7 @@ fn scalar_field_eq(a: Option<&Value>, b: Option<&Value>) -> bool {
 /// carrying the same directive, and null or empty elements, as kyaml's `ElementSetter` does).
 fn list_directive(
     items: &[Value],
-    path: &[String],
+    path: &FieldPath,
 ) -> Result<Option<(Directive, Vec<Value>)>, MergeError> {
     let Some(found) = items
         .iter()
@@ -569,7 +575,7 @@ fn merge_by_keys(
     patch: &[Value],
     keys: &'static [&'static str],
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
     dest_settled: bool,
 ) -> Result<(Vec<Value>, bool), MergeError> {
     let item_schema = schema.and_then(Schema::elements);
@@ -641,7 +647,7 @@ fn merge_uniform(
     patch: &[Value],
     held: &[&'static str],
     item_schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
     dest_settled: bool,
 ) -> Result<(Vec<Value>, bool), MergeError> {
     // Per patch element: the index of the resource's element it merged into, or the new one.
@@ -713,7 +719,7 @@ fn merge_by_keys_kyaml(
     patch: &[Value],
     keys: &'static [&'static str],
     item_schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
 ) -> Result<Vec<Value>, MergeError> {
     // elementValues: the patch's tuples first, then the resource's, without repeats.
     let mut values: Vec<Vec<String>> = Vec::new();
@@ -820,7 +826,7 @@ fn merge_scalars(
     dest: Vec<Value>,
     patch: &[Value],
     _item_schema: Option<Schema>,
-    _path: &mut [String],
+    _path: &mut FieldPath,
 ) -> Result<Vec<Value>, MergeError> {
     let mut seen: Vec<String> = Vec::new();
     let mut out: Vec<Value> = Vec::new();
@@ -848,7 +854,7 @@ pub(super) fn normalize_associative(
     items: &[Value],
     keys: &'static [&'static str],
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
 ) -> Result<Option<Value>, MergeError> {
     let item_schema = schema.and_then(Schema::elements);
     let rest;

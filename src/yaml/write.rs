@@ -919,6 +919,21 @@ fn analyze(value: &str) -> Analysis {
             block_allowed: false,
         };
     }
+    // Most scalars are names, versions and paths: nothing below can fire for them.
+    if value != "-"
+        && !value.starts_with("---")
+        && !value.starts_with("...")
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'/' | b'_'))
+    {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+    }
     let mut block_indicators = value.starts_with("---") || value.starts_with("...");
     let (mut line_breaks, mut special_characters) = (false, false);
     let (mut leading_space, mut leading_break) = (false, false);
