@@ -916,41 +916,103 @@ impl Run<'_> {
                 // not change which objects come after it.
                 let selected = self.select(resources, m.exact_kind(), |s| m.selects(s));
                 for i in selected {
-                    let r = &mut resources[i];
-                    r.store_previous_id();
-                    let Resource {
-                        value, previous, ..
-                    } = r;
-                    // The id before the patch (just stored), for errors.
-                    let id = || previous.last().map(ResId::to_string).unwrap_or_default();
-                    // kustomize's objects always carry annotations of its own while they are
-                    // transformed, so a JSON patch can add one to an object that has none.
-                    if let Some(Value::Object(meta)) = value.get_mut("metadata") {
-                        match meta.get_mut("annotations") {
-                            Some(a) if !a.is_null() => {}
-                            Some(a) => *a = Value::Object(Default::default()),
-                            None => {
-                                meta.insert(
-                                    "annotations".into(),
-                                    Value::Object(Default::default()),
-                                );
-                            }
-                        }
-                    }
-                    json6902::apply(value, ops).map_err(|e| {
-                        self.error(Code::Reference, &p.at, format!("{e} (in {})", id()))
-                    })?;
-                    if !value.is_object() {
-                        return Err(self.error(
-                            Code::Type,
-                            &p.at,
-                            format!("the JSON patch leaves {} not an object", id()),
-                        ));
-                    }
-                    rewrite_annotations(value);
+                    self.json_one(&mut resources[i], ops, p)?;
                     self.touched(resources, i);
                 }
                 Ok(())
+            }
+        }
+    }
+
+    /// One JSON patch on one object, in place.
+    fn json_one(
+        &self,
+        r: &mut Resource,
+        ops: &[json6902::Operation],
+        p: &PatchEntry,
+    ) -> Result<(), Diagnostic> {
+        r.store_previous_id();
+        let Resource {
+            value, previous, ..
+        } = r;
+        // The id before the patch (just stored), for errors.
+        let id = || previous.last().map(ResId::to_string).unwrap_or_default();
+        // kustomize's objects always carry annotations of its own while they are
+        // transformed, so a JSON patch can add one to an object that has none.
+        if let Some(Value::Object(meta)) = value.get_mut("metadata") {
+            match meta.get_mut("annotations") {
+                Some(a) if !a.is_null() => {}
+                Some(a) => *a = Value::Object(Default::default()),
+                None => {
+                    meta.insert("annotations".into(), Value::Object(Default::default()));
+                }
+            }
+        }
+        json6902::apply(value, ops)
+            .map_err(|e| self.error(Code::Reference, &p.at, format!("{e} (in {})", id())))?;
+        if !value.is_object() {
+            return Err(self.error(
+                Code::Type,
+                &p.at,
+                format!("the JSON patch leaves {} not an object", id()),
+            ));
+        }
+        rewrite_annotations(value);
+        Ok(())
+    }
+
+    /// One strategic merge patch on one object, in place. `Ok(Some(settled))`: merged, and
+    /// whether the object is known settled now (`settled`: whether it was); `Ok(None)`: the
+    /// patch deleted it. `id` names the object in an error.
+    #[allow(clippy::too_many_arguments)]
+    fn smp_one(
+        &self,
+        r: &mut Resource,
+        patch: &Value,
+        opts: SmpOptions,
+        p: &PatchEntry,
+        targeted: bool,
+        settled: bool,
+        id: impl FnOnce() -> ResId,
+    ) -> Result<Option<bool>, Diagnostic> {
+        let mut patch_copy;
+        let api_version = r.value.get("apiVersion");
+        let patch = if targeted && patch.get("apiVersion") != api_version {
+            // The patch takes the target's apiVersion; its own kind stays (kustomize's
+            // resWrangler.ApplySmPatch), and the kind comes back afterwards.
+            patch_copy = patch.clone();
+            if let (Value::Object(pm), Some(av)) = (&mut patch_copy, api_version) {
+                pm.insert("apiVersion".into(), av.clone());
+            }
+            &patch_copy
+        } else {
+            patch
+        };
+        if opts.allow_name_change || opts.allow_kind_change {
+            r.store_previous_id();
+        }
+        let value = std::mem::take(&mut r.value);
+        match smp::apply_settled(value, patch, opts, settled) {
+            Ok((Some(v), settled)) => {
+                r.value = v;
+                Ok(Some(settled))
+            }
+            Ok((None, _)) => Ok(None),
+            Err(e) => {
+                let at = if e.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at `{}`", e.path)
+                };
+                Err(self.error(
+                    Code::Type,
+                    &p.at,
+                    format!(
+                        "cannot apply the strategic merge patch to {}{at}: {}",
+                        id(),
+                        e.message
+                    ),
+                ))
             }
         }
     }
@@ -967,52 +1029,17 @@ impl Run<'_> {
     ) -> Result<(), Diagnostic> {
         let mut deleted = Vec::new();
         for &i in selected {
-            let r = &mut resources[i];
-            let mut patch_copy;
-            let api_version = r.value.get("apiVersion");
-            let patch = if targeted && patch.get("apiVersion") != api_version {
-                // The patch takes the target's apiVersion; its own kind stays (kustomize's
-                // resWrangler.ApplySmPatch), and the kind comes back afterwards.
-                patch_copy = patch.clone();
-                if let (Value::Object(pm), Some(av)) = (&mut patch_copy, api_version) {
-                    pm.insert("apiVersion".into(), av.clone());
-                }
-                &patch_copy
-            } else {
-                patch
+            // The object is gone with a failed merge; its card still names it.
+            let id = || {
+                self.catalog
+                    .borrow()
+                    .as_ref()
+                    .map(|c| c.id(i))
+                    .unwrap_or_default()
             };
-            if opts.allow_name_change || opts.allow_kind_change {
-                r.store_previous_id();
-            }
-            let value = std::mem::take(&mut r.value);
-            match smp::apply_settled(value, patch, opts, self.settled(i)) {
-                Ok((Some(v), settled)) => {
-                    r.value = v;
-                    self.merged(resources, i, settled);
-                }
-                Ok((None, _)) => deleted.push(i),
-                Err(e) => {
-                    let at = if e.path.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" at `{}`", e.path)
-                    };
-                    // The object is gone with the failed merge; its card still names it.
-                    let id = self
-                        .catalog
-                        .borrow()
-                        .as_ref()
-                        .map(|c| c.id(i))
-                        .unwrap_or_default();
-                    return Err(self.error(
-                        Code::Type,
-                        &p.at,
-                        format!(
-                            "cannot apply the strategic merge patch to {id}{at}: {}",
-                            e.message
-                        ),
-                    ));
-                }
+            match self.smp_one(&mut resources[i], patch, opts, p, targeted, self.settled(i), id)? {
+                Some(settled) => self.merged(resources, i, settled),
+                None => deleted.push(i),
             }
         }
         if !deleted.is_empty() {
