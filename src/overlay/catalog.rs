@@ -58,7 +58,7 @@ impl Card {
 
 impl Card {
     /// Whether this is still `r`'s card, compared in place (no copy made).
-    fn is_of(&self, r: &Resource) -> bool {
+    pub(super) fn is_of(&self, r: &Resource) -> bool {
         let id = r.id_ref();
         let pairs_are = |pairs: &[(String, String)], map: &str| -> bool {
             match r.value.get("metadata").and_then(|m| m.get(map)) {

@@ -14,6 +14,7 @@
 // A Diagnostic is built once per failure and carried up a few frames: its size is no cost.
 #![allow(clippy::result_large_err)]
 
+mod by_object;
 mod catalog;
 mod fast_read;
 pub mod json6902;
@@ -1037,7 +1038,15 @@ impl Run<'_> {
                     .map(|c| c.id(i))
                     .unwrap_or_default()
             };
-            match self.smp_one(&mut resources[i], patch, opts, p, targeted, self.settled(i), id)? {
+            match self.smp_one(
+                &mut resources[i],
+                patch,
+                opts,
+                p,
+                targeted,
+                self.settled(i),
+                id,
+            )? {
                 Some(settled) => self.merged(resources, i, settled),
                 None => deleted.push(i),
             }
@@ -1095,15 +1104,47 @@ pub fn apply(
         catalog: std::cell::RefCell::new(None),
     };
     let one = |d: Diagnostic| vec![d];
-    for (p, loaded) in k
+    let plan: Vec<(&PatchEntry, &LoadedPatch)> = k
         .patches_strategic_merge
         .iter()
         .zip(&prepared.patches_strategic_merge)
-    {
-        run.patch(resources, p, loaded, false).map_err(one)?;
-    }
-    for (p, loaded) in k.patches.iter().zip(&prepared.patches) {
-        run.patch(resources, p, loaded, false).map_err(one)?;
+        .chain(k.patches.iter().zip(&prepared.patches))
+        .collect();
+    #[cfg(debug_assertions)]
+    let before = resources.clone();
+    match by_object::apply(&run, resources, &plan) {
+        Some(done) => {
+            #[cfg(debug_assertions)]
+            {
+                let mut expected = before;
+                let reference = Run {
+                    k,
+                    opts,
+                    unmatched: std::cell::RefCell::new(Vec::new()),
+                    catalog: std::cell::RefCell::new(None),
+                };
+                let got = plan
+                    .iter()
+                    .try_for_each(|(p, loaded)| reference.patch(&mut expected, p, loaded, false));
+                debug_assert_eq!(
+                    done.as_ref().map_err(|d| &d.message),
+                    got.as_ref().map_err(|d| &d.message),
+                    "object by object fails otherwise"
+                );
+                if done.is_ok() {
+                    debug_assert!(
+                        *resources == expected,
+                        "object by object gives other objects"
+                    );
+                }
+            }
+            done.map_err(one)?;
+        }
+        None => {
+            for (p, loaded) in &plan {
+                run.patch(resources, p, loaded, false).map_err(one)?;
+            }
+        }
     }
     let at_key = |key: &str| At {
         span: k

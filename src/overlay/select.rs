@@ -127,6 +127,10 @@ impl Matcher {
     pub(crate) fn selects(&self, s: Selectable<'_>) -> bool {
         let test = |p: &Option<Pattern>, s: &str| p.as_ref().is_none_or(|p| p.is_match(s));
         let (cur, org) = (s.id(), s.org_id());
+        // The kind first: it sets most objects aside.
+        if !test(&self.kind, cur.kind) {
+            return false;
+        }
         if self.namespace.is_some()
             && !test(&self.namespace, org.effective_namespace())
             && !test(&self.namespace, cur.effective_namespace())
@@ -136,10 +140,7 @@ impl Matcher {
         if self.name.is_some() && !test(&self.name, org.name) && !test(&self.name, cur.name) {
             return false;
         }
-        if !test(&self.group, cur.group)
-            || !test(&self.version, cur.version)
-            || !test(&self.kind, cur.kind)
-        {
+        if !test(&self.group, cur.group) || !test(&self.version, cur.version) {
             return false;
         }
         if let Some(sel) = &self.labels
