@@ -17,9 +17,34 @@ use crate::yaml::read::{kustomize_plain, kustomize_plain_is_text};
 /// Deeper nesting goes to the full reader, which owns the depth limit.
 const MAX_DEPTH: usize = 64;
 
+/// From how many bytes [`documents`] reads the two halves of a file on two threads.
+const SPLIT_FROM: usize = 512 << 10;
+
 /// The documents of `text` that are not empty, or `None` when the text is not in the simple
-/// form.
+/// form. A large file is cut at a `---` line near its middle and its halves read at once
+/// (documents never span a `---` line; the order is kept).
 pub(super) fn documents(text: &str) -> Option<Vec<Value>> {
+    let cut = (text.len() >= SPLIT_FROM)
+        .then(|| text[text.len() / 2..].find("\n---\n"))
+        .flatten()
+        .map(|at| text.len() / 2 + at + 1);
+    let Some(cut) = cut else {
+        return documents_of(text);
+    };
+    let (first, second) = text.split_at(cut);
+    // A block scalar at the end of the first half ends where the `---` line ends it, as it
+    // would in the whole text; only the last half can end the text without a break.
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| documents_of(first));
+        let b = documents_of(second);
+        (a.join().ok().flatten(), b)
+    });
+    let mut docs = a?;
+    docs.extend(b?);
+    Some(docs)
+}
+
+fn documents_of(text: &str) -> Option<Vec<Value>> {
     if !text
         .bytes()
         .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
@@ -411,6 +436,15 @@ mod tests {
             assert!(documents(text).is_some(), "not taken:\n{text}");
             same(text);
         }
+    }
+
+    #[test]
+    fn a_large_file_is_read_in_halves_as_one() {
+        let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: |\n    x\n";
+        let text = vec![doc; SPLIT_FROM / doc.len() + 2].join("---\n");
+        let docs = documents(&text).expect("the simple form");
+        assert_eq!(docs.len(), SPLIT_FROM / doc.len() + 2);
+        assert_eq!(Some(docs), documents_of(&text));
     }
 
     /// Every YAML file of the test data: where the short road takes a file, it reads what

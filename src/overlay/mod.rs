@@ -557,7 +557,7 @@ pub fn build(files: &Files<'_>) -> Result<String, Vec<Diagnostic>> {
     let prepared = prepare(k, files)?;
     apply(&mut resources, &prepared, ApplyOptions::default())?;
     let values: Vec<Value> = resources.into_iter().map(|r| r.value).collect();
-    let out = write::to_yaml_stream(&values);
+    let out = write_stream(&values);
     // Freeing thousands of objects is a noticeable part of a large build, and nobody waits
     // for it: another thread does it (the process may end first, which frees them too).
     if values.len() >= DROP_APART {
@@ -565,6 +565,27 @@ pub fn build(files: &Files<'_>) -> Result<String, Vec<Diagnostic>> {
     }
     Ok(out)
 }
+
+/// [`write::to_yaml_stream`]; many objects are written in two halves at once, joined as
+/// the stream joins documents.
+fn write_stream(values: &[Value]) -> String {
+    if values.len() < WRITE_APART {
+        return write::to_yaml_stream(values);
+    }
+    let (first, second) = values.split_at(values.len() / 2);
+    let (mut out, rest) = std::thread::scope(|s| {
+        let rest = s.spawn(|| write::to_yaml_stream(second));
+        let out = write::to_yaml_stream(first);
+        (out, rest.join())
+    });
+    let rest = rest.unwrap_or_else(|_| write::to_yaml_stream(second));
+    out.push_str("---\n");
+    out.push_str(&rest);
+    out
+}
+
+/// From how many objects [`write_stream`] writes two halves at once.
+const WRITE_APART: usize = 500;
 
 /// From how many objects [`build`] frees them on another thread.
 const DROP_APART: usize = 1000;
@@ -1311,6 +1332,14 @@ mod tests {
             "{}",
             err[0].message
         );
+    }
+
+    #[test]
+    fn many_objects_are_written_in_halves_as_one_stream() {
+        let values: Vec<Value> = (0..WRITE_APART * 2 + 1)
+            .map(|i| json!({"kind": "ConfigMap", "metadata": {"name": format!("c{i}")}}))
+            .collect();
+        assert_eq!(write_stream(&values), write::to_yaml_stream(&values));
     }
 
     #[test]
