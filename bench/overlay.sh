@@ -3,7 +3,7 @@
 # of 1,000 and 10,000 objects with 50 patches each, and of `kubectl kustomize` on the
 # 1,000-object one in the same run: the ratio, peak memory, and whether platc prints
 # kubectl's bytes. hyperfine when installed (`apt-get install hyperfine`), else the best of
-# RUNS runs timed by /usr/bin/time.
+# RUNS runs timed by /usr/bin/time (also with NO_HYPERFINE=1).
 #
 #   bench/overlay.sh                    # needs python3 and ../shared/tools/gen_big_overlay.py
 #   RUNS=10 KUBECTL_RUNS=3 bench/overlay.sh
@@ -28,7 +28,7 @@ done
 best() {
   local label=$1 n=$2
   shift 2
-  if command -v hyperfine >/dev/null; then
+  if [ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine >/dev/null; then
     hyperfine -N --style none --warmup 1 --runs "$n" --output null \
       --export-json "$work/h.json" "$*" >/dev/null 2>"$work/h.err" || { cat "$work/h.err"; exit 1; }
     local stats

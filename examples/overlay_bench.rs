@@ -66,7 +66,7 @@ fn phases(dir: &Path) {
         std::process::exit(1);
     };
     let start = Instant::now();
-    let mut lap = |what: &str, last: &mut Instant| {
+    let lap = |what: &str, last: &mut Instant| {
         println!("{what:>10}: {:.3} s", last.elapsed().as_secs_f64());
         *last = Instant::now();
     };

@@ -409,7 +409,7 @@ pub(super) fn normalize(
             keys.sort();
             let mut out = Map::with_capacity(keys.len());
             for key in keys {
-                path.push(&key);
+                path.push(key);
                 let v = normalize(&m[key], schema.and_then(|s| s.field(key)), path);
                 path.pop();
                 if let Some(v) = v? {
