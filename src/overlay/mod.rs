@@ -10,10 +10,10 @@
 //!
 //! Cost is linear in the objects plus, for each patch, the size of the patch times the
 //! objects it selects: resource files in the simple form are read on a short road
-//! ([`fast_read`]), selection reads a [`catalog`] of small cards (and objects by kind), an
+//! (`fast_read`), selection reads a `catalog` of small cards (and objects by kind), an
 //! object known settled is merged along the patch's own fields only
-//! ([`merge::walk_settled`]), and the `patches` phase goes object by object when that cannot
-//! change the result ([`by_object`]). Each shortcut is checked against the plain road in
+//! (`merge::walk_settled`), and the `patches` phase goes object by object when that cannot
+//! change the result (`by_object`). Each shortcut is checked against the plain road in
 //! debug builds.
 
 // A Diagnostic is built once per failure and carried up a few frames: its size is no cost.
