@@ -10,6 +10,8 @@
 //! on with the patch merged into itself, which is what [`normalize`] does: directives are
 //! applied, nulls dropped, keyed elements deduplicated.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::merge_keys::Schema;
@@ -35,7 +37,7 @@ pub(super) enum Directive {
 }
 
 impl Directive {
-    pub(super) fn parse(v: &Value, path: &[String]) -> Result<Directive, MergeError> {
+    pub(super) fn parse(v: &Value, path: &FieldPath) -> Result<Directive, MergeError> {
         match v.as_str() {
             Some("merge") => Ok(Directive::Merge),
             Some("replace") => Ok(Directive::Replace),
@@ -48,9 +50,33 @@ impl Directive {
     }
 }
 
-pub(super) fn error(path: &[String], message: impl Into<String>) -> MergeError {
+/// The dotted path of the field a merge is at (`spec.template.spec.containers`), kept as
+/// one string: pushing a field costs no allocation once the string is long enough.
+#[derive(Clone, Debug, Default)]
+pub(super) struct FieldPath {
+    text: String,
+    lens: Vec<usize>,
+}
+
+impl FieldPath {
+    pub(super) fn push(&mut self, field: &str) {
+        self.lens.push(self.text.len());
+        if !self.text.is_empty() {
+            self.text.push('.');
+        }
+        self.text.push_str(field);
+    }
+
+    pub(super) fn pop(&mut self) {
+        if let Some(len) = self.lens.pop() {
+            self.text.truncate(len);
+        }
+    }
+}
+
+pub(super) fn error(path: &FieldPath, message: impl Into<String>) -> MergeError {
     MergeError {
-        path: path.join("."),
+        path: path.text.clone(),
         message: message.into(),
     }
 }
@@ -117,9 +143,31 @@ pub(super) fn walk(
     dest: Option<Value>,
     patch: Option<&Value>,
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
 ) -> Result<Option<Value>, MergeError> {
-    let schema = schema.or_else(|| schema_from_meta(dest.as_ref(), patch));
+    walk_settled(dest, patch, schema, path, false).map(|(v, _)| v)
+}
+
+/// A walk's result, and whether it is known to be [`settled`] under the schema the walk was
+/// given (false: not known).
+pub(super) type Walked = (Option<Value>, bool);
+
+/// [`walk`], told whether `dest` is known to be [`settled`] (then the fields the patch does
+/// not mention are not even looked at: a patch costs what its own fields cost), and telling
+/// whether the result is. An object whose first patch found it settled stays known settled
+/// from patch to patch, so only that first patch reads all of it.
+pub(super) fn walk_settled(
+    dest: Option<Value>,
+    patch: Option<&Value>,
+    incoming: Option<Schema>,
+    path: &mut FieldPath,
+    dest_settled: bool,
+) -> Result<Walked, MergeError> {
+    let schema = incoming.or_else(|| schema_from_meta(dest.as_ref(), patch));
+    // Where the schema comes from the node's own apiVersion and kind, a patch that changes
+    // them may change the schema of this walk or of the next: nothing is assumed then.
+    let meta_changes = incoming.is_none() && changes_meta(dest.as_ref(), patch);
+    let dest_settled = dest_settled && !meta_changes;
     let dest_kind = dest.as_ref().and_then(node_kind);
     let patch_kind = patch.and_then(node_kind);
     let kind = dest_kind.or(patch_kind);
@@ -135,21 +183,48 @@ pub(super) fn walk(
             ),
         ));
     }
-    match kind {
-        Some(NodeKind::Map) | None => walk_map(dest, patch, schema, path),
+    let (out, known) = match kind {
+        Some(NodeKind::Map) | None => walk_map(dest, patch, schema, incoming, path, dest_settled)?,
         Some(NodeKind::Seq) => match schema.and_then(Schema::merge_keys) {
-            Some(keys) => smp::walk_associative(dest, patch, keys, schema, path),
+            Some(keys) => smp::walk_associative(dest, patch, keys, schema, path, dest_settled)?,
             // A list without merge keys: the patch's, if it has one.
-            None => Ok(match patch {
+            None => (
+                match patch {
+                    Some(p) => non_null(p.clone()),
+                    None => dest,
+                },
+                true,
+            ),
+        },
+        Some(NodeKind::Scalar) => (
+            match patch {
                 Some(p) => non_null(p.clone()),
                 None => dest,
-            }),
-        },
-        Some(NodeKind::Scalar) => Ok(match patch {
-            Some(p) => non_null(p.clone()),
-            None => dest,
-        }),
+            },
+            true,
+        ),
+    };
+    let known = known && !meta_changes;
+    if known && let Some(v) = &out {
+        debug_assert!(settled(v, incoming), "a walk result said settled is not");
     }
+    Ok((out, known))
+}
+
+/// Whether a map patch sets `apiVersion` or `kind` to something `dest` does not have.
+fn changes_meta(dest: Option<&Value>, patch: Option<&Value>) -> bool {
+    let Some(Value::Object(pm)) = patch else {
+        return false;
+    };
+    ["apiVersion", "kind"].iter().any(|f| {
+        pm.get(*f)
+            .is_some_and(|v| Some(v) != dest.and_then(|d| d.get(*f)))
+    })
+}
+
+/// Whether an optional result is settled (nothing is).
+fn is_settled(v: &Option<Value>, schema: Option<Schema>) -> bool {
+    v.as_ref().is_none_or(|v| settled(v, schema))
 }
 
 /// A null result clears the field (kyaml's `FieldSetter` with a tagged null).
@@ -157,30 +232,38 @@ fn non_null(v: Value) -> Option<Value> {
     (!v.is_null()).then_some(v)
 }
 
-/// `walkMap` with `Merger.VisitMap`.
+/// `walkMap` with `Merger.VisitMap`. `incoming` is the schema the caller gave (what
+/// [`settled`] is judged under), `schema` the one the walk uses.
 fn walk_map(
     dest: Option<Value>,
     patch: Option<&Value>,
     schema: Option<Schema>,
-    path: &mut Vec<String>,
-) -> Result<Option<Value>, MergeError> {
+    incoming: Option<Schema>,
+    path: &mut FieldPath,
+    dest_settled: bool,
+) -> Result<Walked, MergeError> {
     let dest_missing = dest.as_ref().is_none_or(Value::is_null);
     if dest_missing {
         return match patch {
             // The resource has no such map: the patch's, merged into itself.
-            Some(p @ Value::Object(_)) => normalize(p, schema, path),
+            Some(p @ Value::Object(_)) => {
+                let out = normalize(p, schema, path)?;
+                let known = is_settled(&out, incoming);
+                Ok((out, known))
+            }
             // A null over a missing or null field: nothing. A null kept in the resource
             // stays (kyaml keeps an explicit `null` the patch does not mention).
-            Some(_) => Ok(None),
-            None => Ok(dest),
+            Some(_) => Ok((None, true)),
+            None => Ok((dest, true)),
         };
     }
     let Some(Value::Object(mut dest_map)) = dest else {
-        return Ok(dest);
+        let known = is_settled(&dest, incoming);
+        return Ok((dest, known));
     };
     let patch_map = match patch {
         None => None,
-        Some(Value::Null) => return Ok(None),
+        Some(Value::Null) => return Ok((None, true)),
         Some(Value::Object(m)) => Some(m),
         // Kinds were checked by the caller.
         Some(_) => None,
@@ -189,34 +272,106 @@ fn walk_map(
         && let Some(d) = pm.get(PATCH_KEY)
     {
         match Directive::parse(d, path)? {
-            Directive::Delete => return Ok(None),
-            Directive::Replace => return normalize(patch.unwrap_or(&Value::Null), schema, path),
+            Directive::Delete => return Ok((None, true)),
+            Directive::Replace => {
+                let out = normalize(patch.unwrap_or(&Value::Null), schema, path)?;
+                let known = is_settled(&out, incoming);
+                return Ok((out, known));
+            }
             Directive::Merge => {}
         }
     }
-    let mut keys: Vec<String> = dest_map.keys().cloned().collect();
+    // kyaml visits every field of the union, sorted. A field only the resource has and that
+    // the walk would leave as it is ([`settled`]) is skipped: that keeps the cost of a patch
+    // in the size of the patch. The order matters for the fields the patch adds (appended in
+    // this order) and for which error comes first; skipped fields add nothing and never fail.
+    let mut keys: Vec<(Cow<'_, str>, Option<&Value>)> = Vec::new();
     if let Some(pm) = patch_map {
-        keys.extend(pm.keys().filter(|k| *k != PATCH_KEY).cloned());
+        keys.extend(
+            pm.iter()
+                .filter(|(k, _)| *k != PATCH_KEY)
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Some(v))),
+        );
     }
-    keys.sort();
-    keys.dedup();
-    for key in keys {
+    // A settled resource has no field to look at here (debug builds look anyway).
+    let dest_only = dest_map
+        .iter()
+        .filter(|_| !dest_settled || cfg!(debug_assertions));
+    for (key, value) in dest_only {
+        if patch_map.is_some_and(|pm| pm.contains_key(key)) || value.is_null() {
+            continue;
+        }
+        let field_schema = schema.and_then(|s| s.field(key));
+        if dest_settled || settled(value, field_schema) {
+            #[cfg(debug_assertions)]
+            debug_assert_eq!(
+                walk(Some(value.clone()), None, field_schema, &mut path.clone()),
+                Ok(Some(value.clone())),
+                "a field judged settled changes in the walk"
+            );
+            continue;
+        }
+        keys.push((Cow::Owned(key.clone()), None));
+    }
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut known = true;
+    for (key, p) in keys {
         let field_schema = schema.and_then(|s| s.field(&key));
-        let d = dest_map.get_mut(&key).map(Value::take);
-        let p = patch_map.and_then(|pm| pm.get(&key));
-        path.push(key.clone());
-        let merged = walk_field(d, p, field_schema, path);
+        path.push(&key);
+        // The resource's value is merged where it is (no second lookup to put it back).
+        let merged = match dest_map.get_mut(key.as_ref()) {
+            Some(slot) => {
+                let d = slot.take();
+                match walk_field(Some(d), p, field_schema, path, dest_settled) {
+                    Ok((Some(v), k)) => {
+                        *slot = v;
+                        known &= k;
+                        path.pop();
+                        continue;
+                    }
+                    other => other,
+                }
+            }
+            None => walk_field(None, p, field_schema, path, dest_settled),
+        };
         path.pop();
         match merged? {
-            Some(v) => {
-                dest_map.insert(key, v);
+            (Some(v), k) => {
+                known &= k;
+                dest_map.insert(key.into_owned(), v);
             }
-            None => {
-                dest_map.shift_remove(&key);
+            (None, _) => {
+                dest_map.shift_remove(key.as_ref());
             }
         }
     }
-    Ok(Some(Value::Object(dest_map)))
+    Ok((Some(Value::Object(dest_map)), known))
+}
+
+/// Whether the walk leaves `v` as it is when the patch does not mention it
+/// (`walk(Some(v), None, schema) == Some(v)`): true below an [`Schema::Opaque`] field (no
+/// merged list there), and for maps and lists whose merged lists are already in the form
+/// the merge gives them ([`smp::settled_list`]). Reads only, allocates nothing.
+pub(super) fn settled(v: &Value, schema: Option<Schema>) -> bool {
+    if matches!(schema, Some(Schema::Opaque)) {
+        return true;
+    }
+    match v {
+        Value::Object(m) => {
+            let schema = schema.or_else(|| schema_from_meta(Some(v), None));
+            if matches!(schema, Some(Schema::Opaque)) {
+                return true;
+            }
+            m.iter().all(|(key, value)| {
+                value.is_null() || settled(value, schema.and_then(|s| s.field(key)))
+            })
+        }
+        Value::Array(items) => match schema.and_then(Schema::merge_keys) {
+            Some(keys) => smp::settled_list(items, keys, schema),
+            None => true,
+        },
+        _ => true,
+    }
 }
 
 /// One field of a map: a null the resource has and the patch does not mention stays.
@@ -224,12 +379,13 @@ fn walk_field(
     dest: Option<Value>,
     patch: Option<&Value>,
     schema: Option<Schema>,
-    path: &mut Vec<String>,
-) -> Result<Option<Value>, MergeError> {
+    path: &mut FieldPath,
+    dest_settled: bool,
+) -> Result<Walked, MergeError> {
     if patch.is_none() && matches!(dest, Some(Value::Null)) {
-        return Ok(dest);
+        return Ok((dest, true));
     }
-    walk(dest, patch, schema, path)
+    walk_settled(dest, patch, schema, path, dest_settled)
 }
 
 /// The patch merged into itself, as kyaml walks a patch node that became the destination:
@@ -238,7 +394,7 @@ fn walk_field(
 pub(super) fn normalize(
     patch: &Value,
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
 ) -> Result<Option<Value>, MergeError> {
     let schema = schema.or_else(|| schema_from_meta(Some(patch), None));
     match patch {
@@ -253,7 +409,7 @@ pub(super) fn normalize(
             keys.sort();
             let mut out = Map::with_capacity(keys.len());
             for key in keys {
-                path.push(key.clone());
+                path.push(key);
                 let v = normalize(&m[key], schema.and_then(|s| s.field(key)), path);
                 path.pop();
                 if let Some(v) = v? {
@@ -277,7 +433,7 @@ mod tests {
     use super::*;
 
     fn merge(dest: Value, patch: Value) -> Result<Option<Value>, MergeError> {
-        walk(Some(dest), Some(&patch), None, &mut Vec::new())
+        walk(Some(dest), Some(&patch), None, &mut FieldPath::default())
     }
 
     #[test]

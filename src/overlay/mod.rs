@@ -8,12 +8,20 @@
 //! one filter ([`smp`] over [`merge`] with the merge keys of [`merge_keys`], [`json6902`]),
 //! each transformer one filter ([`transform`]). [`build_dir`] is `kubectl kustomize DIR`.
 //!
-//! Cost is linear in objects plus patches times the objects each patch selects: a patch
-//! scans the objects once (no copies of the set), and each object is merged in place.
+//! Cost is linear in the objects plus, for each patch, the size of the patch times the
+//! objects it selects: resource files in the simple form are read on a short road
+//! (`fast_read`), selection reads a `catalog` of small cards (and objects by kind), an
+//! object known settled is merged along the patch's own fields only
+//! (`merge::walk_settled`), and the `patches` phase goes object by object when that cannot
+//! change the result (`by_object`). Each shortcut is checked against the plain road in
+//! debug builds.
 
 // A Diagnostic is built once per failure and carried up a few frames: its size is no cost.
 #![allow(clippy::result_large_err)]
 
+mod by_object;
+mod catalog;
+mod fast_read;
 pub mod json6902;
 pub mod kustomization;
 pub mod merge;
@@ -109,6 +117,89 @@ fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+/// The text of a top-level field (`kind`, `apiVersion`), "" when it is not a string.
+fn top_str<'a>(v: &'a Value, field: &str) -> &'a str {
+    v.get(field).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The text of a field of `metadata` (`name`, `namespace`), "" when it is not a string.
+fn meta_str<'a>(v: &'a Value, field: &str) -> &'a str {
+    v.get("metadata")
+        .and_then(|m| m.get(field))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// A [`ResId`] borrowed from an object's value: what selection compares for every object
+/// and every patch, without building strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct IdRef<'a> {
+    pub group: &'a str,
+    pub version: &'a str,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub namespace: &'a str,
+}
+
+impl<'a> IdRef<'a> {
+    pub fn of(v: &'a Value) -> IdRef<'a> {
+        let (group, version) = split_api_version(top_str(v, "apiVersion"));
+        IdRef {
+            group,
+            version,
+            kind: top_str(v, "kind"),
+            name: meta_str(v, "name"),
+            namespace: meta_str(v, "namespace"),
+        }
+    }
+
+    pub fn from_id(id: &'a ResId) -> IdRef<'a> {
+        IdRef {
+            group: &id.group,
+            version: &id.version,
+            kind: &id.kind,
+            name: &id.name,
+            namespace: &id.namespace,
+        }
+    }
+
+    pub fn to_owned(self) -> ResId {
+        ResId {
+            group: self.group.to_string(),
+            version: self.version.to_string(),
+            kind: self.kind.to_string(),
+            name: self.name.to_string(),
+            namespace: self.namespace.to_string(),
+        }
+    }
+
+    /// [`ResId::effective_namespace`].
+    pub fn effective_namespace(self) -> &'a str {
+        effective_namespace(self.group, self.version, self.kind, self.namespace)
+    }
+
+    /// [`ResId::same_as`].
+    pub fn same_as(self, o: IdRef<'_>) -> bool {
+        self.group == o.group
+            && self.version == o.version
+            && self.kind == o.kind
+            && self.name == o.name
+            && self.effective_namespace() == o.effective_namespace()
+    }
+}
+
+/// The namespace kustomize compares: "default" for none, and a marker no target can name
+/// for cluster-scoped kinds (`EffectiveNamespace`).
+fn effective_namespace<'a>(group: &str, version: &str, kind: &str, namespace: &'a str) -> &'a str {
+    if !merge_keys::is_namespaceable(group, version, kind) {
+        "_non_namespaceable_"
+    } else if namespace.is_empty() {
+        "default"
+    } else {
+        namespace
+    }
+}
+
 impl Resource {
     pub fn new(value: Value) -> Resource {
         Resource {
@@ -129,6 +220,11 @@ impl Resource {
     /// The current id.
     pub fn id(&self) -> ResId {
         id_of(&self.value)
+    }
+
+    /// The current id, borrowed.
+    pub(crate) fn id_ref(&self) -> IdRef<'_> {
+        IdRef::of(&self.value)
     }
 
     /// The id the object had first.
@@ -167,14 +263,7 @@ fn meta_string<'a>(v: &'a Value, map: &str, key: &str) -> Option<&'a str> {
 
 /// The id of an object value.
 pub fn id_of(v: &Value) -> ResId {
-    let (group, version) = split_api_version(str_at(v, "/apiVersion"));
-    ResId {
-        group: group.to_string(),
-        version: version.to_string(),
-        kind: str_at(v, "/kind").to_string(),
-        name: str_at(v, "/metadata/name").to_string(),
-        namespace: str_at(v, "/metadata/namespace").to_string(),
-    }
+    IdRef::of(v).to_owned()
 }
 
 /// The files of one overlay folder: `base` under the root of a [`Beside`], paths relative to
@@ -381,7 +470,7 @@ fn validated(v: Value, out: &mut Vec<Value>) -> Result<(), String> {
         out.push(v);
         return Ok(());
     }
-    if str_at(&v, "/metadata/name").is_empty() {
+    if meta_str(&v, "name").is_empty() {
         return Err(format!("missing metadata.name in object of kind {kind}"));
     }
     out.push(v);
@@ -390,28 +479,71 @@ fn validated(v: Value, out: &mut Vec<Value>) -> Result<(), String> {
 
 /// Reads the objects of one resource file.
 pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>> {
+    // The short road for files in the simple form; the full reader for the others, and for
+    // every file with a problem to report.
+    if src.text().len() <= ReadOptions::kustomize().max_bytes
+        && let Some(docs) = fast_read::documents(src.text())
+        && let Some(out) = resources_of(src, docs)
+    {
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(
+            Ok(&out),
+            read_resources_fully(src).as_ref(),
+            "the short road reads {} otherwise",
+            src.name()
+        );
+        return Ok(out);
+    }
+    read_resources_fully(src)
+}
+
+/// [`read_resources`] from values read on the short road; `None` when a document is not an
+/// object (the full reader then says where).
+fn resources_of(src: &SourceFile, docs: Vec<Value>) -> Option<Vec<Resource>> {
+    let mut out = Vec::new();
+    for (index, doc) in docs.into_iter().enumerate() {
+        let mut values = Vec::new();
+        validated(doc, &mut values).ok()?;
+        for value in values {
+            out.push(resource_from(src, value, index));
+        }
+    }
+    Some(out)
+}
+
+/// An object read from document `index` of `src`.
+fn resource_from(src: &SourceFile, mut value: Value, index: usize) -> Resource {
+    // kustomize holds annotations as strings (`a: 1` is printed `a: "1"`).
+    if let Some(Value::Object(a)) = value
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+    {
+        for v in a.values_mut() {
+            if !v.is_string() {
+                *v = Value::String(merge::scalar_text(v));
+            }
+        }
+    }
+    Resource::with_origin(
+        value,
+        Origin {
+            file: src.name().to_string(),
+            index,
+        },
+    )
+}
+
+/// [`read_resources`] through the full reader.
+fn read_resources_fully(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>> {
     let docs = read_docs(src)?;
     let mut out = Vec::new();
-    for (index, doc) in docs.iter().enumerate() {
+    for (index, doc) in docs.into_iter().enumerate() {
         let mut values = Vec::new();
-        validated(doc.to_json(), &mut values)
-            .map_err(|e| vec![Diagnostic::error(Code::MissingField, e).at(src, doc.span)])?;
-        for mut value in values {
-            // kustomize holds annotations as strings (`a: 1` is printed `a: "1"`).
-            if let Some(Value::Object(a)) = value.pointer_mut("/metadata/annotations") {
-                for v in a.values_mut() {
-                    if !v.is_string() {
-                        *v = Value::String(merge::scalar_text(v));
-                    }
-                }
-            }
-            out.push(Resource::with_origin(
-                value,
-                Origin {
-                    file: src.name().to_string(),
-                    index,
-                },
-            ));
+        let span = doc.span;
+        validated(doc.into_json(), &mut values)
+            .map_err(|e| vec![Diagnostic::error(Code::MissingField, e).at(src, span)])?;
+        for value in values {
+            out.push(resource_from(src, value, index));
         }
     }
     Ok(out)
@@ -419,16 +551,49 @@ pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>
 
 /// `platc kustomize DIR`: what `kubectl kustomize DIR` prints.
 pub fn build_dir(dir: &Path) -> Result<String, Vec<Diagnostic>> {
-    let disk = Disk::new(dir);
-    let files = Files::new(&disk, "", "");
+    build(&Files::new(&Disk::new(dir), "", ""))
+}
+
+/// What `kubectl kustomize` prints for the overlay folder of `files`.
+pub fn build(files: &Files<'_>) -> Result<String, Vec<Diagnostic>> {
     let k = files.kustomization()?;
     let mut resources = files.resources(&k)?;
     check_unique(&resources)?;
-    let prepared = prepare(k, &files)?;
+    let prepared = prepare(k, files)?;
     apply(&mut resources, &prepared, ApplyOptions::default())?;
     let values: Vec<Value> = resources.into_iter().map(|r| r.value).collect();
-    Ok(write::to_yaml_stream(&values))
+    let out = write_stream(&values);
+    // Freeing thousands of objects is a noticeable part of a large build, and nobody waits
+    // for it: another thread does it (the process may end first, which frees them too).
+    if values.len() >= DROP_APART {
+        std::thread::spawn(move || drop(values));
+    }
+    Ok(out)
 }
+
+/// [`write::to_yaml_stream`]; many objects are written in two halves at once, joined as
+/// the stream joins documents.
+fn write_stream(values: &[Value]) -> String {
+    if values.len() < WRITE_APART {
+        return write::to_yaml_stream(values);
+    }
+    let (first, second) = values.split_at(values.len() / 2);
+    let (mut out, rest) = std::thread::scope(|s| {
+        let rest = s.spawn(|| write::to_yaml_stream(second));
+        let out = write::to_yaml_stream(first);
+        (out, rest.join())
+    });
+    let rest = rest.unwrap_or_else(|_| write::to_yaml_stream(second));
+    out.push_str("---\n");
+    out.push_str(&rest);
+    out
+}
+
+/// From how many objects [`write_stream`] writes two halves at once.
+const WRITE_APART: usize = 500;
+
+/// From how many objects [`build`] frees them on another thread.
+const DROP_APART: usize = 1000;
 
 /// Two objects with one id cannot both be loaded (kustomize: "may not add resource with an
 /// already registered id").
@@ -517,6 +682,7 @@ pub fn prepare(k: Kustomization, files: &Files<'_>) -> Result<Prepared, Vec<Diag
         k: &k,
         opts: ApplyOptions::default(),
         unmatched: std::cell::RefCell::new(Vec::new()),
+        catalog: std::cell::RefCell::new(None),
     };
     let mut diags = Vec::new();
     let mut load = |entries: &[PatchEntry]| -> Vec<LoadedPatch> {
@@ -573,9 +739,65 @@ struct Run<'a> {
     k: &'a Kustomization,
     opts: ApplyOptions,
     unmatched: std::cell::RefCell<Vec<(At, String)>>,
+    /// Built on the first patch with a target, dropped by [`Run::changed`].
+    catalog: std::cell::RefCell<Option<catalog::Catalog>>,
 }
 
 impl Run<'_> {
+    /// The objects `keep` accepts, in order, looking only at objects that have or had `kind`
+    /// when one is given (`keep` must refuse objects that never had it).
+    fn select(
+        &self,
+        resources: &[Resource],
+        kind: Option<&str>,
+        keep: impl Fn(catalog::Selectable<'_>) -> bool,
+    ) -> Vec<usize> {
+        let mut catalog = self.catalog.borrow_mut();
+        let catalog = catalog.get_or_insert_with(|| catalog::Catalog::build(resources));
+        let candidates: Vec<usize> = match kind {
+            Some(kind) => catalog.of_kind(resources, kind).to_vec(),
+            None => (0..resources.len()).collect(),
+        };
+        let selected: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| keep(catalog.get(resources, i)))
+            .collect();
+        #[cfg(debug_assertions)]
+        if kind.is_some() {
+            let all: Vec<usize> = (0..resources.len())
+                .filter(|&i| keep(catalog.get(resources, i)))
+                .collect();
+            debug_assert_eq!(selected, all, "the index of objects by kind is out of step");
+        }
+        selected
+    }
+
+    /// Object `i` was patched: what selection knows of it is read again.
+    fn touched(&self, resources: &[Resource], i: usize) {
+        if let Some(catalog) = self.catalog.borrow_mut().as_mut() {
+            catalog.refresh(resources, i);
+        }
+    }
+
+    /// Whether object `i` is known settled (see `merge::walk_settled`).
+    fn settled(&self, i: usize) -> bool {
+        self.catalog.borrow().as_ref().is_some_and(|c| c.settled(i))
+    }
+
+    /// Object `i` was merged: what selection knows of it is read again, and whether it is
+    /// settled is what the merge found.
+    fn merged(&self, resources: &[Resource], i: usize, settled: bool) {
+        if let Some(catalog) = self.catalog.borrow_mut().as_mut() {
+            catalog.refresh(resources, i);
+            catalog.set_settled(i, settled);
+        }
+    }
+
+    /// Drops what selection knows of the objects: some were removed, or a transformer ran.
+    fn changed(&self) {
+        *self.catalog.borrow_mut() = None;
+    }
+
     fn error(&self, code: Code, at: &At, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(code, message);
         match &self.k.source {
@@ -670,21 +892,16 @@ impl Run<'_> {
                     let Some(patch) = docs.first() else {
                         return Ok(());
                     };
-                    let selected: Vec<usize> = (0..resources.len())
-                        .filter(|&i| {
-                            m.exact_kind()
-                                .is_none_or(|k| str_at(&resources[i].value, "/kind") == k)
-                                && m.matches(&resources[i])
-                        })
-                        .collect();
+                    let selected = self.select(resources, m.exact_kind(), |s| m.selects(s));
                     self.smp_all(resources, &selected, patch, opts, p, true)
                 }
                 None => {
                     for patch in docs {
-                        let want = id_of(patch);
-                        let found: Vec<usize> = (0..resources.len())
-                            .filter(|&i| resources[i].ids().iter().any(|id| id.same_as(&want)))
-                            .collect();
+                        let want_ref = IdRef::of(patch);
+                        let found = self.select(resources, Some(want_ref.kind), |s| {
+                            s.any_id(|id| id.same_as(want_ref))
+                        });
+                        let want = want_ref.to_owned();
                         match found.as_slice() {
                             [i] => self.smp_all(resources, &[*i], patch, opts, p, false)?,
                             [] if self.opts.unmatched_ok => {
@@ -722,36 +939,107 @@ impl Run<'_> {
                     ));
                 };
                 let m = self.matcher(sel, &p.at)?;
-                for r in resources.iter_mut() {
-                    if m.exact_kind()
-                        .is_some_and(|k| str_at(&r.value, "/kind") != k)
-                        || !m.matches(r)
-                    {
-                        continue;
-                    }
-                    r.store_previous_id();
-                    let id = r.id();
-                    // kustomize's objects always carry annotations of its own while they are
-                    // transformed, so a JSON patch can add one to an object that has none.
-                    if let Some(Value::Object(meta)) = r.value.get_mut("metadata") {
-                        let a = meta.entry("annotations").or_insert(Value::Null);
-                        if a.is_null() {
-                            *a = Value::Object(Default::default());
-                        }
-                    }
-                    json6902::apply(&mut r.value, ops).map_err(|e| {
-                        self.error(Code::Reference, &p.at, format!("{e} (in {id})"))
-                    })?;
-                    if !r.value.is_object() {
-                        return Err(self.error(
-                            Code::Type,
-                            &p.at,
-                            format!("the JSON patch leaves {id} not an object"),
-                        ));
-                    }
-                    rewrite_annotations(&mut r.value);
+                // Selected all at once: a patch that changes an object's kind or name does
+                // not change which objects come after it.
+                let selected = self.select(resources, m.exact_kind(), |s| m.selects(s));
+                for i in selected {
+                    self.json_one(&mut resources[i], ops, p)?;
+                    self.touched(resources, i);
                 }
                 Ok(())
+            }
+        }
+    }
+
+    /// One JSON patch on one object, in place.
+    fn json_one(
+        &self,
+        r: &mut Resource,
+        ops: &[json6902::Operation],
+        p: &PatchEntry,
+    ) -> Result<(), Diagnostic> {
+        r.store_previous_id();
+        let Resource {
+            value, previous, ..
+        } = r;
+        // The id before the patch (just stored), for errors.
+        let id = || previous.last().map(ResId::to_string).unwrap_or_default();
+        // kustomize's objects always carry annotations of its own while they are
+        // transformed, so a JSON patch can add one to an object that has none.
+        if let Some(Value::Object(meta)) = value.get_mut("metadata") {
+            match meta.get_mut("annotations") {
+                Some(a) if !a.is_null() => {}
+                Some(a) => *a = Value::Object(Default::default()),
+                None => {
+                    meta.insert("annotations".into(), Value::Object(Default::default()));
+                }
+            }
+        }
+        json6902::apply(value, ops)
+            .map_err(|e| self.error(Code::Reference, &p.at, format!("{e} (in {})", id())))?;
+        if !value.is_object() {
+            return Err(self.error(
+                Code::Type,
+                &p.at,
+                format!("the JSON patch leaves {} not an object", id()),
+            ));
+        }
+        rewrite_annotations(value);
+        Ok(())
+    }
+
+    /// One strategic merge patch on one object, in place. `Ok(Some(settled))`: merged, and
+    /// whether the object is known settled now (`settled`: whether it was); `Ok(None)`: the
+    /// patch deleted it. `id` names the object in an error.
+    #[allow(clippy::too_many_arguments)]
+    fn smp_one(
+        &self,
+        r: &mut Resource,
+        patch: &Value,
+        opts: SmpOptions,
+        p: &PatchEntry,
+        targeted: bool,
+        settled: bool,
+        id: impl FnOnce() -> ResId,
+    ) -> Result<Option<bool>, Diagnostic> {
+        let mut patch_copy;
+        let api_version = r.value.get("apiVersion");
+        let patch = if targeted && patch.get("apiVersion") != api_version {
+            // The patch takes the target's apiVersion; its own kind stays (kustomize's
+            // resWrangler.ApplySmPatch), and the kind comes back afterwards.
+            patch_copy = patch.clone();
+            if let (Value::Object(pm), Some(av)) = (&mut patch_copy, api_version) {
+                pm.insert("apiVersion".into(), av.clone());
+            }
+            &patch_copy
+        } else {
+            patch
+        };
+        if opts.allow_name_change || opts.allow_kind_change {
+            r.store_previous_id();
+        }
+        let value = std::mem::take(&mut r.value);
+        match smp::apply_settled(value, patch, opts, settled) {
+            Ok((Some(v), settled)) => {
+                r.value = v;
+                Ok(Some(settled))
+            }
+            Ok((None, _)) => Ok(None),
+            Err(e) => {
+                let at = if e.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at `{}`", e.path)
+                };
+                Err(self.error(
+                    Code::Type,
+                    &p.at,
+                    format!(
+                        "cannot apply the strategic merge patch to {}{at}: {}",
+                        id(),
+                        e.message
+                    ),
+                ))
             }
         }
     }
@@ -768,49 +1056,36 @@ impl Run<'_> {
     ) -> Result<(), Diagnostic> {
         let mut deleted = Vec::new();
         for &i in selected {
-            let r = &mut resources[i];
-            let mut patch_copy;
-            let patch = if targeted {
-                // The patch takes the target's apiVersion; its own kind stays (kustomize's
-                // resWrangler.ApplySmPatch), and the kind comes back afterwards.
-                patch_copy = patch.clone();
-                if let (Value::Object(pm), Some(av)) = (&mut patch_copy, r.value.get("apiVersion"))
-                {
-                    pm.insert("apiVersion".into(), av.clone());
-                }
-                &patch_copy
-            } else {
-                patch
+            // The object is gone with a failed merge; its card still names it.
+            let id = || {
+                self.catalog
+                    .borrow()
+                    .as_ref()
+                    .map(|c| c.id(i))
+                    .unwrap_or_default()
             };
-            if opts.allow_name_change || opts.allow_kind_change {
-                r.store_previous_id();
-            }
-            let id = r.id();
-            let value = std::mem::take(&mut r.value);
-            match smp::apply(value, patch, opts) {
-                Ok(Some(v)) => r.value = v,
-                Ok(None) => deleted.push(i),
-                Err(e) => {
-                    let at = if e.path.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" at `{}`", e.path)
-                    };
-                    return Err(self.error(
-                        Code::Type,
-                        &p.at,
-                        format!(
-                            "cannot apply the strategic merge patch to {id}{at}: {}",
-                            e.message
-                        ),
-                    ));
-                }
+            match self.smp_one(
+                &mut resources[i],
+                patch,
+                opts,
+                p,
+                targeted,
+                self.settled(i),
+                id,
+            )? {
+                Some(settled) => self.merged(resources, i, settled),
+                None => deleted.push(i),
             }
         }
         if !deleted.is_empty() {
+            self.changed();
+        }
+        if !deleted.is_empty() {
+            // `deleted` is in ascending order, as `selected` is.
             let mut i = 0;
+            let mut next = deleted.iter().peekable();
             resources.retain(|_| {
-                let keep = !deleted.contains(&i);
+                let keep = next.next_if_eq(&&i).is_none();
                 i += 1;
                 keep
             });
@@ -852,17 +1127,50 @@ pub fn apply(
         k,
         opts,
         unmatched: std::cell::RefCell::new(Vec::new()),
+        catalog: std::cell::RefCell::new(None),
     };
     let one = |d: Diagnostic| vec![d];
-    for (p, loaded) in k
+    let plan: Vec<(&PatchEntry, &LoadedPatch)> = k
         .patches_strategic_merge
         .iter()
         .zip(&prepared.patches_strategic_merge)
-    {
-        run.patch(resources, p, loaded, false).map_err(one)?;
-    }
-    for (p, loaded) in k.patches.iter().zip(&prepared.patches) {
-        run.patch(resources, p, loaded, false).map_err(one)?;
+        .chain(k.patches.iter().zip(&prepared.patches))
+        .collect();
+    #[cfg(debug_assertions)]
+    let before = resources.clone();
+    match by_object::apply(&run, resources, &plan) {
+        Some(done) => {
+            #[cfg(debug_assertions)]
+            {
+                let mut expected = before;
+                let reference = Run {
+                    k,
+                    opts,
+                    unmatched: std::cell::RefCell::new(Vec::new()),
+                    catalog: std::cell::RefCell::new(None),
+                };
+                let got = plan
+                    .iter()
+                    .try_for_each(|(p, loaded)| reference.patch(&mut expected, p, loaded, false));
+                debug_assert_eq!(
+                    done.as_ref().map_err(|d| &d.message),
+                    got.as_ref().map_err(|d| &d.message),
+                    "object by object fails otherwise"
+                );
+                if done.is_ok() {
+                    debug_assert!(
+                        *resources == expected,
+                        "object by object gives other objects"
+                    );
+                }
+            }
+            done.map_err(one)?;
+        }
+        None => {
+            for (p, loaded) in &plan {
+                run.patch(resources, p, loaded, false).map_err(one)?;
+            }
+        }
     }
     let at_key = |key: &str| At {
         span: k
@@ -926,6 +1234,8 @@ pub fn apply(
             })?;
         }
     }
+    // The transformers above may have changed what the index of objects by kind knows.
+    run.changed();
     for (p, loaded) in k.patches_json6902.iter().zip(&prepared.patches_json6902) {
         run.patch(resources, p, loaded, true).map_err(one)?;
     }
@@ -1006,6 +1316,35 @@ mod tests {
             json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "x"}}),
         );
         assert_eq!(r.id().to_string(), "ConfigMap.v1.[noGrp]/c.x");
+    }
+
+    #[test]
+    fn a_failed_merge_names_its_object() {
+        let files = crate::beside::Memory::new()
+            .with(
+                "kustomization.yaml",
+                "resources:\n- r.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: any\n    data:\n      a: b\n",
+            )
+            .with(
+                "r.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: x\ndata: text\n",
+            );
+        let err = build(&Files::new(&files, "", "")).unwrap_err();
+        assert!(
+            err[0].message.starts_with(
+                "cannot apply the strategic merge patch to ConfigMap.v1.[noGrp]/c.x at `data`"
+            ),
+            "{}",
+            err[0].message
+        );
+    }
+
+    #[test]
+    fn many_objects_are_written_in_halves_as_one_stream() {
+        let values: Vec<Value> = (0..WRITE_APART * 2 + 1)
+            .map(|i| json!({"kind": "ConfigMap", "metadata": {"name": format!("c{i}")}}))
+            .collect();
+        assert_eq!(write_stream(&values), write::to_yaml_stream(&values));
     }
 
     #[test]

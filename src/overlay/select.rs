@@ -7,6 +7,7 @@
 
 use regex::Regex;
 
+use super::catalog::{Card, Selectable};
 use super::{ResId, Resource};
 
 /// A `target` as written in the kustomization.
@@ -24,15 +25,31 @@ pub struct Selector {
 /// A [`Selector`] ready to match: regexes compiled, selectors parsed.
 #[derive(Clone, Debug)]
 pub struct Matcher {
-    group: Option<Regex>,
-    version: Option<Regex>,
-    kind: Option<Regex>,
-    name: Option<Regex>,
-    namespace: Option<Regex>,
+    group: Option<Pattern>,
+    version: Option<Pattern>,
+    kind: Option<Pattern>,
+    name: Option<Pattern>,
+    namespace: Option<Pattern>,
     labels: Option<LabelSelector>,
     annotations: Option<LabelSelector>,
-    /// The exact kind when the kind pattern is a plain name (lets callers index by kind).
-    exact_kind: Option<String>,
+}
+
+/// One anchored pattern of a target. A pattern without a regex metacharacter matches only
+/// itself, so it is compared as a string: no regex to build (that costs more than
+/// matching every object) and no automaton to run.
+#[derive(Clone, Debug)]
+enum Pattern {
+    Exact(String),
+    Regex(Regex),
+}
+
+impl Pattern {
+    fn is_match(&self, s: &str) -> bool {
+        match self {
+            Pattern::Exact(p) => p == s,
+            Pattern::Regex(re) => re.is_match(s),
+        }
+    }
 }
 
 /// Why a selector could not be compiled.
@@ -43,11 +60,15 @@ pub struct SelectorError {
     pub message: String,
 }
 
-fn anchored(field: &'static str, pattern: &Option<String>) -> Result<Option<Regex>, SelectorError> {
+fn anchored(
+    field: &'static str,
+    pattern: &Option<String>,
+) -> Result<Option<Pattern>, SelectorError> {
     match pattern.as_deref() {
         None | Some("") => Ok(None),
+        Some(p) if is_literal(p) => Ok(Some(Pattern::Exact(p.to_string()))),
         Some(p) => Regex::new(&format!("^(?:{p})$"))
-            .map(Some)
+            .map(|re| Some(Pattern::Regex(re)))
             .map_err(|e| SelectorError {
                 field,
                 message: format!("`{p}` is not a valid regular expression: {e}"),
@@ -55,10 +76,16 @@ fn anchored(field: &'static str, pattern: &Option<String>) -> Result<Option<Rege
     }
 }
 
-fn is_plain_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+/// Whether a pattern has none of the characters that mean something to the regex syntax
+/// outside a class (`#` only in verbose mode, `&`, `-` and `~` only inside a class): then
+/// `^(?:p)$` matches exactly `p`.
+fn is_literal(p: &str) -> bool {
+    !p.chars().any(|c| {
+        matches!(
+            c,
+            '\\' | '.' | '+' | '*' | '?' | '(' | ')' | '|' | '[' | ']' | '{' | '}' | '^' | '$'
+        )
+    })
 }
 
 impl Selector {
@@ -77,43 +104,52 @@ impl Selector {
             namespace: anchored("namespace", &self.namespace)?,
             labels: selector("labelSelector", &self.label_selector)?,
             annotations: selector("annotationSelector", &self.annotation_selector)?,
-            exact_kind: self.kind.clone().filter(|k| is_plain_name(k)),
         })
     }
 }
 
 impl Matcher {
-    /// The one kind this matcher can select, when its kind pattern is a plain name.
+    /// The one kind this matcher can select, when its kind pattern is a plain name (lets
+    /// callers index objects by kind).
     pub fn exact_kind(&self) -> Option<&str> {
-        self.exact_kind.as_deref()
+        match &self.kind {
+            Some(Pattern::Exact(k)) => Some(k),
+            _ => None,
+        }
     }
 
     pub fn matches(&self, r: &Resource) -> bool {
-        let cur = r.id();
-        let org = r.org_id();
-        let test = |re: &Option<Regex>, s: &str| re.as_ref().is_none_or(|re| re.is_match(s));
+        let card = Card::of(r);
+        self.selects(Selectable::new(&card, &r.previous))
+    }
+
+    /// [`Matcher::matches`] on what the catalog holds of an object.
+    pub(crate) fn selects(&self, s: Selectable<'_>) -> bool {
+        let test = |p: &Option<Pattern>, s: &str| p.as_ref().is_none_or(|p| p.is_match(s));
+        let (cur, org) = (s.id(), s.org_id());
+        // The kind first: it sets most objects aside.
+        if !test(&self.kind, cur.kind) {
+            return false;
+        }
         if self.namespace.is_some()
             && !test(&self.namespace, org.effective_namespace())
             && !test(&self.namespace, cur.effective_namespace())
         {
             return false;
         }
-        if self.name.is_some() && !test(&self.name, &org.name) && !test(&self.name, &cur.name) {
+        if self.name.is_some() && !test(&self.name, org.name) && !test(&self.name, cur.name) {
             return false;
         }
-        if !test(&self.group, &cur.group)
-            || !test(&self.version, &cur.version)
-            || !test(&self.kind, &cur.kind)
-        {
+        if !test(&self.group, cur.group) || !test(&self.version, cur.version) {
             return false;
         }
         if let Some(sel) = &self.labels
-            && !sel.matches(|k| r.label(k))
+            && !sel.matches(|k| s.label(k))
         {
             return false;
         }
         if let Some(sel) = &self.annotations
-            && !sel.matches(|k| r.annotation(k))
+            && !sel.matches(|k| s.annotation(k))
         {
             return false;
         }
@@ -125,13 +161,7 @@ impl ResId {
     /// The namespace kustomize compares: "default" for none, and a marker no target can
     /// name for cluster-scoped kinds (`EffectiveNamespace`).
     pub fn effective_namespace(&self) -> &str {
-        if !super::merge_keys::is_namespaceable(&self.group, &self.version, &self.kind) {
-            "_non_namespaceable_"
-        } else if self.namespace.is_empty() {
-            "default"
-        } else {
-            &self.namespace
-        }
+        super::effective_namespace(&self.group, &self.version, &self.kind, &self.namespace)
     }
 }
 

@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use super::merge::{self, Directive, MergeError, PATCH_KEY, scalar_text};
+use super::merge::{self, Directive, FieldPath, MergeError, PATCH_KEY, scalar_text};
 use super::merge_keys::Schema;
 
 /// Options of a `patches` entry that change what a strategic merge may do.
@@ -33,14 +33,137 @@ pub fn apply(
     patch: &Value,
     opts: SmpOptions,
 ) -> Result<Option<Value>, MergeError> {
+    apply_settled(resource, patch, opts, false).map(|(v, _)| v)
+}
+
+/// [`apply`], told whether the object is known to be settled (see [`merge::walk_settled`]),
+/// and telling whether the result is.
+pub(super) fn apply_settled(
+    resource: Value,
+    patch: &Value,
+    opts: SmpOptions,
+    settled: bool,
+) -> Result<merge::Walked, MergeError> {
+    #[cfg(debug_assertions)]
+    let expected = apply_saving_all(resource.clone(), patch, opts);
+    // What is restored is saved only where the patch could change it (a field it sets to
+    // another value, or a directive): the walk leaves every other field as it was.
+    let directive = patch.get(PATCH_KEY).is_some();
+    let resource_meta = resource.get("metadata");
+    let may_change = |field: &str| {
+        directive
+            || match patch.get("metadata") {
+                None => false,
+                Some(Value::Object(m)) => {
+                    m.contains_key(PATCH_KEY)
+                        || m.get(field)
+                            .is_some_and(|v| Some(v) != resource_meta.and_then(|r| r.get(field)))
+                }
+                Some(_) => true,
+            }
+    };
+    let kind_may_change = directive
+        || patch
+            .get("kind")
+            .is_some_and(|k| Some(k) != resource.get("kind"));
+    let kind = (!opts.allow_kind_change && kind_may_change).then(|| resource.get("kind").cloned());
+    let name = (!opts.allow_name_change && may_change("name"))
+        .then(|| resource_meta.and_then(|m| m.get("name")).cloned());
+    let namespace = may_change("namespace").then(|| {
+        resource_meta
+            .and_then(|m| m.get("namespace"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    });
+    let (out, known) = merge::walk_settled(
+        Some(resource),
+        Some(patch),
+        None,
+        &mut FieldPath::default(),
+        settled,
+    )?;
+    // Restoring sets scalars, or the kind when the patch changed it (then nothing is known).
+    let out = restore(out, kind, name, namespace);
+    #[cfg(debug_assertions)]
+    {
+        debug_assert_eq!(
+            Ok(&out),
+            expected.as_ref(),
+            "saving less changes the result"
+        );
+        if known && let Some(v) = &out {
+            debug_assert!(
+                merge::settled(v, None),
+                "a patched object said settled is not"
+            );
+        }
+    }
+    Ok((out, known))
+}
+
+/// Puts back what [`apply`] saved; a namespace it did not save is as the resource had it,
+/// and, as kustomize sets it back, only a non-empty string stays.
+fn restore(
+    out: Option<Value>,
+    kind: Option<Option<Value>>,
+    name: Option<Option<Value>>,
+    namespace: Option<String>,
+) -> Option<Value> {
+    let mut out = out?;
+    let Value::Object(map) = &mut out else {
+        return Some(out);
+    };
+    if map.is_empty() {
+        return None;
+    }
+    match kind {
+        Some(Some(k)) => {
+            map.insert("kind".into(), k);
+        }
+        Some(None) => {
+            map.shift_remove("kind");
+        }
+        None => {}
+    }
+    if let Some(name) = name {
+        set_meta(map, "name", name);
+    }
+    match namespace {
+        Some(ns) => set_meta(
+            map,
+            "namespace",
+            (!ns.is_empty()).then_some(Value::String(ns)),
+        ),
+        None => {
+            if let Some(Value::Object(m)) = map.get_mut("metadata")
+                && m.get("namespace")
+                    .is_some_and(|v| v.as_str().is_none_or(str::is_empty))
+            {
+                m.shift_remove("namespace");
+            }
+        }
+    }
+    Some(out)
+}
+
+/// [`apply`] as kustomize writes it, saving kind, name and namespace every time: the
+/// reference debug builds check the lazy saving against.
+#[cfg(debug_assertions)]
+fn apply_saving_all(
+    resource: Value,
+    patch: &Value,
+    opts: SmpOptions,
+) -> Result<Option<Value>, MergeError> {
+    let meta = |field: &str| resource.get("metadata").and_then(|m| m.get(field));
     let kind = resource.get("kind").cloned();
-    let name = resource.pointer("/metadata/name").cloned();
-    let namespace = resource
-        .pointer("/metadata/namespace")
+    let name = meta("name").cloned();
+    let namespace = meta("namespace")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let Some(mut out) = merge::walk(Some(resource), Some(patch), None, &mut Vec::new())? else {
+    let Some(mut out) = merge::walk(Some(resource), Some(patch), None, &mut FieldPath::default())?
+    else {
         return Ok(None);
     };
     let Value::Object(map) = &mut out else {
@@ -92,48 +215,164 @@ fn set_meta(obj: &mut serde_json::Map<String, Value>, field: &str, value: Option
     }
 }
 
-/// A list with merge keys (`keys` empty: a set of scalars such as `finalizers`).
+/// A list with merge keys (`keys` empty: a set of scalars such as `finalizers`), with the
+/// settled bookkeeping of [`merge::walk_settled`].
 pub(super) fn walk_associative(
     dest: Option<Value>,
     patch: Option<&Value>,
     keys: &'static [&'static str],
     schema: Option<Schema>,
-    path: &mut Vec<String>,
-) -> Result<Option<Value>, MergeError> {
+    path: &mut FieldPath,
+    dest_settled: bool,
+) -> Result<merge::Walked, MergeError> {
+    let judged = |out: Option<Value>| {
+        let known = out.as_ref().is_none_or(|v| merge::settled(v, schema));
+        (out, known)
+    };
     // Merger.VisitList for an associative list.
     let dest = match dest {
         None | Some(Value::Null) => {
             return match patch {
-                Some(Value::Array(items)) => normalize_associative(items, keys, schema, path),
-                _ => Ok(None),
+                Some(Value::Array(items)) => {
+                    Ok(judged(normalize_associative(items, keys, schema, path)?))
+                }
+                _ => Ok((None, true)),
             };
         }
         Some(Value::Array(items)) => items,
-        Some(other) => return Ok(Some(other)),
+        Some(other) => return Ok(judged(Some(other))),
     };
     let patch_items: &[Value] = match patch {
         None => &[],
-        Some(Value::Null) => return Ok(None),
+        Some(Value::Null) => return Ok((None, true)),
         Some(Value::Array(items)) => items,
         Some(_) => &[],
     };
     let rest;
     let patch_items = match list_directive(patch_items, path)? {
         None => patch_items,
-        Some((Directive::Delete, _)) => return Ok(None),
-        Some((Directive::Replace, r)) => return normalize_associative(&r, keys, schema, path),
+        Some((Directive::Delete, _)) => return Ok((None, true)),
+        Some((Directive::Replace, r)) => {
+            return Ok(judged(normalize_associative(&r, keys, schema, path)?));
+        }
         Some((Directive::Merge, r)) => {
             rest = r;
             &rest
         }
     };
     let item_schema = schema.and_then(Schema::elements);
-    let merged = if keys.is_empty() {
-        merge_scalars(dest, patch_items, item_schema, path)?
-    } else {
-        merge_by_keys(dest, patch_items, keys, item_schema, path)?
+    if keys.is_empty() {
+        let merged = merge_scalars(dest, patch_items, item_schema, path)?;
+        return Ok(judged(Some(Value::Array(merged))));
+    }
+    let (merged, known) = merge_by_keys(dest, patch_items, keys, schema, path, dest_settled)?;
+    Ok((Some(Value::Array(merged)), known))
+}
+
+/// Whether [`walk_associative`] with no patch gives `items` back unchanged (see
+/// [`merge::settled`]). For a set of scalars: no null and no two equal texts. For a list
+/// merged by keys: the elements hold their keys uniformly ([`uniform_keys`]), no two have
+/// the same key values, and every element is settled itself. Then `merge_by_keys` finds each
+/// element by its own values, walks it to itself, and puts it back where it was.
+pub(super) fn settled_list(
+    items: &[Value],
+    keys: &'static [&'static str],
+    schema: Option<Schema>,
+) -> bool {
+    if keys.is_empty() {
+        return items
+            .iter()
+            .enumerate()
+            .all(|(i, v)| !v.is_null() && items[..i].iter().all(|w| !scalar_text_eq(v, w)));
+    }
+    let Some(held) = uniform_keys(items, keys, None) else {
+        return items.is_empty();
     };
-    Ok(Some(Value::Array(merged)))
+    let item_schema = schema.and_then(Schema::elements);
+    items.iter().enumerate().all(|(i, item)| {
+        !items[..i].iter().any(|o| same_key_values(item, o, &held))
+            && merge::settled(item, item_schema)
+    })
+}
+
+/// The keys every element holds, when the elements hold them uniformly: each element a
+/// non-empty map, each key either held by every element (a scalar with a non-empty text)
+/// or by none (absent), at least one key held. `held` continues a list already looked at
+/// (its result). In that form kyaml's key bookkeeping (`validateKeys`, `mergeValues`,
+/// empty values that match any element) has nothing to do, which the fast merge relies on.
+fn uniform_keys(
+    items: &[Value],
+    keys: &'static [&'static str],
+    held: Option<Held>,
+) -> Option<Held> {
+    let holds = |m: &serde_json::Map<String, Value>, key: &str| match m.get(key) {
+        None => Some(false),
+        Some(Value::String(s)) if !s.is_empty() => Some(true),
+        Some(Value::Number(_) | Value::Bool(_)) => Some(true),
+        Some(_) => None,
+    };
+    let mut out = held;
+    for item in items {
+        let m = item.as_object().filter(|m| !m.is_empty())?;
+        let mut mine = Held::default();
+        for key in keys {
+            if holds(m, key)? {
+                mine.push(key)?;
+            }
+        }
+        match out {
+            Some(o) if o != mine => return None,
+            Some(_) => {}
+            None => out = Some(mine),
+        }
+    }
+    out.filter(|o| o.len > 0)
+}
+
+/// A few merge keys, without allocating (schemas have one or two).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Held {
+    keys: [&'static str; 4],
+    len: usize,
+}
+
+impl Held {
+    fn push(&mut self, key: &'static str) -> Option<()> {
+        *self.keys.get_mut(self.len)? = key;
+        self.len += 1;
+        Some(())
+    }
+}
+
+impl std::ops::Deref for Held {
+    type Target = [&'static str];
+    fn deref(&self) -> &[&'static str] {
+        &self.keys[..self.len]
+    }
+}
+
+/// Whether two elements have the same texts under `keys` (both hold them).
+fn same_key_values(a: &Value, b: &Value, keys: &[&str]) -> bool {
+    match (a.as_object(), b.as_object()) {
+        (Some(a), Some(b)) => keys.iter().all(|k| scalar_field_eq(a.get(*k), b.get(*k))),
+        _ => false,
+    }
+}
+
+/// Whether two values have the same [`scalar_text`], without building the texts when both
+/// are strings.
+fn scalar_text_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x == y,
+        _ => scalar_text(a) == scalar_text(b),
+    }
+}
+
+fn scalar_field_eq(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => scalar_text_eq(a, b),
+        _ => false,
+    }
 }
 
 /// `determineSequenceNodePatchStrategy`: the first map element with a `$patch` key, if it has
@@ -141,7 +380,7 @@ pub(super) fn walk_associative(
 /// carrying the same directive, and null or empty elements, as kyaml's `ElementSetter` does).
 fn list_directive(
     items: &[Value],
-    path: &[String],
+    path: &FieldPath,
 ) -> Result<Option<(Directive, Vec<Value>)>, MergeError> {
     let Some(found) = items
         .iter()
@@ -327,12 +566,160 @@ fn element_setter(list: &mut Vec<Value>, element: Option<Value>, keys: &[&str], 
 }
 
 /// A list merged by keys (`setAssociativeSequenceElements` with `MergeOptionsListPrepend`).
+/// The usual case (both lists hold their keys uniformly, see [`uniform_keys`], no element
+/// directive, no repeated key values, the resource's list settled) takes [`merge_uniform`],
+/// which moves elements instead of copying them; everything else kyaml's road, step by step.
+/// `schema` is the list's; the result says whether the merged list is known settled.
 fn merge_by_keys(
+    dest: Vec<Value>,
+    patch: &[Value],
+    keys: &'static [&'static str],
+    schema: Option<Schema>,
+    path: &mut FieldPath,
+    dest_settled: bool,
+) -> Result<(Vec<Value>, bool), MergeError> {
+    let item_schema = schema.and_then(Schema::elements);
+    let Some(held) = uniform(&dest, patch, keys, item_schema, dest_settled) else {
+        let out = merge_by_keys_kyaml(dest, patch, keys, item_schema, path)?;
+        let known = settled_list(&out, keys, schema);
+        return Ok((out, known));
+    };
+    #[cfg(debug_assertions)]
+    let expected = merge_by_keys_kyaml(dest.clone(), patch, keys, item_schema, &mut path.clone());
+    let out = merge_uniform(dest, patch, &held, item_schema, path, dest_settled);
+    #[cfg(debug_assertions)]
+    debug_assert_eq!(
+        out.as_ref().map(|(v, _)| v),
+        expected.as_ref(),
+        "the fast keyed merge differs from kyaml's road"
+    );
+    out
+}
+
+/// The keys both lists hold when [`merge_uniform`] applies. A settled `dest` is uniform,
+/// distinct and settled element by element already: only its first element is read.
+fn uniform(
+    dest: &[Value],
+    patch: &[Value],
+    keys: &'static [&'static str],
+    item_schema: Option<Schema>,
+    dest_settled: bool,
+) -> Option<Held> {
+    let held = match dest {
+        [] => None,
+        [first, ..] if dest_settled => {
+            let held = uniform_keys(std::slice::from_ref(first), keys, None);
+            debug_assert_eq!(held, uniform_keys(dest, keys, None));
+            Some(held?)
+        }
+        _ => Some(uniform_keys(dest, keys, None)?),
+    };
+    let held = uniform_keys(patch, keys, held)?;
+    let distinct = |items: &[Value]| {
+        items
+            .iter()
+            .enumerate()
+            .all(|(i, e)| !items[..i].iter().any(|o| same_key_values(e, o, &held)))
+    };
+    let no_directive = patch
+        .iter()
+        .all(|e| e.as_object().is_some_and(|m| !m.contains_key(PATCH_KEY)));
+    (no_directive
+        && distinct(patch)
+        && (dest_settled
+            || distinct(dest)
+            // The elements no patch element names are walked with no patch: they must stay.
+                && dest.iter().all(|e| {
+                    patch.iter().any(|p| same_key_values(e, p, &held))
+                        || merge::settled(e, item_schema)
+                })))
+    .then_some(held)
+}
+
+/// What kyaml's road gives in the uniform case: each patch element merged into the
+/// resource's element with its key values (or normalized alone when there is none; dropped
+/// when it merges to nothing). With one key held the patch's elements come first, in patch
+/// order, then the resource's others; with several (`containerPort` + `protocol`) the new
+/// elements come first and the resource's follow in their own order. The result is uniform
+/// and distinct again, so it is known settled when every merged or new element is.
+fn merge_uniform(
+    mut dest: Vec<Value>,
+    patch: &[Value],
+    held: &[&'static str],
+    item_schema: Option<Schema>,
+    path: &mut FieldPath,
+    dest_settled: bool,
+) -> Result<(Vec<Value>, bool), MergeError> {
+    // Per patch element: the index of the resource's element it merged into, or the new one.
+    enum Merged {
+        Dest(usize),
+        New(Value),
+    }
+    let mut merged = Vec::with_capacity(patch.len());
+    let mut gone = vec![false; dest.len()];
+    let mut touched = vec![false; dest.len()];
+    let mut known = true;
+    for p in patch {
+        match dest.iter().position(|e| same_key_values(e, p, held)) {
+            Some(i) => {
+                touched[i] = true;
+                let d = std::mem::take(&mut dest[i]);
+                match merge::walk_settled(Some(d), Some(p), item_schema, path, dest_settled)? {
+                    (Some(v), k) if !is_missing_or_empty_map(&v) => {
+                        known &= k;
+                        dest[i] = v;
+                        merged.push(Merged::Dest(i));
+                    }
+                    _ => gone[i] = true,
+                }
+            }
+            None => {
+                if let (Some(v), k) = merge::walk_settled(None, Some(p), item_schema, path, false)?
+                    && !is_missing_or_empty_map(&v)
+                {
+                    known &= k;
+                    merged.push(Merged::New(v));
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(merged.len() + dest.len());
+    let mut dest: Vec<Option<Value>> = dest
+        .into_iter()
+        .zip(gone)
+        .map(|(v, gone)| (!gone).then_some(v))
+        .collect();
+    if held.len() == 1 {
+        for m in merged {
+            match m {
+                Merged::Dest(i) => out.extend(dest[i].take()),
+                Merged::New(v) => out.push(v),
+            }
+        }
+        out.extend(
+            dest.into_iter()
+                .zip(touched)
+                .filter(|(_, t)| !t)
+                .filter_map(|(v, _)| v),
+        );
+    } else {
+        for m in merged {
+            if let Merged::New(v) = m {
+                out.push(v);
+            }
+        }
+        out.extend(dest.into_iter().flatten());
+    }
+    Ok((out, known))
+}
+
+/// kyaml's road for any list merged by keys.
+fn merge_by_keys_kyaml(
     mut dest: Vec<Value>,
     patch: &[Value],
     keys: &'static [&'static str],
     item_schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
 ) -> Result<Vec<Value>, MergeError> {
     // elementValues: the patch's tuples first, then the resource's, without repeats.
     let mut values: Vec<Vec<String>> = Vec::new();
@@ -439,7 +826,7 @@ fn merge_scalars(
     dest: Vec<Value>,
     patch: &[Value],
     _item_schema: Option<Schema>,
-    _path: &mut [String],
+    _path: &mut FieldPath,
 ) -> Result<Vec<Value>, MergeError> {
     let mut seen: Vec<String> = Vec::new();
     let mut out: Vec<Value> = Vec::new();
@@ -467,7 +854,7 @@ pub(super) fn normalize_associative(
     items: &[Value],
     keys: &'static [&'static str],
     schema: Option<Schema>,
-    path: &mut Vec<String>,
+    path: &mut FieldPath,
 ) -> Result<Option<Value>, MergeError> {
     let item_schema = schema.and_then(Schema::elements);
     let rest;

@@ -71,6 +71,26 @@ impl Node {
         }
     }
 
+    /// [`Node::to_json`], taking the node apart instead of copying its strings.
+    pub fn into_json(self) -> Value {
+        match self.kind {
+            NodeKind::Scalar { value, .. } => match value {
+                Scalar::Null => Value::Null,
+                Scalar::Bool(b) => Value::Bool(b),
+                Scalar::Number(n) => Value::Number(n),
+                Scalar::String(s) => Value::String(s),
+            },
+            NodeKind::Seq(items) => Value::Array(items.into_iter().map(Node::into_json).collect()),
+            NodeKind::Map(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for (k, v) in entries {
+                    map.insert(k.name, v.into_json());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|(_, v)| v)
     }

@@ -1229,6 +1229,28 @@ impl<'s> Reader<'s> {
     }
 }
 
+/// What the kustomize reader makes of an untagged plain scalar, for readers that take a
+/// shorter road over simple files: `None` where it would report an error (`.inf`, `.nan`).
+/// The same steps as `Reader::resolve` with no tag.
+pub(crate) fn kustomize_plain(value: &str) -> Option<Scalar> {
+    match scalar::resolve_go(value) {
+        Go::Null => Some(Scalar::Null),
+        Go::Bool(v) => Some(Scalar::Bool(v)),
+        Go::Int(v) => Some(Scalar::Number(Number::from(v))),
+        Go::Uint(v) => Some(Scalar::Number(Number::from(v))),
+        Go::Float(f) => scalar::kustomize_float(f).map(Scalar::Number),
+        Go::Timestamp(t) => Some(Scalar::String(t)),
+        Go::Str => Some(Scalar::String(value.to_string())),
+        Go::NonFinite => None,
+    }
+}
+
+/// Whether the kustomize reader reads an untagged plain scalar as a string as written (the
+/// only plain mapping keys it accepts).
+pub(crate) fn kustomize_plain_is_text(value: &str) -> bool {
+    !value.is_empty() && scalar::resolve_go(value) == Go::Str
+}
+
 fn number_of(n: Option<Number>) -> Option<(Scalar, Option<&'static str>)> {
     n.map(|n| (Scalar::Number(n), Some("a number")))
 }

@@ -713,19 +713,14 @@ fn parse_layout(v: &[u8], layout: Layout) -> bool {
 /// `keyList.Less` for two string keys: letters compare by code point and sort after every
 /// non-letter; runs of digits compare by value, then by length (`1` < `01`), so `item9` <
 /// `item10` and `_x` < `01` < `B` < `a`.
-fn key_less<C: Copy + Into<char>>(a: &[C], b: &[C]) -> bool {
-    // Generic over `u8` (ASCII keys, the common case, compared without decoding) and `char`.
-    let (a_, b_) = (a, b);
-    let a = |i: usize| -> char { a_[i].into() };
-    let b = |i: usize| -> char { b_[i].into() };
-    let (alen, blen) = (a_.len(), b_.len());
-    for i in 0..alen.min(blen) {
-        if a(i) == b(i) {
+fn key_less<C: KeyChar>(a: &[C], b: &[C]) -> bool {
+    for i in 0..a.len().min(b.len()) {
+        if a[i] == b[i] {
             continue;
         }
-        let (al, bl) = (is_letter(a(i)), is_letter(b(i)));
+        let (al, bl) = (a[i].letter(), b[i].letter());
         if al && bl {
-            return a(i) < b(i);
+            return a[i] < b[i];
         }
         if al || bl {
             return bl;
@@ -733,12 +728,12 @@ fn key_less<C: Copy + Into<char>>(a: &[C], b: &[C]) -> bool {
         // Go's int64 arithmetic wraps on overflow; so does this. A `0` after a non-zero digit
         // run counts that run as 1, Go's way of comparing "10" with "1x" by value.
         let (mut an, mut bn) = (0i64, 0i64);
-        if a(i) == '0' || b(i) == '0' {
+        if a[i].char() == '0' || b[i].char() == '0' {
             for j in (0..i).rev() {
-                if !is_digit(a(j)) {
+                if !a[j].digit() {
                     break;
                 }
-                if a(j) != '0' {
+                if a[j].char() != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -746,17 +741,17 @@ fn key_less<C: Copy + Into<char>>(a: &[C], b: &[C]) -> bool {
             }
         }
         let mut ai = i;
-        while ai < alen && is_digit(a(ai)) {
+        while ai < a.len() && a[ai].digit() {
             an = an
                 .wrapping_mul(10)
-                .wrapping_add(i64::from(a(ai) as u32) - i64::from(b'0'));
+                .wrapping_add(i64::from(a[ai].char() as u32) - i64::from(b'0'));
             ai += 1;
         }
         let mut bi = i;
-        while bi < blen && is_digit(b(bi)) {
+        while bi < b.len() && b[bi].digit() {
             bn = bn
                 .wrapping_mul(10)
-                .wrapping_add(i64::from(b(bi) as u32) - i64::from(b'0'));
+                .wrapping_add(i64::from(b[bi].char() as u32) - i64::from(b'0'));
             bi += 1;
         }
         if an != bn {
@@ -765,9 +760,33 @@ fn key_less<C: Copy + Into<char>>(a: &[C], b: &[C]) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return a(i) < b(i);
+        return a[i] < b[i];
     }
-    alen < blen
+    a.len() < b.len()
+}
+
+/// A character of a key as [`key_less`] reads it: a `char`, or a byte of an all-ASCII key
+/// (the same character, compared without collecting the key into `char`s first).
+trait KeyChar: Copy + Ord {
+    fn char(self) -> char;
+    fn letter(self) -> bool {
+        is_letter(self.char())
+    }
+    fn digit(self) -> bool {
+        is_digit(self.char())
+    }
+}
+
+impl KeyChar for char {
+    fn char(self) -> char {
+        self
+    }
+}
+
+impl KeyChar for u8 {
+    fn char(self) -> char {
+        char::from(self)
+    }
 }
 
 /// Go's `unicode.IsLetter` (categories Lu, Ll, Lt, Lm, Lo). Exact for ASCII and Latin-1;
@@ -809,25 +828,23 @@ fn is_digit(c: char) -> bool {
 /// Here the entries are first put in code-point order, then merge-sorted (stable, and unlike
 /// `slice::sort_by` it cannot panic on an inconsistent order), so the result depends only on
 /// the set of keys, never on the order of the Value.
-fn sort_entries<T>(mut entries: Vec<(Vec<char>, T)>) -> Vec<(Vec<char>, T)> {
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    merge_sort(entries, &|a: &(Vec<char>, T), b: &(Vec<char>, T)| {
-        key_less(&a.0, &b.0)
-    })
+fn sort_entries<C: KeyChar, K: AsRef<[C]>, T>(mut entries: Vec<(K, T)>) -> Vec<(K, T)> {
+    entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+    merge_sort(entries)
 }
 
-fn merge_sort<T>(entries: Vec<T>, less: &impl Fn(&T, &T) -> bool) -> Vec<T> {
+fn merge_sort<C: KeyChar, K: AsRef<[C]>, T>(entries: Vec<(K, T)>) -> Vec<(K, T)> {
     if entries.len() <= 1 {
         return entries;
     }
     let mut left = entries;
     let right = left.split_off(left.len() / 2);
-    let (left, right) = (merge_sort(left, less), merge_sort(right, less));
+    let (left, right) = (merge_sort(left), merge_sort(right));
     let mut merged = Vec::with_capacity(left.len() + right.len());
     let (mut left, mut right) = (left.into_iter().peekable(), right.into_iter().peekable());
     loop {
         let take_right = match (left.peek(), right.peek()) {
-            (Some(l), Some(r)) => less(r, l),
+            (Some(l), Some(r)) => key_less(r.0.as_ref(), l.0.as_ref()),
             (Some(_), None) => false,
             (None, Some(_)) => true,
             (None, None) => break,
@@ -845,35 +862,17 @@ fn merge_sort<T>(entries: Vec<T>, less: &impl Fn(&T, &T) -> bool) -> Vec<T> {
 /// The entries of a JSON object in goyaml.v2's order (`encoder.mapv` sorts the map keys).
 fn sorted_entries(map: &Map<String, Value>) -> Vec<(&str, &Value)> {
     if map.keys().all(|k| k.is_ascii()) {
-        // Byte order is code-point order for ASCII: the same result without decoding.
-        let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        return stable_sort(entries, &|a: &(&str, &Value), b: &(&str, &Value)| {
-            key_less(a.0.as_bytes(), b.0.as_bytes())
-        });
+        let keyed = map
+            .iter()
+            .map(|(k, v)| (k.as_bytes(), (k.as_str(), v)))
+            .collect();
+        return sort_entries(keyed).into_iter().map(|(_, e)| e).collect();
     }
     let keyed = map
         .iter()
         .map(|(k, v)| (k.chars().collect::<Vec<char>>(), (k.as_str(), v)))
         .collect();
     sort_entries(keyed).into_iter().map(|(_, e)| e).collect()
-}
-
-/// A stable sort by `less` that cannot panic on an inconsistent order: insertion sort for the
-/// small maps Kubernetes objects are made of, [`merge_sort`] beyond. For a consistent order
-/// every stable sort gives the same result.
-fn stable_sort<T>(mut items: Vec<T>, less: &impl Fn(&T, &T) -> bool) -> Vec<T> {
-    if items.len() > 16 {
-        return merge_sort(items, less);
-    }
-    for i in 1..items.len() {
-        let mut j = i;
-        while j > 0 && less(&items[j], &items[j - 1]) {
-            items.swap(j, j - 1);
-            j -= 1;
-        }
-    }
-    items
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -920,7 +919,21 @@ fn analyze(value: &str) -> Analysis {
             block_allowed: false,
         };
     }
-    let chars: Vec<char> = value.chars().collect();
+    // Most scalars are names, versions and paths: nothing below can fire for them.
+    if value != "-"
+        && !value.starts_with("---")
+        && !value.starts_with("...")
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'/' | b'_'))
+    {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+    }
     let mut block_indicators = value.starts_with("---") || value.starts_with("...");
     let (mut line_breaks, mut special_characters) = (false, false);
     let (mut leading_space, mut leading_break) = (false, false);
@@ -928,10 +941,13 @@ fn analyze(value: &str) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_whitespace = true;
-    for (i, &c) in chars.iter().enumerate() {
-        let last = i + 1 == chars.len();
+    let mut chars = value.chars().peekable();
+    let mut i = 0;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let last = next.is_none();
         // `is_blank`: only space and tab, so `a:` before a line break still counts as `a:x`.
-        let followed_by_whitespace = chars.get(i + 1).is_none_or(|&n| n == ' ' || n == '\t');
+        let followed_by_whitespace = next.is_none_or(|n| n == ' ' || n == '\t');
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -967,6 +983,7 @@ fn analyze(value: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = is_blankz(c);
+        i += 1;
     }
     let mut a = Analysis {
         multiline: line_breaks,
@@ -1191,14 +1208,19 @@ impl<'a> Emitter<'a> {
         if !self.whitespace {
             self.put(' ');
         }
-        let chars: Vec<char> = value.chars().collect();
+        if !value.contains(|c| c == ' ' || is_break(c)) {
+            // Neither a space to fold at nor a break: the characters as they are.
+            self.out.push_str(value);
+            self.column += value.chars().count();
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
+        let mut chars = value.chars().peekable();
         let (mut spaces, mut breaks) = (false, false);
-        for (i, &c) in chars.iter().enumerate() {
+        while let Some(c) = chars.next() {
             if c == ' ' {
-                if allow_breaks
-                    && !spaces
-                    && self.column > BEST_WIDTH
-                    && chars.get(i + 1) != Some(&' ')
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && chars.peek() != Some(&' ')
                 {
                     self.write_indent();
                 } else {
@@ -1230,16 +1252,18 @@ impl<'a> Emitter<'a> {
     /// the first or last character.
     fn write_single_quoted(&mut self, value: &str, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
+        let mut chars = value.chars().peekable();
         let (mut spaces, mut breaks) = (false, false);
-        for (i, &c) in chars.iter().enumerate() {
+        let mut i = 0;
+        while let Some(c) = chars.next() {
+            let first = i == 0;
+            i += 1;
             if c == ' ' {
                 if allow_breaks
                     && !spaces
                     && self.column > BEST_WIDTH
-                    && i > 0
-                    && i + 1 < chars.len()
-                    && chars.get(i + 1) != Some(&' ')
+                    && !first
+                    && chars.peek().is_some_and(|&n| n != ' ')
                 {
                     self.write_indent();
                 } else {
@@ -1278,9 +1302,12 @@ impl<'a> Emitter<'a> {
     fn write_double_quoted(&mut self, value: &str, allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
         let escape_all = value.starts_with('\u{FEFF}');
-        let chars: Vec<char> = value.chars().collect();
+        let mut chars = value.chars().peekable();
         let mut spaces = false;
-        for (i, &c) in chars.iter().enumerate() {
+        let mut i = 0;
+        while let Some(c) = chars.next() {
+            let first = i == 0;
+            i += 1;
             if escape_all || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 self.put_escape(c);
@@ -1289,11 +1316,11 @@ impl<'a> Emitter<'a> {
                 if allow_breaks
                     && !spaces
                     && self.column > BEST_WIDTH
-                    && i > 0
-                    && i + 1 < chars.len()
+                    && !first
+                    && chars.peek().is_some()
                 {
                     self.write_indent();
-                    if chars.get(i + 1) == Some(&' ') {
+                    if chars.peek() == Some(&' ') {
                         self.put('\\');
                     }
                 } else {
