@@ -266,8 +266,9 @@ fn check_changed(
         .collect();
     let mut out = Vec::new();
     for r in after {
-        if old.get(&(r.origin.file.as_str(), r.origin.index)) == Some(&&r.value) {
-            continue;
+        match old.get(&(r.origin.file.as_str(), r.origin.index)) {
+            Some(was) if *was == &r.value || same_but_labels(was, &r.value) => continue,
+            _ => {}
         }
         let errors = schema_errors(&r.value);
         let Some(first) = errors.first() else {
@@ -317,6 +318,39 @@ fn schema_errors(value: &Value) -> Vec<validate::Violation> {
         validate::Outcome::NoSchema => problem("no bundled schema for its kind".into()),
         validate::Outcome::BrokenSchema(e) => problem(format!("its bundled schema is broken: {e}")),
     }
+}
+
+/// Whether two objects differ at most in `metadata.labels` and `metadata.annotations`: maps
+/// of strings the engine only ever fills with strings, which every schema admits. Such a
+/// change (an overlay's `commonAnnotations`, on every object) needs no schema pass.
+fn same_but_labels(a: &Value, b: &Value) -> bool {
+    let (Value::Object(a), Value::Object(b)) = (a, b) else {
+        return false;
+    };
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().all(|(k, va)| match (k.as_str(), b.get(k)) {
+        (_, None) => false,
+        ("metadata", Some(vb)) => {
+            let strip = |v: &Value| -> Value {
+                let mut v = v.clone();
+                if let Value::Object(m) = &mut v {
+                    m.shift_remove("labels");
+                    m.shift_remove("annotations");
+                }
+                v
+            };
+            let strings = |v: &Value, field: &str| {
+                v.get(field).is_none_or(|m| {
+                    m.as_object()
+                        .is_some_and(|m| m.values().all(Value::is_string))
+                })
+            };
+            strip(va) == strip(vb) && strings(vb, "labels") && strings(vb, "annotations")
+        }
+        (_, Some(vb)) => va == vb,
+    })
 }
 
 /// The first patch of `o` after which the object at `broken`'s origin is invalid.

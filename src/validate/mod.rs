@@ -24,22 +24,49 @@ use crate::tree::Tree;
 use crate::yaml::node::Node;
 use crate::yaml::read::{self, ReadOptions};
 
-type Validators = BTreeMap<(String, String), Result<jsonschema::Validator, String>>;
+/// One bundled schema, parsed and compiled on first use: a render that validates a few
+/// objects (those an overlay changed) must not pay for compiling every schema in the binary.
+struct Bundled {
+    text: &'static str,
+    value: OnceLock<Option<Value>>,
+    validator: OnceLock<Result<jsonschema::Validator, String>>,
+}
 
-fn validators() -> &'static Validators {
-    static CACHE: OnceLock<Validators> = OnceLock::new();
+impl Bundled {
+    fn value(&self) -> Option<&Value> {
+        self.value
+            .get_or_init(|| serde_json::from_str(self.text).ok())
+            .as_ref()
+    }
+
+    fn validator(&self) -> &Result<jsonschema::Validator, String> {
+        self.validator.get_or_init(|| {
+            serde_json::from_str::<Value>(self.text)
+                .map_err(|e| e.to_string())
+                .and_then(|schema| jsonschema::validator_for(&schema).map_err(|e| e.to_string()))
+        })
+    }
+}
+
+fn bundled() -> &'static BTreeMap<(String, String), Bundled> {
+    static CACHE: OnceLock<BTreeMap<(String, String), Bundled>> = OnceLock::new();
     CACHE.get_or_init(|| {
         all_schemas()
             .map(|(api_version, kind, text)| {
-                let validator = serde_json::from_str::<Value>(text)
-                    .map_err(|e| e.to_string())
-                    .and_then(|schema| {
-                        jsonschema::validator_for(&schema).map_err(|e| e.to_string())
-                    });
-                ((api_version.to_string(), kind.to_string()), validator)
+                let entry = Bundled {
+                    text,
+                    value: OnceLock::new(),
+                    validator: OnceLock::new(),
+                };
+                ((api_version.to_string(), kind.to_string()), entry)
             })
             .collect()
     })
+}
+
+/// The compiled schema of an apiVersion and kind, if one is bundled.
+fn validator(key: &(String, String)) -> Option<&'static Result<jsonschema::Validator, String>> {
+    bundled().get(key).map(Bundled::validator)
 }
 
 fn group(api_version: &str) -> &str {
@@ -56,17 +83,9 @@ fn all_schemas() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(platc_schemas::SCHEMAS)
 }
 
-/// Every bundled schema as a value, for walking it alongside an object (CEL rules).
-fn schema_values() -> &'static BTreeMap<(String, String), Value> {
-    static CACHE: OnceLock<BTreeMap<(String, String), Value>> = OnceLock::new();
-    CACHE.get_or_init(|| {
-        all_schemas()
-            .filter_map(|(api_version, kind, text)| {
-                let schema = serde_json::from_str::<Value>(text).ok()?;
-                Some(((api_version.to_string(), kind.to_string()), schema))
-            })
-            .collect()
-    })
+/// A bundled schema as a value, for walking it alongside an object (CEL rules).
+fn schema_value(key: &(String, String)) -> Option<&'static Value> {
+    bundled().get(key).and_then(Bundled::value)
 }
 
 /// What validating a tree found, and how many CEL rules it evaluated and skipped.
@@ -120,7 +139,7 @@ pub fn check_value_counted(value: &Value, stats: &mut cel::Stats) -> Outcome {
         return Outcome::Unknown;
     };
     let key = (api_version.to_string(), kind.to_string());
-    match validators().get(&key) {
+    match validator(&key) {
         Some(Ok(validator)) => {
             let violations: Vec<Violation> = validator
                 .iter_errors(value)
@@ -133,7 +152,7 @@ pub fn check_value_counted(value: &Value, stats: &mut cel::Stats) -> Outcome {
             if !violations.is_empty() {
                 return Outcome::Checked(violations);
             }
-            let Some(schema) = schema_values().get(&key) else {
+            let Some(schema) = schema_value(&key) else {
                 return Outcome::Checked(violations);
             };
             Outcome::Checked(
@@ -412,7 +431,8 @@ mod tests {
 
     #[test]
     fn every_bundled_schema_compiles() {
-        for ((api_version, kind), validator) in validators() {
+        for ((api_version, kind), entry) in bundled() {
+            let validator = entry.validator();
             assert!(
                 validator.is_ok(),
                 "{api_version} {kind}: {:?}",
