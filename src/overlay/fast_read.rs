@@ -189,7 +189,8 @@ impl<'a, 'b> Parser<'a, 'b> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let mut map = Map::new();
+        // Collected first, so the map is made at its size (no growing, no spare room).
+        let mut entries: Vec<(&str, Value)> = Vec::new();
         let mut next = first;
         loop {
             let (key, rest, block) = match next.take() {
@@ -219,6 +220,10 @@ impl<'a, 'b> Parser<'a, 'b> {
                 }
                 v
             };
+            entries.push((key, value));
+        }
+        let mut map = Map::with_capacity(entries.len());
+        for (key, value) in entries {
             if map.insert(key.to_string(), value).is_some() {
                 // A duplicate key: the full reader reports it.
                 return None;
