@@ -4,6 +4,7 @@
     python3 bench/run.py            # the full run (a few minutes: kubectl kustomize alone ~13 s)
     python3 bench/run.py --smoke    # 10 clusters, one run, no kubectl: checks the benchmark works
     python3 bench/run.py --runs 5   # more runs per figure (the best is kept)
+    python3 bench/run.py --smoke --debug   # the smoke with the debug build (.ci/run: no release build)
 
 Fleets of 10, 100 and 1,000 clusters come from tools/gen_fleet.py (a copy of the shared
 generator; every feature, every provider). Per fleet: `render` into an empty folder, `cp -r`
@@ -62,11 +63,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--debug", action="store_true", help="use the debug build (figures are then meaningless)")
     args = ap.parse_args()
+    global PLATC
+    if args.debug:
+        PLATC = os.path.join(ROOT, "target", "debug", "platc")
     runs = 1 if args.smoke else args.runs
     sizes = [10] if args.smoke else [10, 100, 1000]
 
-    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    build = ["cargo", "build", "--locked", "--quiet"] + ([] if args.debug else ["--release"])
+    subprocess.run(build, cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="platc-bench-")
     rows = []
     try:
@@ -104,7 +110,7 @@ def main():
         rows.append(("reference blueprint: render into an empty folder", t, mb, ""))
 
         gen = os.path.join(ROOT, "tools", "gen_big_overlay.py")
-        for n in ([1000] if args.smoke else [1000, 10000]):
+        for n in ([100] if args.smoke else [1000, 10000]):
             case = os.path.join(work, f"overlay-{n}")
             subprocess.run([sys.executable, gen, "--objects", str(n), "--patches", "50", "--out", case],
                            check=True, stdout=subprocess.DEVNULL)
