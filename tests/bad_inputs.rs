@@ -4,31 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{platc, read_tree, root, stderr, yaml_files};
-
-struct Expect {
-    exit: i32,
-    stderr: Vec<String>,
-    line: Option<usize>,
-}
-
-fn expectations(text: &str) -> Option<Expect> {
-    let mut e = Expect {
-        exit: -1,
-        stderr: Vec::new(),
-        line: None,
-    };
-    for line in text.lines().take_while(|l| l.starts_with('#')) {
-        if let Some(v) = line.strip_prefix("# expect-exit: ") {
-            e.exit = v.trim().parse().ok()?;
-        } else if let Some(v) = line.strip_prefix("# expect-stderr: ") {
-            e.stderr.push(v.trim().to_string());
-        } else if let Some(v) = line.strip_prefix("# expect-line: ") {
-            e.line = v.trim().parse().ok();
-        }
-    }
-    (e.exit >= 0).then_some(e)
-}
+use crate::support::{expectations, header_problems, platc, read_tree, root, stderr, yaml_files};
 
 #[test]
 fn every_bad_input_is_refused_as_its_header_says() {
@@ -62,27 +38,7 @@ fn every_bad_input_is_refused_as_its_header_says() {
                 slowest = (took, name.clone());
             }
             let err = stderr(&o);
-            let mut problems = Vec::new();
-            if o.status.code() != Some(expect.exit) {
-                problems.push(format!(
-                    "exit {:?}, expected {}",
-                    o.status.code(),
-                    expect.exit
-                ));
-            }
-            for want in &expect.stderr {
-                if !err.contains(want.as_str()) {
-                    problems.push(format!("stderr lacks `{want}`"));
-                }
-            }
-            if let Some(line) = expect.line
-                && !err.contains(&format!("{name}:{line}:"))
-            {
-                problems.push(format!("stderr does not name {name}:{line}:"));
-            }
-            if err.contains("panicked") {
-                problems.push("panicked".to_string());
-            }
+            let mut problems = header_problems(&o, &name, &expect);
             if out.exists() {
                 problems.push("the output folder was created".to_string());
             }

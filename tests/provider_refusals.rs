@@ -6,31 +6,7 @@
 
 use std::path::Path;
 
-use crate::support::{platc, root, stderr, yaml_files};
-
-struct Expect {
-    exit: i32,
-    stderr: Vec<String>,
-    line: Option<usize>,
-}
-
-fn expectations(text: &str) -> Expect {
-    let mut e = Expect {
-        exit: -1,
-        stderr: Vec::new(),
-        line: None,
-    };
-    for line in text.lines().take_while(|l| l.starts_with('#')) {
-        if let Some(v) = line.strip_prefix("# expect-exit: ") {
-            e.exit = v.trim().parse().unwrap_or(-1);
-        } else if let Some(v) = line.strip_prefix("# expect-stderr: ") {
-            e.stderr.push(v.trim().to_string());
-        } else if let Some(v) = line.strip_prefix("# expect-line: ") {
-            e.line = v.trim().parse().ok();
-        }
-    }
-    e
-}
+use crate::support::{Expect, expectations, header_problems, platc, root, stderr, yaml_files};
 
 /// `eks` or `kops`, from `NN-<provider>-...yaml`.
 fn provider_of(name: &str) -> &str {
@@ -49,32 +25,12 @@ fn problems(file: &Path, args: &[&str], expect: &Expect) -> Vec<String> {
     }
     let o = platc(scratch.path(), &full);
     let err = stderr(&o);
-    let mut problems = Vec::new();
-    if o.status.code() != Some(expect.exit) {
-        problems.push(format!(
-            "exit {:?}, expected {}",
-            o.status.code(),
-            expect.exit
-        ));
-    }
-    for want in &expect.stderr {
-        if !err.contains(want.as_str()) {
-            problems.push(format!("stderr lacks `{want}`"));
-        }
-    }
-    if let Some(line) = expect.line
-        && !err.contains(&format!("{name}:{line}:"))
-    {
-        problems.push(format!("stderr does not name {name}:{line}:"));
-    }
+    let mut problems = header_problems(&o, &name, expect);
     if !err.contains(provider_of(&name)) {
         problems.push(format!(
             "stderr does not name provider {}",
             provider_of(&name)
         ));
-    }
-    if err.contains("panicked") {
-        problems.push("panicked".into());
     }
     if args[0] == "render" && out.exists() {
         problems.push("the output folder was created".into());
@@ -91,7 +47,8 @@ fn every_provider_refusal_is_refused_naming_field_and_provider() {
     assert!(files.len() >= 18, "only {} provider refusals", files.len());
     let mut failures = Vec::new();
     for file in &files {
-        let expect = expectations(&std::fs::read_to_string(file).unwrap());
+        let expect = expectations(&std::fs::read_to_string(file).unwrap())
+            .unwrap_or_else(|| panic!("{} has no expect-exit header", file.display()));
         assert_eq!(expect.exit, 65, "{} must be refused", file.display());
         assert!(expect.line.is_some() && !expect.stderr.is_empty());
         for args in [&["validate"][..], &["render"][..]] {
@@ -107,7 +64,8 @@ fn platform_wide_settings_a_provider_cannot_apply_are_warnings() {
     assert!(files.len() >= 4, "only {} provider warnings", files.len());
     let mut failures = Vec::new();
     for file in &files {
-        let expect = expectations(&std::fs::read_to_string(file).unwrap());
+        let expect = expectations(&std::fs::read_to_string(file).unwrap())
+            .unwrap_or_else(|| panic!("{} has no expect-exit header", file.display()));
         assert_eq!(expect.exit, 0, "{} must validate", file.display());
         failures.extend(problems(file, &["validate"], &expect));
         // It renders, and the tree's README lists what the cluster does not get.

@@ -120,3 +120,58 @@ pub fn golden_text(path: &str, actual: &str) -> String {
         .to_string();
     format!("── {path} differs (PLATC_UPDATE_GOLDEN=1 rewrites it):\n{diff}\n")
 }
+
+/// What a refused blueprint's header comment promises (`# expect-exit: 65`,
+/// `# expect-stderr: text`, `# expect-line: 12`): the format of ../shared/bad-inputs/.
+pub struct Expect {
+    pub exit: i32,
+    pub stderr: Vec<String>,
+    pub line: Option<usize>,
+}
+
+/// The header of a refused blueprint; `None` when it names no exit code.
+pub fn expectations(text: &str) -> Option<Expect> {
+    let mut e = Expect {
+        exit: -1,
+        stderr: Vec::new(),
+        line: None,
+    };
+    for line in text.lines().take_while(|l| l.starts_with('#')) {
+        if let Some(v) = line.strip_prefix("# expect-exit: ") {
+            e.exit = v.trim().parse().ok()?;
+        } else if let Some(v) = line.strip_prefix("# expect-stderr: ") {
+            e.stderr.push(v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("# expect-line: ") {
+            e.line = v.trim().parse().ok();
+        }
+    }
+    (e.exit >= 0).then_some(e)
+}
+
+/// How one run of platc on the file `name` falls short of its header: exit code, stderr
+/// texts, `FILE:N:`, no panic.
+pub fn header_problems(o: &Output, name: &str, expect: &Expect) -> Vec<String> {
+    let err = stderr(o);
+    let mut problems = Vec::new();
+    if o.status.code() != Some(expect.exit) {
+        problems.push(format!(
+            "exit {:?}, expected {}",
+            o.status.code(),
+            expect.exit
+        ));
+    }
+    for want in &expect.stderr {
+        if !err.contains(want.as_str()) {
+            problems.push(format!("stderr lacks `{want}`"));
+        }
+    }
+    if let Some(line) = expect.line
+        && !err.contains(&format!("{name}:{line}:"))
+    {
+        problems.push(format!("stderr does not name {name}:{line}:"));
+    }
+    if err.contains("panicked") {
+        problems.push("panicked".to_string());
+    }
+    problems
+}
