@@ -7,6 +7,8 @@ mod support;
 mod bad_inputs;
 /// Two renders from different folders and environments give the same bytes.
 mod determinism;
+/// The fuzz targets' corpus and past crashes, without libFuzzer.
+mod fuzz_corpus;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
 /// `platc kustomize` against real kustomize's output on every overlay case.

@@ -10,6 +10,7 @@
 pub mod diff;
 pub mod manifest;
 pub mod plan;
+pub mod upgrade;
 pub mod write;
 
 use std::fmt;

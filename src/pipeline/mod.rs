@@ -2,6 +2,9 @@
 //! blueprint → resolved model → generator output → emitted tree. The CLI reads files and
 //! writes trees; everything between happens here.
 
+pub mod audit_policy;
+pub mod beside_gate;
+pub mod output_gate;
 pub mod overlays;
 
 use sha2::{Digest, Sha256};
@@ -41,6 +44,9 @@ pub struct Compiled {
     pub tree: Tree,
     pub warnings: Vec<Diagnostic>,
     pub blueprint_sha256: String,
+    /// The folders and files read beside the blueprint (overlays, an audit policy), relative
+    /// to its folder: the CLI refuses an output folder that overlaps one of them.
+    pub inputs: Vec<String>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -76,11 +82,24 @@ pub fn display_dir(input: &Input) -> String {
 /// blueprint (its overlays), rooted at the blueprint's folder.
 pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnostics> {
     let checked = check_blueprint(input)?;
-    let unsupported = not_rendered_yet(&checked.loaded);
-    if !unsupported.is_empty() {
-        return Err(unsupported.into());
+    // Every file read beside the blueprint goes through the secrets gate.
+    let beside = beside_gate::Scanning::new(beside, &display_dir(input));
+    let mut early = audit_policy::check(&checked.loaded, &beside, &display_dir(input));
+    let secrets = beside.take_findings();
+    if !secrets.is_empty() {
+        // Only the findings: other diagnostics could quote a line holding the secret.
+        return Err(secrets.into());
     }
-    let overlays = overlays::load(&checked.loaded, beside, &display_dir(input))?;
+    early.extend(not_rendered_yet(&checked.loaded));
+    if !early.is_empty() {
+        return Err(early.into());
+    }
+    let overlays = overlays::load(&checked.loaded, &beside, &display_dir(input));
+    let secrets = beside.take_findings();
+    if !secrets.is_empty() {
+        return Err(secrets.into());
+    }
+    let overlays = overlays?;
     let resolved = resolve::resolve(&checked.loaded.blueprint, &input.file_name);
     let mut output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
@@ -92,11 +111,41 @@ pub fn compile(input: &Input, beside: &dyn Beside) -> Result<Compiled, Diagnosti
             format!("two files would be written at `{path}`"),
         ))
     })?;
+    // The last gate: every file read back (round trip, embedded YAML) and scanned for
+    // secrets before the writer sees it.
+    let problems = output_gate::check(&output, &tree);
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
     Ok(Compiled {
         tree,
         warnings: checked.warnings,
         blueprint_sha256: sha256_hex(&input.bytes),
+        inputs: inputs_beside(&checked.loaded),
     })
+}
+
+/// The overlay folders and the audit policy file the blueprint names, normalized.
+fn inputs_beside(loaded: &Loaded) -> Vec<String> {
+    let spec = &loaded.blueprint.spec;
+    let overlays = spec
+        .overlays
+        .iter()
+        .chain(spec.clusters.iter().flat_map(|c| c.overlays.iter()))
+        .map(|o| o.path.as_str());
+    let policy = spec
+        .security
+        .as_ref()
+        .and_then(|s| s.audit_log.as_ref())
+        .and_then(|a| a.policy.as_deref())
+        .filter(|p| *p != "default");
+    let mut out: Vec<String> = overlays
+        .chain(policy)
+        .filter_map(crate::beside::normalize)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Parts of the blueprint language that pass the checker but that this version of platc

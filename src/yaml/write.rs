@@ -102,6 +102,22 @@ fn scalar_for(value: &Value) -> Scalar<'_> {
     }
 }
 
+/// `value` as the writer writes it, so as it reads back: every string value with its NELs
+/// folded as kustomize folds them (see `fold_nel`); keys unchanged. Read-back checks
+/// (the render path's round trip, the fuzz targets) compare against this.
+pub fn as_written(value: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(fold_nel(s).into_owned()),
+        Value::Array(items) => Value::Array(items.iter().map(as_written).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), as_written(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// `encoder.stringv` (goyaml.v2 v2.4.0): a string with "\n" asks for a literal block; one that
 /// would read back as something other than a string (or as a YAML 1.1 base-60 float) asks for
 /// double quotes; everything else asks for plain. The emitter may still override the choice.
