@@ -5,6 +5,10 @@ mod support;
 
 /// Every refused blueprint of `tests/data/bad-inputs/` (copied from ../shared/bad-inputs).
 mod bad_inputs;
+/// Section 6 of the reliability research: all 90 rows of bad input, one case each at least.
+mod catalogue;
+/// SIGKILL during render never leaves a half-written tree (the long test is ignored).
+mod crash;
 /// Two renders from different folders and environments give the same bytes.
 mod determinism;
 /// The fuzz targets' corpus and past crashes, without libFuzzer.

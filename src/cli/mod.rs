@@ -40,6 +40,12 @@ struct Ui {
 
 impl Ui {
     fn diagnostics(&self, diags: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics_then(diags, "nothing was written");
+    }
+
+    /// Diagnostics, then (human format, when there are errors) `platc: N errors found;
+    /// <outcome>`.
+    fn diagnostics_then(&self, diags: impl IntoIterator<Item = Diagnostic>, outcome: &str) {
         let mut err = std::io::stderr().lock();
         let diags: Diagnostics = diags.into_iter().collect::<Vec<_>>().into();
         let errors = diags.error_count();
@@ -52,7 +58,7 @@ impl Ui {
         if self.format == Format::Human && errors > 0 {
             let _ = writeln!(
                 err,
-                "platc: {errors} error{} found; nothing was written",
+                "platc: {errors} error{} found; {outcome}",
                 if errors == 1 { "" } else { "s" }
             );
         }
@@ -263,7 +269,12 @@ fn compile(ui: &Ui, file: &Path) -> Result<pipeline::Compiled, u8> {
 }
 
 fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
-    ui.diagnostics([Diagnostic::error(Code::Io, e.to_string())]);
+    // A write may have failed midway: every file is whole (old or new bytes), but "nothing
+    // was written" would not be true.
+    ui.diagnostics_then(
+        [Diagnostic::error(Code::Io, e.to_string())],
+        "every file in the folder is whole (its old or its new bytes)",
+    );
     e.exit_code()
 }
 

@@ -19,7 +19,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::OutputError;
-use super::manifest::{MANIFEST_PATH, Manifest, is_owned_path, is_sha256_hex, sha256_hex};
+use super::manifest::{
+    MANIFEST_PATH, Manifest, PENDING_PATH, is_owned_path, is_sha256_hex, sha256_hex,
+};
 use crate::tree::Tree;
 
 /// What a render does with one path.
@@ -101,6 +103,8 @@ pub struct Plan {
     /// sha256 of `.platc/manifest.json` as it was read; `None` when there was none.
     old_manifest_sha256: Option<String>,
     old_manifest: Option<Manifest>,
+    /// sha256 of `.platc/pending.json` (an interrupted render's journal), when present.
+    pending_sha256: Option<String>,
     /// The manifest a render without `--force` writes.
     new_manifest: Manifest,
     manifest_bytes: Vec<u8>,
@@ -130,12 +134,30 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
         .as_ref()
         .map(|m| m.files.clone())
         .unwrap_or_default();
+    // An interrupted render's journal: what it was about to write. A file holding exactly
+    // those bytes was written by platc, whatever the (older) manifest says.
+    let (pending, pending_sha256) = match probe.read(PENDING_PATH)? {
+        OnDisk::Absent => (BTreeMap::new(), None),
+        OnDisk::File(bytes) => (
+            Manifest::parse_at(&bytes, &dir.join(PENDING_PATH))?.files,
+            Some(sha256_hex(&bytes)),
+        ),
+    };
+    let owner = |path: &str, disk: Option<&str>| -> Option<String> {
+        match (pending.get(path), disk) {
+            (Some(p), Some(d)) if p == d => Some(p.clone()),
+            _ => owned.get(path).cloned(),
+        }
+    };
 
     let mut entries = Vec::new();
     for (path, new_bytes) in tree.files() {
-        let owned_sha256 = owned.get(path).cloned();
         let new_sha256 = sha256_hex(new_bytes);
         let disk = probe.read(path)?;
+        let owned_sha256 = match &disk {
+            OnDisk::File(bytes) => owner(path, Some(&sha256_hex(bytes))),
+            OnDisk::Absent => owner(path, None),
+        };
         let (action, disk_sha256, lines) = match disk {
             OnDisk::Absent => (Action::Create, None, None),
             OnDisk::File(bytes) => {
@@ -164,7 +186,8 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
             lines,
         });
     }
-    for (path, owned_sha256) in &owned {
+    let claimed: std::collections::BTreeSet<&String> = owned.keys().chain(pending.keys()).collect();
+    for path in claimed {
         if tree.get(path).is_some() {
             continue;
         }
@@ -173,6 +196,11 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
             continue;
         };
         let disk_sha256 = sha256_hex(&bytes);
+        // Claimed only by the journal, with other bytes: never platc's to remove.
+        let Some(owned_sha256) = owner(path, Some(&disk_sha256)) else {
+            continue;
+        };
+        let owned_sha256 = &owned_sha256;
         let action = if disk_sha256 == *owned_sha256 {
             Action::Remove
         } else {
@@ -195,6 +223,7 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
         entries,
         old_manifest_sha256,
         old_manifest,
+        pending_sha256,
         new_manifest: Manifest::for_tree(&Tree::new(), blueprint_sha256),
         manifest_bytes: Vec::new(),
     };
@@ -279,7 +308,14 @@ impl Plan {
     /// Nothing to create, update or remove, no hand edits, no conflicts, and the manifest
     /// on disk is byte for byte the one a render would write: what `platc check` asks.
     pub fn is_up_to_date(&self) -> bool {
-        self.entries.iter().all(|e| e.action == Action::Unchanged) && !self.manifest_changed()
+        self.entries.iter().all(|e| e.action == Action::Unchanged)
+            && !self.manifest_changed()
+            && self.pending_sha256.is_none()
+    }
+
+    /// sha256 of `.platc/pending.json`, left by an interrupted render, when present.
+    pub fn pending_sha256(&self) -> Option<&str> {
+        self.pending_sha256.as_deref()
     }
 
     /// One line per path that keeps the folder from being up to date, for `platc check`.
@@ -313,6 +349,11 @@ impl Plan {
             .collect();
         if self.manifest_changed() {
             out.push(format!("{MANIFEST_PATH}: out of date (render rewrites it)"));
+        }
+        if self.pending_sha256.is_some() {
+            out.push(format!(
+                "{PENDING_PATH}: left by an interrupted render (render finishes its work)"
+            ));
         }
         out
     }

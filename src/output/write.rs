@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::OutputError;
-use super::manifest::{LOCK_PATH, MANIFEST_PATH, Manifest, STATE_DIR, sha256_hex};
+use super::manifest::{LOCK_PATH, MANIFEST_PATH, Manifest, PENDING_PATH, STATE_DIR, sha256_hex};
 use super::plan::{Action, Entry, OnDisk, Plan, Probe, plan};
 use crate::tree::Tree;
 
@@ -161,7 +161,9 @@ fn apply_with_wait(
         });
     }
     let acts = |e: &Entry| e.action.writes() || (force && e.action.needs_force());
-    let nothing_to_do = !plan.manifest_changed() && !plan.entries().iter().any(acts);
+    let nothing_to_do = !plan.manifest_changed()
+        && plan.pending_sha256().is_none()
+        && !plan.entries().iter().any(acts);
     if nothing_to_do {
         return apply_locked(dir, plan, tree, force);
     }
@@ -198,10 +200,25 @@ fn apply_locked(dir: &Path, plan: &Plan, tree: &Tree, force: bool) -> Result<Rep
         manifest: starting_manifest(plan),
         report: Report::default(),
     };
+    let acts = |e: &Entry| e.action.writes() || (force && e.action.needs_force());
+    // The journal first: if this render dies before its manifest, the next one knows
+    // which bytes were platc's.
+    let mut pending = plan.pending_sha256().map(str::to_owned);
+    if plan.entries().iter().any(acts) {
+        let bytes = plan.manifest_after(force).to_bytes();
+        let hash = sha256_hex(&bytes);
+        if pending.as_deref() != Some(hash.as_str()) {
+            w.write_file(PENDING_PATH, &bytes, pending.as_deref())?;
+            pending = Some(hash);
+        }
+    }
     match w.files(plan, tree, force) {
         Ok(()) => {
             debug_assert_eq!(w.manifest, plan.manifest_after(force));
             w.write_manifest(plan)?;
+            if let Some(hash) = pending {
+                w.remove_file(PENDING_PATH, Some(&hash))?;
+            }
             Ok(w.report)
         }
         Err(e) => {
@@ -381,7 +398,7 @@ impl Writer<'_> {
             .map_err(|e| OutputError::io(&parent, "create a temporary file in", plain(e)))?;
         tmp.write_all(bytes)
             .and_then(|()| tmp.flush())
-            .map_err(|e| OutputError::io(&target, "write", e))?;
+            .map_err(|e| OutputError::io(&target, "write", plain(e)))?;
         // On failure the temporary file is deleted when the error's handle drops.
         tmp.persist(&target)
             .map_err(|e| OutputError::io(&target, "replace", plain(e.error)))?;
@@ -1115,6 +1132,40 @@ mod tests {
         drop(holder);
         render(dir, &t, BP, false).unwrap();
         assert!(!dir.join(LOCK_PATH).exists());
+    }
+
+    #[test]
+    fn an_interrupted_render_is_not_mistaken_for_hand_edits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        render(dir, &tree(&files()), BP, false).unwrap();
+        let mut next = files();
+        next[0].1 = "# new\n";
+        next[2].1 = "x: 2\n";
+        // What a render of `next` killed after its first file leaves: its journal, and
+        // README.md with the new bytes, under the old manifest.
+        let p = plan(dir, &tree(&next), BP).unwrap();
+        fs::write(dir.join(PENDING_PATH), p.manifest_after(false).to_bytes()).unwrap();
+        fs::write(dir.join("README.md"), "# new\n").unwrap();
+        let p = plan(dir, &tree(&files()), BP).unwrap();
+        assert!(!p.is_up_to_date());
+        assert!(p.differences().iter().any(|d| d.contains("interrupted")));
+        // Rendering the old tree again: README.md is platc's, so it goes back.
+        let (p, r) = render(dir, &tree(&files()), BP, false).unwrap();
+        assert_eq!(p.entry("README.md").unwrap().action, Action::Update);
+        assert!(!r.has_skipped(), "{}", r.summary());
+        assert!(!dir.join(PENDING_PATH).exists());
+        assert!(plan(dir, &tree(&files()), BP).unwrap().is_up_to_date());
+        // A journal claiming a file with other bytes claims nothing.
+        fs::write(dir.join("mine.txt"), "mine\n").unwrap();
+        let mut hostile = Manifest::for_tree(&tree(&files()), BP);
+        hostile
+            .files
+            .insert("mine.txt".to_owned(), sha256_hex(b"other\n"));
+        fs::write(dir.join(PENDING_PATH), hostile.to_bytes()).unwrap();
+        render(dir, &tree(&files()), BP, false).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("mine.txt")).unwrap(), "mine\n");
+        assert!(!dir.join(PENDING_PATH).exists());
     }
 
     #[test]

@@ -517,6 +517,7 @@ pub fn prepare(k: Kustomization, files: &Files<'_>) -> Result<Prepared, Vec<Diag
         k: &k,
         opts: ApplyOptions::default(),
         unmatched: std::cell::RefCell::new(Vec::new()),
+        selected_nothing: std::cell::RefCell::new(Vec::new()),
     };
     let mut diags = Vec::new();
     let mut load = |entries: &[PatchEntry]| -> Vec<LoadedPatch> {
@@ -566,6 +567,10 @@ pub struct Applied {
     /// Strategic merge patches without a target that matched no object (with
     /// [`ApplyOptions::unmatched_ok`]): where each is written, and the object id it wanted.
     pub unmatched: Vec<(At, String)>,
+    /// Patches with a `target` that selected no object: kustomize skips them silently (so
+    /// `platc kustomize` does); the blueprint's overlays refuse a patch that changes
+    /// nothing anywhere.
+    pub selected_nothing: Vec<At>,
 }
 
 /// The context of one `apply`: where errors point.
@@ -573,6 +578,7 @@ struct Run<'a> {
     k: &'a Kustomization,
     opts: ApplyOptions,
     unmatched: std::cell::RefCell<Vec<(At, String)>>,
+    selected_nothing: std::cell::RefCell<Vec<At>>,
 }
 
 impl Run<'_> {
@@ -677,6 +683,9 @@ impl Run<'_> {
                                 && m.matches(&resources[i])
                         })
                         .collect();
+                    if selected.is_empty() {
+                        self.selected_nothing.borrow_mut().push(p.at.clone());
+                    }
                     self.smp_all(resources, &selected, patch, opts, p, true)
                 }
                 None => {
@@ -722,6 +731,7 @@ impl Run<'_> {
                     ));
                 };
                 let m = self.matcher(sel, &p.at)?;
+                let mut selected_any = false;
                 for r in resources.iter_mut() {
                     if m.exact_kind()
                         .is_some_and(|k| str_at(&r.value, "/kind") != k)
@@ -729,6 +739,7 @@ impl Run<'_> {
                     {
                         continue;
                     }
+                    selected_any = true;
                     r.store_previous_id();
                     let id = r.id();
                     // kustomize's objects always carry annotations of its own while they are
@@ -750,6 +761,9 @@ impl Run<'_> {
                         ));
                     }
                     rewrite_annotations(&mut r.value);
+                }
+                if !selected_any {
+                    self.selected_nothing.borrow_mut().push(p.at.clone());
                 }
                 Ok(())
             }
@@ -852,6 +866,7 @@ pub fn apply(
         k,
         opts,
         unmatched: std::cell::RefCell::new(Vec::new()),
+        selected_nothing: std::cell::RefCell::new(Vec::new()),
     };
     let one = |d: Diagnostic| vec![d];
     for (p, loaded) in k
@@ -955,6 +970,7 @@ pub fn apply(
     }
     Ok(Applied {
         unmatched: run.unmatched.into_inner(),
+        selected_nothing: run.selected_nothing.into_inner(),
     })
 }
 

@@ -169,6 +169,11 @@ pub fn apply(
     // Untargeted patches of platform-wide overlays that matched nothing, by overlay and
     // place: an error only when no cluster had the object.
     let mut unmatched: BTreeMap<(usize, String), (usize, Diagnostic)> = BTreeMap::new();
+    // Targeted patches that selected nothing, by overlay and place, with the number of
+    // clusters they missed: an error when they missed in every cluster they apply to.
+    let mut empty_targets: BTreeMap<(String, String), (usize, Diagnostic)> = BTreeMap::new();
+    // Overlay (the blueprint field naming it) → the number of clusters it applies to.
+    let mut applies_to: BTreeMap<String, usize> = BTreeMap::new();
     for cluster in clusters {
         let own = overlays
             .clusters
@@ -200,6 +205,7 @@ pub fn apply(
         let generated = resources.clone();
         let mut failed = false;
         for (n, o) in all {
+            *applies_to.entry(o.field.to_string()).or_default() += 1;
             let before = resources.clone();
             let opts = ApplyOptions {
                 unmatched_ok: o.platform_wide,
@@ -207,6 +213,27 @@ pub fn apply(
             };
             match overlay::apply(&mut resources, &o.prepared, opts) {
                 Ok(applied) => {
+                    for at in applied.selected_nothing {
+                        let d = Diagnostic::error(
+                            Code::Reference,
+                            if o.platform_wide {
+                                "this patch's target selects no generated object of any cluster"
+                            } else {
+                                "this patch's target selects no generated object of the cluster"
+                            },
+                        )
+                        .path(&at.path)
+                        .help("a patch that changes nothing is a mistake: check the target's kind, name and labels (objects carry platc.io/cluster and platc.io/node-pool labels)")
+                        .note(format!("in the overlay named by {}", o.field));
+                        let d = match &o.prepared.kustomization.source {
+                            Some(src) => d.at(src, at.span),
+                            None => d,
+                        };
+                        let entry = empty_targets
+                            .entry((o.field.to_string(), at.path.clone()))
+                            .or_insert((0, d));
+                        entry.0 += 1;
+                    }
                     for (at, want) in applied.unmatched {
                         let d = Diagnostic::error(
                             Code::Reference,
@@ -248,6 +275,12 @@ pub fn apply(
             .into_values()
             .filter(|(misses, _)| *misses == clusters.len())
             .map(|(_, d)| d),
+    );
+    diags.extend(
+        empty_targets
+            .into_iter()
+            .filter(|((n, _), (misses, _))| applies_to.get(n) == Some(misses))
+            .map(|(_, (_, d))| d),
     );
     if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
