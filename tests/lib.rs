@@ -23,5 +23,7 @@ mod readme;
 mod render_cycle;
 /// `schema/platform.schema.json` is what the types generate.
 mod schema_file;
+/// Every secret shape refused in the blueprint, an overlay and a rendered file, redacted.
+mod secrets_matrix;
 /// The YAML writer reproduces kustomize's own bytes.
 mod yaml_writer;
