@@ -14,7 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 TARGETS=(reader checker compile overlay)
 triple=$(rustc -vV | sed -n 's/^host: //p')
-bin_dir=target/$triple/release
+# CARGO_TARGET_DIR may point outside the checkout (CI keeps one across fresh clones, so
+# the instrumented dependencies are built once per machine).
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+bin_dir=$CARGO_TARGET_DIR/$triple/release
 # What cargo-fuzz passes (cargo-fuzz src/project.rs), minus the nightly-only sanitizer.
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \

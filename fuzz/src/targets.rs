@@ -144,7 +144,7 @@ pub fn compile(data: &[u8]) {
                 again
                     .tree
                     .files()
-                    .eq(compiled.tree.files().map(|(p, b)| (p, b))),
+                    .eq(compiled.tree.files()),
                 "two compiles of one input differ"
             );
         }
