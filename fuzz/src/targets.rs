@@ -141,10 +141,7 @@ pub fn compile(data: &[u8]) {
             render_all(&findings);
             let again = pipeline::compile(&input, &beside).expect("the second compile fails");
             assert!(
-                again
-                    .tree
-                    .files()
-                    .eq(compiled.tree.files()),
+                again.tree.files().eq(compiled.tree.files()),
                 "two compiles of one input differ"
             );
         }
