@@ -149,6 +149,14 @@ mod tests {
     }
 
     #[test]
+    fn a_nel_folded_as_kustomize_folds_it_is_faithful() {
+        // Found by the `reader` fuzz target: the writer folds U+0085 on purpose.
+        let v = json!({"kind": "ConfigMap", "data": {"x": "a\u{85}b\nc"}});
+        let text = crate::yaml::write::to_yaml(&v);
+        assert!(one("a/b.yaml", Content::Objects(vec![v]), &text).is_empty());
+    }
+
+    #[test]
     fn a_file_that_reads_back_differently_is_an_internal_error() {
         // `on` unquoted: a string to YAML 1.2, but written by a broken emitter.
         let v = json!({"kind": "ConfigMap", "data": {"x": "1.30"}});
