@@ -159,6 +159,9 @@ fn timed(cwd: &Path, args: &[&str]) -> (Output, Duration) {
     (o, started.elapsed())
 }
 
+/// The slowest answer of the catalogue run, in microseconds (printed, for the record).
+static SLOWEST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// A folder holding a complete render of the valid base blueprint (an earlier render the
 /// refused one must leave alone).
 fn earlier_render(at: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -230,6 +233,10 @@ fn check_case(name: &str, file: &Path, template: &BTreeMap<String, Vec<u8>>) -> 
         if took > ANSWER_WITHIN {
             problems.push(format!("{what}: took {took:?}"));
         }
+        SLOWEST.fetch_max(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         if let Some(secret) = &h.secret
             && (err.contains(secret.as_str()) || stdout(&o).contains(secret.as_str()))
         {
@@ -290,6 +297,11 @@ fn every_catalogue_file_is_answered_as_its_header_says() {
             .collect();
         halves.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
+    eprintln!(
+        "{} catalogue cases; slowest answer {} ms",
+        all.len(),
+        SLOWEST.load(std::sync::atomic::Ordering::Relaxed) / 1000
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
