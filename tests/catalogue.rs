@@ -823,6 +823,12 @@ fn read_only_without_mount(dir: &Path, old: &BTreeMap<String, Vec<u8>>) {
     use std::os::unix::fs::PermissionsExt;
     let addons = dir.join("old/clusters/alpha/addons");
     std::fs::set_permissions(&addons, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(addons.join("probe"), "").is_ok() {
+        // Root without mount rights: neither a read-only mount nor permissions apply here.
+        // The writer's fault paths are covered by the output module's own tests then.
+        eprintln!("skipped: no tmpfs mount and permissions are not enforced here");
+        return;
+    }
     let o = run(dir, &["render", "-f", "fleet.yaml", "-o", "old"]);
     std::fs::set_permissions(&addons, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(o.status.code(), Some(74), "{}", stderr(&o));
