@@ -527,6 +527,31 @@ mod tests {
     }
 
     #[test]
+    fn a_targeted_patch_must_select_something() {
+        let patch = |pool: &str| {
+            kustomization(&format!(
+                "patches:\n  - target: {{kind: MachineDeployment, labelSelector: platc.io/node-pool={pool}}}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 5\n"
+            ))
+        };
+        // Platform-wide: `batch` exists in cluster `two` only, which is enough.
+        let files = Memory::new().with("o/kustomization.yaml", patch("batch"));
+        run(&blueprint(PLATFORM_WIDE, ""), &files).unwrap();
+        // Nowhere: an error naming the patch.
+        let files = Memory::new().with("o/kustomization.yaml", patch("gpu"));
+        let e = run(&blueprint(PLATFORM_WIDE, ""), &files).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].code, Code::Reference);
+        assert!(e[0].message.contains("any cluster"), "{}", e[0].message);
+        // A cluster's own overlay must select something in that cluster.
+        let own = "      overlays:\n        - path: c\n";
+        let files = Memory::new().with("c/kustomization.yaml", patch("workers"));
+        let e = run(&blueprint("", own), &files).unwrap_err();
+        assert!(e[0].message.contains("of the cluster"), "{}", e[0].message);
+        let files = Memory::new().with("c/kustomization.yaml", patch("batch"));
+        run(&blueprint("", own), &files).unwrap();
+    }
+
+    #[test]
     fn an_untargeted_patch_needs_its_object_in_some_cluster() {
         let patch = "apiVersion: cluster.x-k8s.io/v1beta2\nkind: MachineDeployment\nmetadata:\n  name: NAME\n  annotations:\n    patched: by-overlay\n";
         let ok = Memory::new()
