@@ -165,6 +165,17 @@ mod tests {
     }
 
     #[test]
+    fn a_merge_key_written_plain_is_refused() {
+        // Found by the `overlay` fuzz target: kustomize writes a `<<` key plain (goyaml.v2
+        // never resolves it when encoding), and every merge-aware reader then reads a merge.
+        let v = json!({"kind": "ConfigMap", "data": {"<<": "x"}});
+        let text = crate::yaml::write::to_yaml(&v);
+        let d = one("a/b.yaml", Content::Objects(vec![v]), &text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::Internal);
+    }
+
+    #[test]
     fn a_file_that_reads_back_differently_is_an_internal_error() {
         // `on` unquoted: a string to YAML 1.2, but written by a broken emitter.
         let v = json!({"kind": "ConfigMap", "data": {"x": "1.30"}});
