@@ -93,16 +93,23 @@ pub fn reader(data: &[u8]) {
 /// encodes, so kustomize (and platc's writer, byte for byte) writes it plain, and a reader
 /// with merge keys then reads a merge: such a document does not read back, in kustomize
 /// either. The render path's read-back gate refuses it (exit 70); the targets skip it.
-fn has_merge_key(v: &serde_json::Value) -> bool {
+///
+/// Likewise a string holding U+2028 or U+2029: goyaml.v2 writes them as line breaks and
+/// indents after them, and YAML 1.2 readers read them as ordinary characters.
+fn kustomize_cannot_read_back(v: &serde_json::Value) -> bool {
+    let separators = |s: &str| s.contains(['\u{2028}', '\u{2029}']);
     match v {
-        serde_json::Value::Object(m) => m.iter().any(|(k, v)| k == "<<" || has_merge_key(v)),
-        serde_json::Value::Array(a) => a.iter().any(has_merge_key),
+        serde_json::Value::Object(m) => m
+            .iter()
+            .any(|(k, v)| k == "<<" || separators(k) || kustomize_cannot_read_back(v)),
+        serde_json::Value::Array(a) => a.iter().any(kustomize_cannot_read_back),
+        serde_json::Value::String(s) => separators(s),
         _ => false,
     }
 }
 
 fn round_trip(value: &serde_json::Value) {
-    if has_merge_key(value) {
+    if kustomize_cannot_read_back(value) {
         return;
     }
     let text = write::to_yaml(value);
@@ -200,7 +207,7 @@ pub fn overlay(data: &[u8]) {
             Ok(_) => {
                 let values: Vec<serde_json::Value> =
                     target.iter().map(|r| r.value.clone()).collect();
-                if values.iter().any(has_merge_key) {
+                if values.iter().any(kustomize_cannot_read_back) {
                     continue;
                 }
                 let text = write::to_yaml_stream(&values);

@@ -165,6 +165,17 @@ mod tests {
     }
 
     #[test]
+    fn a_unicode_line_separator_that_does_not_read_back_is_refused() {
+        // Found by the `reader` fuzz target: goyaml.v2 (so kustomize, so platc's writer)
+        // treats U+2028 as a line break and indents after it; YAML 1.2 readers do not.
+        let v = json!({"kind": "ConfigMap", "data": {"x": "a\u{2028}b"}});
+        let text = crate::yaml::write::to_yaml(&v);
+        let d = one("a/b.yaml", Content::Objects(vec![v]), &text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::Internal);
+    }
+
+    #[test]
     fn a_merge_key_written_plain_is_refused() {
         // Found by the `overlay` fuzz target: kustomize writes a `<<` key plain (goyaml.v2
         // never resolves it when encoding), and every merge-aware reader then reads a merge.
