@@ -125,7 +125,10 @@ fn internal(path: &str, what: &str) -> Diagnostic {
         Code::Internal,
         format!("the rendered file {path} {what}; nothing was written"),
     )
-    .help("this is a platc bug; please report it with the blueprint")
+    .help(
+        "this is a platc bug, or an overlay value that YAML cannot carry as written (a `<<` \
+         key, a U+2028 line separator in a string); please report it with the blueprint",
+    )
 }
 
 #[cfg(test)]
