@@ -5,6 +5,10 @@ mod support;
 
 /// Every refused blueprint of `tests/data/bad-inputs/` (copied from ../shared/bad-inputs).
 mod bad_inputs;
+/// Section 6 of the reliability research: all 90 rows of bad input, one case each at least.
+mod catalogue;
+/// SIGKILL during render never leaves a half-written tree (the long test is ignored).
+mod crash;
 /// Two renders from different folders and environments give the same bytes.
 mod determinism;
 /// `--message-format json|github`: diagnostics for machines.
@@ -13,6 +17,8 @@ mod diagnostics_format;
 mod ecosystem;
 /// `platc explain`: where files and fields come from in the blueprint.
 mod explain;
+/// The fuzz targets' corpus and past crashes, without libFuzzer.
+mod fuzz_corpus;
 /// Every `blueprints/*.yaml` renders byte-identical to `golden/<name>/`.
 mod golden;
 /// Registry credentials, Calico peers, audit and admission files in the golden trees.
@@ -36,6 +42,8 @@ mod render_cycle;
 mod review_diff;
 /// `schema/platform.schema.json` is what the types generate.
 mod schema_file;
+/// Every secret shape refused in the blueprint, an overlay and a rendered file, redacted.
+mod secrets_matrix;
 /// `platc validate`: upstream schemas, overlays that break them, CEL rules.
 mod validate_rules;
 /// The YAML writer reproduces kustomize's own bytes.

@@ -26,6 +26,8 @@ pub mod exit {
     pub const OUT_OF_DATE: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const INVALID: u8 = 65;
+    /// sysexits' SOFTWARE: platc found a bug in itself (nothing was written).
+    pub const INTERNAL: u8 = 70;
     pub const IO: u8 = 74;
 }
 
@@ -38,6 +40,12 @@ struct Ui {
 
 impl Ui {
     fn diagnostics(&self, diags: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics_then(diags, "nothing was written");
+    }
+
+    /// Diagnostics, then (human format, when there are errors) `platc: N errors found;
+    /// <outcome>`.
+    fn diagnostics_then(&self, diags: impl IntoIterator<Item = Diagnostic>, outcome: &str) {
         let mut err = std::io::stderr().lock();
         let diags: Diagnostics = diags.into_iter().collect::<Vec<_>>().into();
         let errors = diags.error_count();
@@ -50,7 +58,7 @@ impl Ui {
         if self.format == Format::Human && errors > 0 {
             let _ = writeln!(
                 err,
-                "platc: {errors} error{} found; nothing was written",
+                "platc: {errors} error{} found; {outcome}",
                 if errors == 1 { "" } else { "s" }
             );
         }
@@ -193,6 +201,57 @@ fn guard_output(ui: &Ui, blueprint: &Path, out: &Path) -> Result<(), u8> {
     Ok(())
 }
 
+/// A control plane that would skip a Kubernetes minor version (see `output::upgrade`):
+/// an error without `force` (exit 65, nothing written), a warning with it. I/O errors are
+/// left to the plan, which reports them.
+fn guard_upgrades(ui: &Ui, out: &Path, tree: &crate::tree::Tree, force: bool) -> Result<(), u8> {
+    let Ok(skips) = output::upgrade::skips(out, tree) else {
+        return Ok(());
+    };
+    if skips.is_empty() {
+        return Ok(());
+    }
+    let diags = skips.iter().map(|s| {
+        let d = Diagnostic::error(Code::Version, s.message());
+        if force {
+            d.into_warning()
+        } else {
+            d.help("render the next minor version first and let it roll out, or pass --force")
+        }
+    });
+    ui.diagnostics(diags);
+    if force { Ok(()) } else { Err(exit::INVALID) }
+}
+
+/// `render`, `check` and `diff` also refuse an output folder that is, or is inside, or
+/// holds, a folder or file the blueprint reads beside it (an overlay, an audit policy):
+/// writing there could overwrite the inputs, and the next compile would read the output.
+fn guard_inputs(ui: &Ui, blueprint: &Path, out: &Path, inputs: &[String]) -> Result<(), u8> {
+    let dir = blueprint.parent().unwrap_or(Path::new("."));
+    let Ok(out_dir) = absolute_lexical(out) else {
+        return Ok(());
+    };
+    let out_dir = out_dir.canonicalize().unwrap_or(out_dir);
+    for rel in inputs {
+        let input = dir.join(rel);
+        let Ok(input) = absolute_lexical(&input) else {
+            continue;
+        };
+        let input = input.canonicalize().unwrap_or(input);
+        if out_dir.starts_with(&input) || input.starts_with(&out_dir) {
+            ui.diagnostics([Diagnostic::error(
+                Code::Usage,
+                format!(
+                    "the output folder `{}` overlaps `{rel}`, which the blueprint reads; render into a folder of its own (default: ./rendered)",
+                    out.display()
+                ),
+            )]);
+            return Err(exit::USAGE);
+        }
+    }
+    Ok(())
+}
+
 fn absolute_lexical(p: &Path) -> std::io::Result<PathBuf> {
     std::path::absolute(p)
 }
@@ -210,14 +269,24 @@ fn compile(ui: &Ui, file: &Path) -> Result<pipeline::Compiled, u8> {
             Ok(compiled)
         }
         Err(diags) => {
+            let internal = diags.iter().any(|d| d.code == Code::Internal);
             ui.diagnostics(diags);
-            Err(exit::INVALID)
+            Err(if internal {
+                exit::INTERNAL
+            } else {
+                exit::INVALID
+            })
         }
     }
 }
 
 fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
-    ui.diagnostics([Diagnostic::error(Code::Io, e.to_string())]);
+    // A write may have failed midway: every file is whole (old or new bytes), but "nothing
+    // was written" would not be true.
+    ui.diagnostics_then(
+        [Diagnostic::error(Code::Io, e.to_string())],
+        "every file in the folder is whole (its old or its new bytes)",
+    );
     e.exit_code()
 }
 
@@ -250,6 +319,12 @@ fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Err(code) = guard_inputs(ui, file, out, &compiled.inputs) {
+        return code;
+    }
+    if let Err(code) = guard_upgrades(ui, out, &compiled.tree, force) {
+        return code;
+    }
     // Plans under the lock, so a render that waited for another one sees its result.
     match output::render(out, &compiled.tree, &compiled.blueprint_sha256, force) {
         Ok((plan, report)) => {
@@ -275,6 +350,11 @@ fn check_cmd(ui: &Ui, file: &Path, out: &Path) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Err(code) = guard_inputs(ui, file, out, &compiled.inputs) {
+        return code;
+    }
+    // Named, not refused: `check` writes nothing.
+    let _ = guard_upgrades(ui, out, &compiled.tree, true);
     match output::plan(out, &compiled.tree, &compiled.blueprint_sha256) {
         Ok(plan) if plan.is_up_to_date() => {
             ui.say(&format!("{} is up to date", out.display()));
@@ -302,6 +382,10 @@ fn diff_cmd(ui: &Ui, file: &Path, out: &Path, format: DiffFormat, exit_code: boo
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Err(code) = guard_inputs(ui, file, out, &compiled.inputs) {
+        return code;
+    }
+    let _ = guard_upgrades(ui, out, &compiled.tree, true);
     let plan = match output::plan(out, &compiled.tree, &compiled.blueprint_sha256) {
         Ok(p) => p,
         Err(e) => return io_error(ui, &e),

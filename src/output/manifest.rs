@@ -30,6 +30,13 @@ pub const GENERATOR: &str = "platc";
 /// Where the manifest lives, relative to the output folder.
 pub const MANIFEST_PATH: &str = ".platc/manifest.json";
 
+/// The journal of a render in progress: the manifest it means to leave, written (atomically)
+/// before its first file and removed after the manifest. A render that dies in between
+/// (SIGKILL, a full disk that also refuses the manifest) leaves it, and the next plan
+/// counts a file whose bytes match it as platc's, not as a hand edit. Same format and
+/// parser as the manifest.
+pub const PENDING_PATH: &str = ".platc/pending.json";
+
 /// The lock file a render holds while it writes (see `write.rs`).
 pub const LOCK_PATH: &str = ".platc/lock";
 

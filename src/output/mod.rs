@@ -11,6 +11,7 @@ pub mod diff;
 pub mod manifest;
 pub mod plan;
 pub mod review;
+pub mod upgrade;
 pub mod write;
 
 use std::fmt;
@@ -37,7 +38,7 @@ pub enum OutputError {
     /// `.platc/manifest.json` is corrupt, from an unknown format, or names paths outside the
     /// folder. Nothing is pruned or written while it is so.
     Manifest { path: PathBuf, reason: String },
-    /// Another render holds `.platc/lock`.
+    /// Another render holds the lock on `.platc/lock`.
     Locked { path: PathBuf },
     /// The folder changed between planning and writing (someone else wrote into it).
     Stale { path: PathBuf, reason: String },
@@ -114,10 +115,8 @@ impl fmt::Display for OutputError {
             ),
             OutputError::Locked { path } => write!(
                 f,
-                "another platc render is writing into this folder (lock file {} exists); \
-                 wait for it to finish, or, if no render is running (a crash left the lock \
-                 behind), delete {} and run again",
-                path.display(),
+                "another platc render is writing into this folder (it holds the lock on {}); \
+                 wait for it to finish, then run again",
                 path.display()
             ),
             OutputError::Stale { path, reason } => write!(
@@ -174,7 +173,7 @@ mod tests {
         let e = OutputError::Locked {
             path: "/out/.platc/lock".into(),
         };
-        assert!(e.to_string().contains("delete /out/.platc/lock"));
+        assert!(e.to_string().contains("holds the lock on /out/.platc/lock"));
         assert_eq!(
             OutputError::Internal {
                 path: "x".into(),

@@ -21,7 +21,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::OutputError;
-use super::manifest::{MANIFEST_PATH, Manifest, is_owned_path, is_sha256_hex, sha256_hex};
+use super::manifest::{
+    MANIFEST_PATH, Manifest, PENDING_PATH, is_owned_path, is_sha256_hex, sha256_hex,
+};
 use crate::tree::Tree;
 
 /// What a render does with one path.
@@ -103,6 +105,8 @@ pub struct Plan {
     /// sha256 of `.platc/manifest.json` as it was read; `None` when there was none.
     old_manifest_sha256: Option<String>,
     old_manifest: Option<Manifest>,
+    /// sha256 of `.platc/pending.json` (an interrupted render's journal), when present.
+    pending_sha256: Option<String>,
     /// The manifest a render without `--force` writes.
     new_manifest: Manifest,
     manifest_bytes: Vec<u8>,
@@ -116,6 +120,10 @@ pub struct Plan {
 /// a full plan is needed. Reads, never writes; follows no symlink.
 pub fn is_current(dir: &Path, inputs_sha256: &str) -> Result<Option<usize>, OutputError> {
     let mut probe = Probe::new(dir)?;
+    // An interrupted render's journal: only the full path finishes its work.
+    if !matches!(probe.read(PENDING_PATH)?, OnDisk::Absent) {
+        return Ok(None);
+    }
     let manifest = match probe.read(MANIFEST_PATH)? {
         OnDisk::Absent => return Ok(None),
         OnDisk::File(bytes) => match Manifest::parse_at(&bytes, &dir.join(MANIFEST_PATH)) {
@@ -150,10 +158,21 @@ pub fn is_current(dir: &Path, inputs_sha256: &str) -> Result<Option<usize>, Outp
 }
 
 /// The plan entry of one file platc writes, from what is on disk.
-fn entry(path: &str, new_bytes: &[u8], disk: OnDisk, owned_sha256: Option<String>) -> Entry {
+/// `owner` says which digest platc last wrote at a path, given the digest on disk (the
+/// manifest, or an interrupted render's journal).
+fn entry(
+    path: &str,
+    new_bytes: &[u8],
+    disk: OnDisk,
+    owner: &(dyn Fn(&str, Option<&str>) -> Option<String> + Sync),
+) -> Entry {
     let new_sha256 = sha256_hex(new_bytes);
+    let owned_sha256;
     let (action, disk_sha256, lines) = match disk {
-        OnDisk::Absent => (Action::Create, None, None),
+        OnDisk::Absent => {
+            owned_sha256 = owner(path, None);
+            (Action::Create, None, None)
+        }
         OnDisk::File(bytes) => {
             // Equal bytes need no second digest: the common case of a re-render.
             let disk_sha256 = if bytes == new_bytes {
@@ -161,6 +180,7 @@ fn entry(path: &str, new_bytes: &[u8], disk: OnDisk, owned_sha256: Option<String
             } else {
                 sha256_hex(&bytes)
             };
+            owned_sha256 = owner(path, Some(&disk_sha256));
             let action = if disk_sha256 == new_sha256 {
                 Action::Unchanged
             } else {
@@ -208,6 +228,21 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
         .as_ref()
         .map(|m| m.files.clone())
         .unwrap_or_default();
+    // An interrupted render's journal: what it was about to write. A file holding exactly
+    // those bytes was written by platc, whatever the (older) manifest says.
+    let (pending, pending_sha256) = match probe.read(PENDING_PATH)? {
+        OnDisk::Absent => (BTreeMap::new(), None),
+        OnDisk::File(bytes) => (
+            Manifest::parse_at(&bytes, &dir.join(PENDING_PATH))?.files,
+            Some(sha256_hex(&bytes)),
+        ),
+    };
+    let owner = |path: &str, disk: Option<&str>| -> Option<String> {
+        match (pending.get(path), disk) {
+            (Some(p), Some(d)) if p == d => Some(p.clone()),
+            _ => owned.get(path).cloned(),
+        }
+    };
 
     // Folder checks first (cached, in order), then every file read and hashed in parallel:
     // `collect` keeps the tree's order and returns the first error in that order.
@@ -223,11 +258,12 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
             } else {
                 OnDisk::Absent
             };
-            Ok(entry(path, new_bytes, disk, owned.get(path).cloned()))
+            Ok(entry(path, new_bytes, disk, &owner))
         })
         .collect::<Result<_, OutputError>>()?;
     let mut entries = entries;
-    for (path, owned_sha256) in &owned {
+    let claimed: std::collections::BTreeSet<&String> = owned.keys().chain(pending.keys()).collect();
+    for path in claimed {
         if tree.get(path).is_some() {
             continue;
         }
@@ -236,6 +272,11 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
             continue;
         };
         let disk_sha256 = sha256_hex(&bytes);
+        // Claimed only by the journal, with other bytes: never platc's to remove.
+        let Some(owned_sha256) = owner(path, Some(&disk_sha256)) else {
+            continue;
+        };
+        let owned_sha256 = &owned_sha256;
         let action = if disk_sha256 == *owned_sha256 {
             Action::Remove
         } else {
@@ -258,6 +299,7 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
         entries,
         old_manifest_sha256,
         old_manifest,
+        pending_sha256,
         new_manifest: Manifest::for_tree(&Tree::new(), blueprint_sha256),
         manifest_bytes: Vec::new(),
     };
@@ -342,7 +384,14 @@ impl Plan {
     /// Nothing to create, update or remove, no hand edits, no conflicts, and the manifest
     /// on disk is byte for byte the one a render would write: what `platc check` asks.
     pub fn is_up_to_date(&self) -> bool {
-        self.entries.iter().all(|e| e.action == Action::Unchanged) && !self.manifest_changed()
+        self.entries.iter().all(|e| e.action == Action::Unchanged)
+            && !self.manifest_changed()
+            && self.pending_sha256.is_none()
+    }
+
+    /// sha256 of `.platc/pending.json`, left by an interrupted render, when present.
+    pub fn pending_sha256(&self) -> Option<&str> {
+        self.pending_sha256.as_deref()
     }
 
     /// One line per path that keeps the folder from being up to date, for `platc check`.
@@ -376,6 +425,11 @@ impl Plan {
             .collect();
         if self.manifest_changed() {
             out.push(format!("{MANIFEST_PATH}: out of date (render rewrites it)"));
+        }
+        if self.pending_sha256.is_some() {
+            out.push(format!(
+                "{PENDING_PATH}: left by an interrupted render (render finishes its work)"
+            ));
         }
         out
     }

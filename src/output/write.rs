@@ -11,10 +11,11 @@
 //! - Folders: created as needed (each step checked not to be a symlink); after removals, a
 //!   folder is deleted only if it is now empty and an owned file (or a folder deleted by this
 //!   rule) in it was removed in this run. The output folder and `.platc/` are never deleted.
-//! - The lock `.platc/lock` (created with `create_new`, i.e. `O_EXCL`) keeps two renders from
-//!   interleaving; a second render waits up to [`LOCK_WAIT`], then fails. The lock holds only
-//!   the process id. It is removed on every exit path, by a `Drop` guard; a lock left by a
-//!   crash has to be deleted by hand, as the error says.
+//! - The lock on `.platc/lock` (the operating system's advisory file lock, released by the
+//!   kernel when the process ends) keeps two renders from interleaving; a second render
+//!   waits up to [`LOCK_WAIT`], then fails. The file holds only the process id and is
+//!   removed on every normal exit path, by a `Drop` guard; a file left by a crash does not
+//!   block the next render, which also deletes the temporary files a crash left behind.
 //!
 //! The manifest rule: each owned path's hash is the hash of the bytes platc last wrote
 //! there. A file written (or found with the tree's bytes) gets the new hash; a hand-edited
@@ -33,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::OutputError;
-use super::manifest::{LOCK_PATH, MANIFEST_PATH, Manifest, STATE_DIR, sha256_hex};
+use super::manifest::{LOCK_PATH, MANIFEST_PATH, Manifest, PENDING_PATH, STATE_DIR, sha256_hex};
 use super::plan::{Action, Entry, OnDisk, Plan, Probe, plan};
 use crate::tree::Tree;
 
@@ -133,6 +134,7 @@ fn render_with_wait(
     plan(dir, tree, blueprint_sha256)?;
     let _lock = Lock::acquire(dir, wait)?;
     let plan = plan(dir, tree, blueprint_sha256)?;
+    sweep_temporaries(dir, &plan)?;
     let report = apply_locked(dir, &plan, tree, force)?;
     Ok((plan, report))
 }
@@ -159,7 +161,9 @@ fn apply_with_wait(
         });
     }
     let acts = |e: &Entry| e.action.writes() || (force && e.action.needs_force());
-    let nothing_to_do = !plan.manifest_changed() && !plan.entries().iter().any(acts);
+    let nothing_to_do = !plan.manifest_changed()
+        && plan.pending_sha256().is_none()
+        && !plan.entries().iter().any(acts);
     if nothing_to_do {
         return apply_locked(dir, plan, tree, force);
     }
@@ -196,10 +200,25 @@ fn apply_locked(dir: &Path, plan: &Plan, tree: &Tree, force: bool) -> Result<Rep
         manifest: starting_manifest(plan),
         report: Report::default(),
     };
+    let acts = |e: &Entry| e.action.writes() || (force && e.action.needs_force());
+    // The journal first: if this render dies before its manifest, the next one knows
+    // which bytes were platc's.
+    let mut pending = plan.pending_sha256().map(str::to_owned);
+    if plan.entries().iter().any(acts) {
+        let bytes = plan.manifest_after(force).to_bytes();
+        let hash = sha256_hex(&bytes);
+        if pending.as_deref() != Some(hash.as_str()) {
+            w.write_file(PENDING_PATH, &bytes, pending.as_deref())?;
+            pending = Some(hash);
+        }
+    }
     match w.files(plan, tree, force) {
         Ok(()) => {
             debug_assert_eq!(w.manifest, plan.manifest_after(force));
             w.write_manifest(plan)?;
+            if let Some(hash) = pending {
+                w.remove_file(PENDING_PATH, Some(&hash))?;
+            }
             Ok(w.report)
         }
         Err(e) => {
@@ -379,7 +398,7 @@ impl Writer<'_> {
             .map_err(|e| OutputError::io(&parent, "create a temporary file in", plain(e)))?;
         tmp.write_all(bytes)
             .and_then(|()| tmp.flush())
-            .map_err(|e| OutputError::io(&target, "write", e))?;
+            .map_err(|e| OutputError::io(&target, "write", plain(e)))?;
         // On failure the temporary file is deleted when the error's handle drops.
         tmp.persist(&target)
             .map_err(|e| OutputError::io(&target, "replace", plain(e.error)))?;
@@ -510,9 +529,15 @@ fn plain(e: io::Error) -> io::Error {
     }
 }
 
-/// `.platc/lock`, held for the duration of a render; removed on drop.
+/// `.platc/lock`, held for the duration of a render. The lock is the operating system's
+/// advisory lock on that file (`flock`), not the file's existence: the kernel releases it
+/// when the process ends, however it ends, so a render killed with SIGKILL (or a power cut)
+/// leaves no lock that blocks the next render. The file is removed on drop; a file left
+/// behind by a crash is simply locked again by the next render.
 struct Lock {
     path: PathBuf,
+    // Held for its lock; closing it releases the lock.
+    _file: fs::File,
 }
 
 impl Lock {
@@ -522,39 +547,150 @@ impl Lock {
         let path = dir.join(LOCK_PATH);
         let deadline = Instant::now() + wait;
         loop {
-            // create_new is O_CREAT|O_EXCL: atomic, and it never follows a symlink there.
-            match fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
+            let Some(mut file) = open_lock_file(&path)? else {
+                // Removed between our look and our open (its holder finished): look again.
+                continue;
+            };
+            match file.try_lock() {
+                Ok(()) => {
+                    // The holder we waited for removes the file before it unlocks, so we may
+                    // now hold the lock of a file that no longer has this name: then the
+                    // next render would lock a new file beside us. Only the file the path
+                    // names counts.
+                    if !names_file(&path, &file) {
+                        continue;
+                    }
                     // Only for a human wondering whose lock this is; failing to write it
                     // does not make the lock less held.
-                    let _ = writeln!(
-                        f,
-                        "platc render in progress (process {})",
-                        std::process::id()
-                    );
-                    return Ok(Lock { path });
+                    let _ = file.set_len(0).and_then(|()| {
+                        writeln!(
+                            file,
+                            "platc render in progress (process {})",
+                            std::process::id()
+                        )
+                    });
+                    return Ok(Lock { path, _file: file });
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                Err(fs::TryLockError::WouldBlock) => {
                     if Instant::now() >= deadline {
                         return Err(OutputError::Locked { path });
                     }
                     std::thread::sleep(LOCK_POLL);
                 }
-                Err(e) => return Err(OutputError::io(path, "create the lock file", e)),
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(OutputError::io(path, "lock", e));
+                }
             }
         }
     }
 }
 
+/// Opens (creating it if needed) the lock file, never through a symlink: `create_new` is
+/// `O_CREAT|O_EXCL`, which refuses a link; an existing path is checked to be a regular file
+/// before it is opened, and [`names_file`] catches a swap in between. `None` when the file
+/// vanished between the two steps.
+fn open_lock_file(path: &Path) -> Result<Option<fs::File>, OutputError> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true);
+    match options.clone().create_new(true).open(path) {
+        Ok(f) => return Ok(Some(f)),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(OutputError::io(path, "create the lock file", e)),
+    }
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => {}
+        Ok(_) => {
+            return Err(OutputError::Unsafe {
+                path: path.to_path_buf(),
+                reason: "the lock file is a symbolic link or not a file: delete it".to_owned(),
+            });
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(OutputError::io(path, "inspect", e)),
+    }
+    match options.open(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(OutputError::io(path, "open the lock file", e)),
+    }
+}
+
+/// True when `path` (not followed if a link) is the file `file` has open.
+fn names_file(path: &Path, file: &fs::File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::symlink_metadata(path), file.metadata()) {
+            (Ok(a), Ok(b)) => a.file_type().is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.is_file()
+    }
+}
+
 impl Drop for Lock {
     fn drop(&mut self) {
-        // Nothing useful to do if this fails; the next render names the file to delete.
+        // Removed while still locked (the file closes after this), so a render waiting on
+        // this file sees it gone and starts over. Nothing useful to do if this fails: the
+        // next render locks the file left behind.
         let _ = fs::remove_file(&self.path);
     }
+}
+
+/// Whether a file name is one of platc's temporary files (`.platc-XXXXXX.tmp`, as
+/// [`Writer::write_file`] names them through `tempfile`).
+fn is_temporary_name(name: &str) -> bool {
+    name.strip_prefix(".platc-")
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+        .is_some_and(|mid| mid.len() == 6 && mid.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Deletes the temporary files a killed render left behind (a crash between creating a
+/// temporary file and renaming it over its target). Called with the lock held, so no other
+/// render is writing one. Only folders platc writes into are looked at (the folders of the
+/// tree's paths and of the previous manifest's, and `.platc/`), only real folders (never
+/// through a link), and only regular files named as platc names its temporaries.
+fn sweep_temporaries(dir: &Path, plan: &Plan) -> Result<(), OutputError> {
+    let mut folders = BTreeSet::new();
+    folders.insert(String::new());
+    folders.insert(STATE_DIR.to_owned());
+    for e in plan.entries() {
+        let mut rel = e.path.as_str();
+        while let Some((parent, _)) = rel.rsplit_once('/') {
+            folders.insert(parent.to_owned());
+            rel = parent;
+        }
+    }
+    for rel in folders {
+        let folder = dir.join(&rel);
+        match fs::symlink_metadata(&folder) {
+            Ok(m) if m.is_dir() => {}
+            _ => continue,
+        }
+        let entries = match fs::read_dir(&folder) {
+            Ok(it) => it,
+            Err(e) => return Err(OutputError::io(folder, "list", e)),
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if !is_temporary_name(name) {
+                continue;
+            }
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                match fs::remove_file(entry.path()) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(OutputError::io(entry.path(), "remove", e)),
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -968,6 +1104,12 @@ mod tests {
         let t = tree(&files());
         fs::create_dir(dir.join(".platc")).unwrap();
         fs::write(dir.join(LOCK_PATH), "someone else\n").unwrap();
+        // Another render: an open file holding the lock.
+        let holder = fs::OpenOptions::new()
+            .write(true)
+            .open(dir.join(LOCK_PATH))
+            .unwrap();
+        holder.lock().unwrap();
         let started = Instant::now();
         let e = render_with_wait(dir, &t, BP, false, Duration::from_millis(300)).unwrap_err();
         assert!(started.elapsed() >= Duration::from_millis(300));
@@ -975,7 +1117,7 @@ mod tests {
         assert_eq!(e.exit_code(), 74);
         let msg = e.to_string();
         assert!(msg.contains("another platc render"), "{msg}");
-        assert!(msg.contains(&format!("delete {}", dir.join(LOCK_PATH).display())));
+        assert!(msg.contains(&dir.join(LOCK_PATH).display().to_string()));
         assert_eq!(
             fs::read_to_string(dir.join(LOCK_PATH)).unwrap(),
             "someone else\n",
@@ -987,9 +1129,116 @@ mod tests {
         let e = apply_with_wait(dir, &p, &t, false, Duration::from_millis(100)).unwrap_err();
         assert!(matches!(e, OutputError::Locked { .. }));
 
-        fs::remove_file(dir.join(LOCK_PATH)).unwrap();
+        drop(holder);
         render(dir, &t, BP, false).unwrap();
         assert!(!dir.join(LOCK_PATH).exists());
+    }
+
+    #[test]
+    fn an_interrupted_render_is_not_mistaken_for_hand_edits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        render(dir, &tree(&files()), BP, false).unwrap();
+        let mut next = files();
+        next[0].1 = "# new\n";
+        next[2].1 = "x: 2\n";
+        // What a render of `next` killed after its first file leaves: its journal, and
+        // README.md with the new bytes, under the old manifest.
+        let p = plan(dir, &tree(&next), BP).unwrap();
+        fs::write(dir.join(PENDING_PATH), p.manifest_after(false).to_bytes()).unwrap();
+        fs::write(dir.join("README.md"), "# new\n").unwrap();
+        let p = plan(dir, &tree(&files()), BP).unwrap();
+        assert!(!p.is_up_to_date());
+        assert!(p.differences().iter().any(|d| d.contains("interrupted")));
+        // Rendering the old tree again: README.md is platc's, so it goes back.
+        let (p, r) = render(dir, &tree(&files()), BP, false).unwrap();
+        assert_eq!(p.entry("README.md").unwrap().action, Action::Update);
+        assert!(!r.has_skipped(), "{}", r.summary());
+        assert!(!dir.join(PENDING_PATH).exists());
+        assert!(plan(dir, &tree(&files()), BP).unwrap().is_up_to_date());
+        // A journal claiming a file with other bytes claims nothing.
+        fs::write(dir.join("mine.txt"), "mine\n").unwrap();
+        let mut hostile = Manifest::for_tree(&tree(&files()), BP);
+        hostile
+            .files
+            .insert("mine.txt".to_owned(), sha256_hex(b"other\n"));
+        fs::write(dir.join(PENDING_PATH), hostile.to_bytes()).unwrap();
+        render(dir, &tree(&files()), BP, false).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("mine.txt")).unwrap(), "mine\n");
+        assert!(!dir.join(PENDING_PATH).exists());
+    }
+
+    #[test]
+    fn a_lock_file_left_by_a_crash_does_not_block() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let t = tree(&files());
+        fs::create_dir(dir.join(".platc")).unwrap();
+        // What a render killed with SIGKILL leaves: the file, and no process holding it.
+        fs::write(
+            dir.join(LOCK_PATH),
+            "platc render in progress (process 1)\n",
+        )
+        .unwrap();
+        let started = Instant::now();
+        render_with_wait(dir, &t, BP, false, Duration::from_secs(30)).unwrap();
+        assert!(started.elapsed() < Duration::from_secs(5), "did not wait");
+        assert!(!dir.join(LOCK_PATH).exists());
+        assert!(plan(dir, &t, BP).unwrap().is_up_to_date());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_lock_file_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        fs::create_dir_all(dir.join(".platc")).unwrap();
+        let victim = tmp.path().join("victim");
+        fs::write(&victim, "keep\n").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.join(LOCK_PATH)).unwrap();
+        let e = render(&dir, &tree(&files()), BP, false).unwrap_err();
+        assert!(matches!(e, OutputError::Unsafe { .. }), "{e}");
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep\n");
+        assert!(!dir.join("README.md").exists());
+    }
+
+    #[test]
+    fn temporaries_left_by_a_crash_are_swept_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        render(dir, &tree(&files()), BP, false).unwrap();
+        for rel in [
+            ".platc-Ab12Cd.tmp",
+            "clusters/a/addons/.platc-x9Y8z7.tmp",
+            ".platc/.platc-000000.tmp",
+        ] {
+            fs::write(dir.join(rel), "half").unwrap();
+        }
+        // Not platc's temporaries: other names, or folders platc does not write into.
+        for rel in [
+            ".platc-mine.tmp",
+            "clusters/a/addons/.platc-x9Y8z7.tmp.bak",
+            "notes/.platc-Ab12Cd.tmp",
+        ] {
+            fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+            fs::write(dir.join(rel), "mine").unwrap();
+        }
+        let (_, r) = render(dir, &tree(&files()), BP, false).unwrap();
+        assert_eq!(r.files_changed(), 0);
+        let left: Vec<String> = snapshot(dir)
+            .into_keys()
+            .filter(|k| k.contains(".platc-"))
+            .collect();
+        assert_eq!(
+            left,
+            vec![
+                ".platc-mine.tmp",
+                "clusters/a/addons/.platc-x9Y8z7.tmp.bak",
+                "notes/.platc-Ab12Cd.tmp"
+            ]
+        );
+        assert!(is_temporary_name(".platc-Ab12Cd.tmp"));
+        assert!(!is_temporary_name(".platc-.tmp"));
     }
 
     #[test]

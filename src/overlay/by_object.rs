@@ -65,6 +65,7 @@ pub(super) fn apply(
                     opts,
                     unmatched: std::cell::RefCell::new(Vec::new()),
                     catalog: std::cell::RefCell::new(None),
+                    selected_nothing: std::cell::RefCell::new(Vec::new()),
                 };
                 objects(&run, second, half, steps)
             })

@@ -683,6 +683,7 @@ pub fn prepare(k: Kustomization, files: &Files<'_>) -> Result<Prepared, Vec<Diag
         opts: ApplyOptions::default(),
         unmatched: std::cell::RefCell::new(Vec::new()),
         catalog: std::cell::RefCell::new(None),
+        selected_nothing: std::cell::RefCell::new(Vec::new()),
     };
     let mut diags = Vec::new();
     let mut load = |entries: &[PatchEntry]| -> Vec<LoadedPatch> {
@@ -715,6 +716,10 @@ pub struct ApplyOptions {
     /// Sort the objects as kustomize prints them (off when the caller puts them back into
     /// their files).
     pub sort: bool,
+    /// Report patches whose target selects nothing ([`Applied::selected_nothing`]): kustomize
+    /// skips them silently, the blueprint's overlays refuse a patch that changes nothing.
+    /// Patches then apply one after the other (the object-by-object road cannot tell).
+    pub report_empty_targets: bool,
 }
 
 impl Default for ApplyOptions {
@@ -722,6 +727,7 @@ impl Default for ApplyOptions {
         ApplyOptions {
             unmatched_ok: false,
             sort: true,
+            report_empty_targets: false,
         }
     }
 }
@@ -732,6 +738,9 @@ pub struct Applied {
     /// Strategic merge patches without a target that matched no object (with
     /// [`ApplyOptions::unmatched_ok`]): where each is written, and the object id it wanted.
     pub unmatched: Vec<(At, String)>,
+    /// Patches with a `target` that selected no object (with
+    /// [`ApplyOptions::report_empty_targets`]).
+    pub selected_nothing: Vec<At>,
 }
 
 /// The context of one `apply`: where errors point.
@@ -739,6 +748,7 @@ struct Run<'a> {
     k: &'a Kustomization,
     opts: ApplyOptions,
     unmatched: std::cell::RefCell<Vec<(At, String)>>,
+    selected_nothing: std::cell::RefCell<Vec<At>>,
     /// Built on the first patch with a target, dropped by [`Run::changed`].
     catalog: std::cell::RefCell<Option<catalog::Catalog>>,
 }
@@ -893,6 +903,9 @@ impl Run<'_> {
                         return Ok(());
                     };
                     let selected = self.select(resources, m.exact_kind(), |s| m.selects(s));
+                    if selected.is_empty() {
+                        self.selected_nothing.borrow_mut().push(p.at.clone());
+                    }
                     self.smp_all(resources, &selected, patch, opts, p, true)
                 }
                 None => {
@@ -942,6 +955,9 @@ impl Run<'_> {
                 // Selected all at once: a patch that changes an object's kind or name does
                 // not change which objects come after it.
                 let selected = self.select(resources, m.exact_kind(), |s| m.selects(s));
+                if selected.is_empty() {
+                    self.selected_nothing.borrow_mut().push(p.at.clone());
+                }
                 for i in selected {
                     self.json_one(&mut resources[i], ops, p)?;
                     self.touched(resources, i);
@@ -1128,6 +1144,7 @@ pub fn apply(
         opts,
         unmatched: std::cell::RefCell::new(Vec::new()),
         catalog: std::cell::RefCell::new(None),
+        selected_nothing: std::cell::RefCell::new(Vec::new()),
     };
     let one = |d: Diagnostic| vec![d];
     let plan: Vec<(&PatchEntry, &LoadedPatch)> = k
@@ -1138,7 +1155,12 @@ pub fn apply(
         .collect();
     #[cfg(debug_assertions)]
     let before = resources.clone();
-    match by_object::apply(&run, resources, &plan) {
+    let by_object = if opts.report_empty_targets {
+        None
+    } else {
+        by_object::apply(&run, resources, &plan)
+    };
+    match by_object {
         Some(done) => {
             #[cfg(debug_assertions)]
             {
@@ -1148,6 +1170,7 @@ pub fn apply(
                     opts,
                     unmatched: std::cell::RefCell::new(Vec::new()),
                     catalog: std::cell::RefCell::new(None),
+                    selected_nothing: std::cell::RefCell::new(Vec::new()),
                 };
                 let got = plan
                     .iter()
@@ -1265,6 +1288,7 @@ pub fn apply(
     }
     Ok(Applied {
         unmatched: run.unmatched.into_inner(),
+        selected_nothing: run.selected_nothing.into_inner(),
     })
 }
 

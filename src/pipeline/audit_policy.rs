@@ -49,16 +49,20 @@ pub fn audit_policy(
         return Ok(None);
     };
     let cx = Cx::new(loaded);
-    let field_error = |message: String| {
-        vec![
-            cx.error(Code::Io, &policy_path(), message)
-                .help("write the path of an audit Policy file relative to the blueprint's folder, or `default`"),
-        ]
-    };
     let bytes = beside::normalize(relative)
         .ok_or(beside::ReadError::Outside)
         .and_then(|rel| beside.read(&rel))
-        .map_err(|e| field_error(format!("cannot read the audit policy `{relative}`: {e}")))?;
+        .map_err(|e| {
+            // A path out of the folder is the blueprint's mistake; a missing file an I/O one.
+            let code = match e {
+                beside::ReadError::Outside => Code::Path,
+                beside::ReadError::Io(_) => Code::Io,
+            };
+            vec![
+                cx.error(code, &policy_path(), format!("cannot read the audit policy `{relative}`: {e}"))
+                    .help("write the path of an audit Policy file relative to the blueprint's folder, or `default`"),
+            ]
+        })?;
     let display = match display_dir {
         "" | "." => relative.to_string(),
         d => format!("{}/{relative}", d.trim_end_matches('/')),
@@ -96,6 +100,7 @@ pub fn audit_policy(
                     ),
                 )
                 .at(&src, span)
+                .path(dotted(&v.pointer))
                 .note(format!("named by {}", policy_path()))
             })
             .collect(),
@@ -114,4 +119,20 @@ pub fn audit_policy(
     } else {
         Err(problems)
     }
+}
+
+/// A JSON pointer in the policy file as a path (`/rules/1/level` → `rules[1].level`).
+fn dotted(pointer: &str) -> String {
+    let mut out = String::new();
+    for part in pointer.split('/').skip(1) {
+        if part.bytes().all(|b| b.is_ascii_digit()) && !part.is_empty() {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&part.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+    out
 }

@@ -3,7 +3,9 @@
 //! writes trees; everything between happens here.
 
 pub mod audit_policy;
+pub mod beside_gate;
 pub mod inputs;
+pub mod output_gate;
 pub mod overlays;
 
 use sha2::{Digest, Sha256};
@@ -43,6 +45,32 @@ pub struct Compiled {
     pub tree: Tree,
     pub warnings: Vec<Diagnostic>,
     pub blueprint_sha256: String,
+    /// The folders and files read beside the blueprint (overlays, an audit policy), relative
+    /// to its folder: the CLI refuses an output folder that overlaps one of them.
+    pub inputs: Vec<String>,
+}
+
+/// The overlay folders and the audit policy file the blueprint names, normalized.
+fn inputs_beside(loaded: &Loaded) -> Vec<String> {
+    let spec = &loaded.blueprint.spec;
+    let overlays = spec
+        .overlays
+        .iter()
+        .chain(spec.clusters.iter().flat_map(|c| c.overlays.iter()))
+        .map(|o| o.path.as_str());
+    let policy = spec
+        .security
+        .as_ref()
+        .and_then(|s| s.audit_log.as_ref())
+        .and_then(|a| a.policy.as_deref())
+        .filter(|p| *p != "default");
+    let mut out: Vec<String> = overlays
+        .chain(policy)
+        .filter_map(crate::beside::normalize)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -117,9 +145,16 @@ pub fn compile_stages(
         return Err(unsupported.into());
     }
     let display_dir = display_dir(input);
+    // Every file read beside the blueprint goes through the secrets gate.
+    let scanning = beside_gate::Scanning::new(beside, &display_dir);
     // Files beside the blueprint: every problem with any of them reported at once.
-    let overlays = overlays::load(&checked.loaded, beside, &display_dir);
-    let audit_policy = audit_policy::audit_policy(&checked.loaded, beside, &display_dir);
+    let overlays = overlays::load(&checked.loaded, &scanning, &display_dir);
+    let audit_policy = audit_policy::audit_policy(&checked.loaded, &scanning, &display_dir);
+    let secrets = scanning.take_findings();
+    if !secrets.is_empty() {
+        // Only the findings: other diagnostics could quote a line holding the secret.
+        return Err(secrets.into());
+    }
     let (overlays, audit_policy) = match (overlays, audit_policy) {
         (Ok(o), Ok(a)) => (o, a),
         (o, a) => {
@@ -140,11 +175,18 @@ pub fn compile_stages(
     let generated = keep_generated.then(|| output.clone());
     overlays::apply(&mut output, &overlays, &clusters)?;
     let tree = emit_verified(&output, &input.file_name)?;
+    // The last gate: every file read back (round trip, embedded YAML) and scanned for
+    // secrets before the writer sees it.
+    let problems = output_gate::check(&output, &tree);
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
     Ok(Stages {
         compiled: Compiled {
             tree,
             warnings: checked.warnings,
             blueprint_sha256: inputs::digest(input, &checked.loaded, beside),
+            inputs: inputs_beside(&checked.loaded),
         },
         loaded: checked.loaded,
         resolved,

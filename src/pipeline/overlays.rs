@@ -169,6 +169,11 @@ pub fn apply(
     // Untargeted patches of platform-wide overlays that matched nothing, by overlay and
     // place: an error only when no cluster had the object.
     let mut unmatched: BTreeMap<(usize, String), (usize, Diagnostic)> = BTreeMap::new();
+    // Targeted patches that selected nothing, by overlay and place, with the number of
+    // clusters they missed: an error when they missed in every cluster they apply to.
+    let mut empty_targets: BTreeMap<(String, String), (usize, Diagnostic)> = BTreeMap::new();
+    // Overlay (the blueprint field naming it) → the number of clusters it applies to.
+    let mut applies_to: BTreeMap<String, usize> = BTreeMap::new();
     for cluster in clusters {
         let own = overlays
             .clusters
@@ -200,13 +205,36 @@ pub fn apply(
         let generated = resources.clone();
         let mut failed = false;
         for (n, o) in all {
+            *applies_to.entry(o.field.to_string()).or_default() += 1;
             let before = resources.clone();
             let opts = ApplyOptions {
                 unmatched_ok: o.platform_wide,
                 sort: false,
+                report_empty_targets: true,
             };
             match overlay::apply(&mut resources, &o.prepared, opts) {
                 Ok(applied) => {
+                    for at in applied.selected_nothing {
+                        let d = Diagnostic::error(
+                            Code::Reference,
+                            if o.platform_wide {
+                                "this patch's target selects no generated object of any cluster"
+                            } else {
+                                "this patch's target selects no generated object of the cluster"
+                            },
+                        )
+                        .path(&at.path)
+                        .help("a patch that changes nothing is a mistake: check the target's kind, name and labels (objects carry platc.io/cluster and platc.io/node-pool labels)")
+                        .note(format!("in the overlay named by {}", o.field));
+                        let d = match &o.prepared.kustomization.source {
+                            Some(src) => d.at(src, at.span),
+                            None => d,
+                        };
+                        let entry = empty_targets
+                            .entry((o.field.to_string(), at.path.clone()))
+                            .or_insert((0, d));
+                        entry.0 += 1;
+                    }
                     for (at, want) in applied.unmatched {
                         let d = Diagnostic::error(
                             Code::Reference,
@@ -248,6 +276,12 @@ pub fn apply(
             .into_values()
             .filter(|(misses, _)| *misses == clusters.len())
             .map(|(_, d)| d),
+    );
+    diags.extend(
+        empty_targets
+            .into_iter()
+            .filter(|((n, _), (misses, _))| applies_to.get(n) == Some(misses))
+            .map(|(_, (_, d))| d),
     );
     if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
@@ -366,6 +400,7 @@ fn culprit(
         let opts = ApplyOptions {
             unmatched_ok: true,
             sort: false,
+            report_empty_targets: false,
         };
         if overlay::apply(&mut rs, &partial, opts).is_err() {
             return None;
@@ -543,6 +578,31 @@ mod tests {
         assert!(file(&c, "clusters/one/infrastructure/cluster.yaml").contains("team: a"));
         let two = file(&c, "clusters/two/infrastructure/cluster.yaml");
         assert!(two.contains("team: b") && !two.contains("team: a"), "{two}");
+    }
+
+    #[test]
+    fn a_targeted_patch_must_select_something() {
+        let patch = |pool: &str| {
+            kustomization(&format!(
+                "patches:\n  - target: {{kind: MachineDeployment, labelSelector: platc.io/node-pool={pool}}}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 5\n"
+            ))
+        };
+        // Platform-wide: `batch` exists in cluster `two` only, which is enough.
+        let files = Memory::new().with("o/kustomization.yaml", patch("batch"));
+        run(&blueprint(PLATFORM_WIDE, ""), &files).unwrap();
+        // Nowhere: an error naming the patch.
+        let files = Memory::new().with("o/kustomization.yaml", patch("gpu"));
+        let e = run(&blueprint(PLATFORM_WIDE, ""), &files).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].code, Code::Reference);
+        assert!(e[0].message.contains("any cluster"), "{}", e[0].message);
+        // A cluster's own overlay must select something in that cluster.
+        let own = "      overlays:\n        - path: c\n";
+        let files = Memory::new().with("c/kustomization.yaml", patch("workers"));
+        let e = run(&blueprint("", own), &files).unwrap_err();
+        assert!(e[0].message.contains("of the cluster"), "{}", e[0].message);
+        let files = Memory::new().with("c/kustomization.yaml", patch("batch"));
+        run(&blueprint("", own), &files).unwrap();
     }
 
     #[test]

@@ -102,6 +102,44 @@ fn scalar_for(value: &Value) -> Scalar<'_> {
     }
 }
 
+/// `value` as the writer writes it, so as it reads back: every string value with its NELs
+/// folded as kustomize folds them (see `fold_nel`); keys unchanged. Read-back checks
+/// (the render path's round trip, the fuzz targets) compare against this.
+pub fn as_written(value: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(fold_nel(s).into_owned()),
+        Value::Array(items) => Value::Array(items.iter().map(as_written).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), as_written(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// True when `read` (a document read back from what the writer wrote) is `generated`: equal
+/// once strings are [`as_written`], with numbers compared by value, since an integral float
+/// is written as kustomize writes it (`1.0` as `1`) and reads back as an integer.
+pub fn reads_back_as(generated: &Value, read: &Value) -> bool {
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => match (x.as_i128(), y.as_i128()) {
+                (Some(i), Some(j)) => i == j,
+                _ => x.as_f64() == y.as_f64(),
+            },
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+    same(&as_written(generated), read)
+}
+
 /// `encoder.stringv` (goyaml.v2 v2.4.0): a string with "\n" asks for a literal block; one that
 /// would read back as something other than a string (or as a YAML 1.1 base-60 float) asks for
 /// double quotes; everything else asks for plain. The emitter may still override the choice.

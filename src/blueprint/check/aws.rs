@@ -103,9 +103,10 @@ fn hosted_zone_id(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, path: &BlueprintPath, 
             .bytes()
             .skip(1)
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    // Only unmistakable placeholders: a word such as `ZONE` inside an otherwise valid ID
-    // (`Z0FLEETZONE0001`) may be a real zone of a test account.
+    // `ZONE` only at the start (`ZONEID`, `ZONE123`): inside an ID it can be real letters,
+    // and the shared fleet blueprint (`tools/gen_fleet.py`) uses `Z0FLEETZONE0001`.
     let placeholder = looks_like_placeholder(id)
+        || id.starts_with("ZONE")
         || id.contains("EXAMPLE")
         || id.len() > 2 && id.bytes().skip(1).all(|b| b == b'X' || b == b'0');
     if well_formed && !placeholder {

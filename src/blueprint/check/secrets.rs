@@ -53,6 +53,11 @@ pub struct TextFinding {
 }
 
 impl TextFinding {
+    /// What was found, redacted (`an AWS access key ID (`AKIA****...`)`).
+    pub fn what(&self) -> String {
+        describe(self.kind, &self.shown)
+    }
+
     /// `name:line:column: what was found`.
     pub fn describe(&self, name: &str) -> String {
         format!(
@@ -364,8 +369,18 @@ fn secret_named(key: &str) -> bool {
     .iter()
     .any(|w| k.contains(w));
     // A reference (`clientSecretRef`) or the name of a Secret (`secretName`) is not a secret.
-    named && !k.ends_with("ref") && !k.ends_with("name") && !k.ends_with("names")
+    named
+        && !k.ends_with("ref")
+        && !k.ends_with("name")
+        && !k.ends_with("names")
+        && !NOT_SECRETS.contains(&k.as_str())
 }
+
+/// Settings whose names look secret-ish but that hold no secret (normalized as in
+/// [`secret_named`]). `httpTokens`: EC2's instance metadata switch, `optional` or
+/// `required` (IMDSv2), in CAPA's `instanceMetadataOptions`; overlays patch it and platc
+/// renders it.
+const NOT_SECRETS: &[&str] = &["httptokens"];
 
 /// Fields whose values have known, non-secret ID formats (and often look random): no
 /// entropy-style detection there.

@@ -1,0 +1,175 @@
+//! Kubernetes version changes between the tree in the output folder (what the clusters run,
+//! as far as Git knows) and the tree about to be written. Cluster API's control-plane
+//! webhook refuses to skip a minor version ("Skipping a minor version is not allowed",
+//! cluster-api `controlplane/kubeadm/webhooks/admission/kubeadmcontrolplane.go`): a render
+//! that moves a cluster from v1.28.x to v1.30.x would be accepted by Git and refused by the
+//! cluster, halfway through a rollout. So `render` refuses it unless `--force`, and `check`
+//! and `diff` name it.
+//!
+//! The versions are read from the control-plane objects themselves
+//! ([`CONTROL_PLANES`]: kind → where the version is), in the old file on disk and the new
+//! one at the same path; the disk is read without following symlinks, like the plan does.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::OutputError;
+use super::plan::{OnDisk, Probe};
+use crate::tree::Tree;
+use crate::yaml::read::{self, ReadOptions};
+
+/// Control-plane kinds and the JSON pointer of their Kubernetes version: Cluster API's
+/// KubeadmControlPlane (`spec.version`), CAPA's AWSManagedControlPlane for EKS
+/// (`spec.version`), and kops' Cluster (`spec.kubernetesVersion`).
+const CONTROL_PLANES: &[(&str, &str)] = &[
+    ("KubeadmControlPlane", "/spec/version"),
+    ("AWSManagedControlPlane", "/spec/version"),
+    ("Cluster", "/spec/kubernetesVersion"),
+];
+
+/// One control plane whose minor version would jump by more than one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skip {
+    /// The rendered file (relative to the output folder).
+    pub path: String,
+    pub kind: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+}
+
+impl Skip {
+    pub fn message(&self) -> String {
+        let (major, minor) = minor_of(&self.from).unwrap_or_default();
+        format!(
+            "{}: {} `{}` would move from {} to {}, skipping v{major}.{}: Cluster API upgrades \
+             one minor version at a time",
+            self.path,
+            self.kind,
+            self.name,
+            self.from,
+            self.to,
+            minor + 1
+        )
+    }
+}
+
+/// Every minor-version skip from the folder `dir` to `tree`. A file missing on disk, or one
+/// that does not read as YAML (edited by hand), has nothing to compare.
+pub fn skips(dir: &Path, tree: &Tree) -> Result<Vec<Skip>, OutputError> {
+    let mut probe = Probe::new(dir)?;
+    let mut out = Vec::new();
+    for (path, new_bytes) in tree.files() {
+        let new = versions(new_bytes);
+        if new.is_empty() {
+            continue;
+        }
+        let OnDisk::File(old_bytes) = probe.read(path)? else {
+            continue;
+        };
+        let old = versions(&old_bytes);
+        for (kind, name, to) in new {
+            let Some((_, _, from)) = old.iter().find(|(k, n, _)| *k == kind && *n == name) else {
+                continue;
+            };
+            if is_skip(from, &to) {
+                out.push(Skip {
+                    path: path.to_owned(),
+                    kind,
+                    name,
+                    from: from.clone(),
+                    to,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// (kind, name, version) of every control plane in a file.
+fn versions(bytes: &[u8]) -> Vec<(String, String, String)> {
+    let Ok(src) = read::decode("", bytes, read::DEFAULT_MAX_BYTES) else {
+        return Vec::new();
+    };
+    if !CONTROL_PLANES
+        .iter()
+        .any(|(kind, _)| src.text().contains(kind))
+    {
+        return Vec::new();
+    }
+    let Ok(docs) = read::read_stream(&src, &ReadOptions::kustomize()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for doc in docs {
+        let v = doc.to_json();
+        let kind = v.get("kind").and_then(Value::as_str).unwrap_or_default();
+        let Some((_, pointer)) = CONTROL_PLANES.iter().find(|(k, _)| *k == kind) else {
+            continue;
+        };
+        let Some(version) = v.pointer(pointer).and_then(Value::as_str) else {
+            continue;
+        };
+        let name = v
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        out.push((kind.to_owned(), name.to_owned(), version.to_owned()));
+    }
+    out
+}
+
+/// `v1.30.4` → (1, 30).
+fn minor_of(version: &str) -> Option<(u64, u64)> {
+    let mut parts = version.strip_prefix('v').unwrap_or(version).split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+fn is_skip(from: &str, to: &str) -> bool {
+    match (minor_of(from), minor_of(to)) {
+        (Some((fa, fi)), Some((ta, ti))) => ta > fa || (ta == fa && ti > fi + 1),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kcp(version: &str) -> Vec<u8> {
+        format!(
+            "apiVersion: controlplane.cluster.x-k8s.io/v1beta2\nkind: KubeadmControlPlane\n\
+             metadata:\n  name: a-control-plane\nspec:\n  version: {version}\n"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_skipped_minor_is_found_one_minor_is_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::create_dir_all(dir.join("clusters/a")).unwrap();
+        std::fs::write(dir.join("clusters/a/cp.yaml"), kcp("v1.28.15")).unwrap();
+        let mut tree = Tree::new();
+        tree.insert("clusters/a/cp.yaml", kcp("v1.30.4"));
+        tree.insert("clusters/b/cp.yaml", kcp("v1.33.0"));
+        let found = skips(dir, &tree).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].from, "v1.28.15");
+        assert!(
+            found[0].message().contains("skipping v1.29"),
+            "{}",
+            found[0].message()
+        );
+        let mut tree = Tree::new();
+        tree.insert("clusters/a/cp.yaml", kcp("v1.29.9"));
+        assert!(skips(dir, &tree).unwrap().is_empty());
+        // Downgrades and patch changes are not skips.
+        assert!(!is_skip("v1.30.4", "v1.28.1"));
+        assert!(!is_skip("v1.30.4", "v1.30.9"));
+        assert!(is_skip("v1.30.4", "v2.0.0"));
+    }
+}

@@ -1,0 +1,230 @@
+//! The last gate before anything is written: every file of the emitted tree is read back.
+//!
+//! - Round trip: a YAML file must read (with kustomize's reader) to exactly the documents
+//!   the generators (and overlays) produced, and every embedded YAML string (a value under
+//!   a key ending in `.yaml`/`.yml`, or named `values`, as Helm values are carried in
+//!   ConfigMaps and Kommander app configs) must read as YAML at all. A failure is a platc
+//!   bug, reported as an internal error (exit 70) before the writer runs: one slipped line
+//!   in an embedded values block would otherwise ship to every cluster, as in the hand-made
+//!   repository this project replaces (research/anchors-reliability.md §2).
+//! - Secrets: the blueprint's detectors on every rendered file (defence in depth: platc
+//!   embeds values from the blueprint and the overlays, which are scanned already), as
+//!   errors naming the rendered path, redacted.
+
+use serde_json::Value;
+
+use super::beside_gate;
+use crate::diag::{Code, Diagnostic};
+use crate::generate::{Content, Output};
+use crate::tree::Tree;
+use crate::yaml::node::Node;
+use crate::yaml::read::{self, ReadOptions};
+
+/// Every problem found in `tree` (emitted from `output`). Empty when it may be written.
+pub fn check(output: &Output, tree: &Tree) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (path, bytes) in tree.files() {
+        let src = match read::decode(path, bytes, usize::MAX) {
+            Ok(src) => src,
+            Err(_) => {
+                out.push(internal(path, "is not UTF-8"));
+                continue;
+            }
+        };
+        if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
+            out.extend(beside_gate::scan_plain(&src));
+            continue;
+        }
+        let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
+            Ok(docs) => docs,
+            Err(diags) => {
+                let why = diags.first().map_or(String::new(), |d| d.message.clone());
+                out.push(internal(
+                    path,
+                    &format!("does not read back as YAML ({why})"),
+                ));
+                continue;
+            }
+        };
+        let values: Vec<Value> = docs.iter().map(Node::to_json).collect();
+        if let Some(problem) = output
+            .get(path)
+            .and_then(|f| round_trip(&f.content, &values))
+        {
+            out.push(internal(path, &problem));
+        }
+        for v in &values {
+            embedded(path, v, &mut out);
+        }
+        out.extend(beside_gate::scan_docs(&src, docs));
+    }
+    out
+}
+
+/// Why the documents read back differ from what was generated, if they do.
+fn round_trip(content: &Content, read_back: &[Value]) -> Option<String> {
+    let generated: Vec<&Value> = match content {
+        Content::Objects(objects) => objects.iter().collect(),
+        Content::Document(doc) => vec![doc],
+        Content::Text(_) | Content::Hcl(_) => return None,
+    };
+    // An empty (null) document is not written as one: kustomize's reader skips it too.
+    let generated: Vec<&Value> = generated.into_iter().filter(|v| !v.is_null()).collect();
+    if generated.len() != read_back.len() {
+        return Some(format!(
+            "reads back as {} documents, but {} were generated",
+            read_back.len(),
+            generated.len()
+        ));
+    }
+    let i = generated
+        .iter()
+        .zip(read_back)
+        .position(|(g, r)| !crate::yaml::write::reads_back_as(g, r))?;
+    Some(format!(
+        "document {} does not read back as what was generated",
+        i + 1
+    ))
+}
+
+/// Strings that carry YAML inside an object must be YAML.
+fn embedded(path: &str, v: &Value, out: &mut Vec<Diagnostic>) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if let Value::String(text) = value
+                    && is_embedded_yaml_key(key)
+                {
+                    let src = crate::source::SourceFile::new(key.as_str(), text.as_str());
+                    if let Err(diags) = read::read_stream(&src, &ReadOptions::kustomize()) {
+                        let why = diags.first().map_or(String::new(), |d| d.message.clone());
+                        out.push(internal(
+                            path,
+                            &format!("holds YAML under `{key}` that does not read back ({why})"),
+                        ));
+                    }
+                }
+                embedded(path, value, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                embedded(path, item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_embedded_yaml_key(key: &str) -> bool {
+    key.ends_with(".yaml") || key.ends_with(".yml") || key == "values"
+}
+
+fn internal(path: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::Internal,
+        format!("the rendered file {path} {what}; nothing was written"),
+    )
+    .help(
+        "this is a platc bug, or an overlay value that YAML cannot carry as written (a `<<` \
+         key, a U+2028 line separator in a string); please report it with the blueprint",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn one(path: &str, content: Content, bytes: &str) -> Vec<Diagnostic> {
+        let mut output = Output::new();
+        output.add(path, "test", content).unwrap();
+        let mut tree = Tree::new();
+        tree.insert(path, bytes.as_bytes().to_vec());
+        check(&output, &tree)
+    }
+
+    #[test]
+    fn a_faithful_file_passes() {
+        let v = json!({"kind": "ConfigMap", "data": {"values.yaml": "a: 1\nb: [x]\n"}});
+        let text = crate::yaml::write::to_yaml(&v);
+        assert!(one("a/b.yaml", Content::Objects(vec![v]), &text).is_empty());
+    }
+
+    #[test]
+    fn a_nel_folded_as_kustomize_folds_it_is_faithful() {
+        // Found by the `reader` fuzz target: the writer folds U+0085 on purpose.
+        let v = json!({"kind": "ConfigMap", "data": {"x": "a\u{85}b\nc"}});
+        let text = crate::yaml::write::to_yaml(&v);
+        assert!(one("a/b.yaml", Content::Objects(vec![v]), &text).is_empty());
+    }
+
+    #[test]
+    fn an_integral_float_written_as_an_integer_is_faithful() {
+        // Found by the `reader` fuzz target: `1.0` is written `1`, as kustomize writes it.
+        let v = json!({"kind": "ConfigMap", "spec": {"f": 1.0, "g": 1.5e-7, "n": 7}});
+        let text = crate::yaml::write::to_yaml(&v);
+        assert!(one("a/b.yaml", Content::Objects(vec![v]), &text).is_empty());
+    }
+
+    #[test]
+    fn a_unicode_line_separator_that_does_not_read_back_is_refused() {
+        // Found by the `reader` fuzz target: goyaml.v2 (so kustomize, so platc's writer)
+        // treats U+2028 as a line break and indents after it; YAML 1.2 readers do not.
+        let v = json!({"kind": "ConfigMap", "data": {"x": "a\u{2028}b"}});
+        let text = crate::yaml::write::to_yaml(&v);
+        let d = one("a/b.yaml", Content::Objects(vec![v]), &text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::Internal);
+    }
+
+    #[test]
+    fn a_merge_key_written_plain_is_refused() {
+        // Found by the `overlay` fuzz target: kustomize writes a `<<` key plain (goyaml.v2
+        // never resolves it when encoding), and every merge-aware reader then reads a merge.
+        let v = json!({"kind": "ConfigMap", "data": {"<<": "x"}});
+        let text = crate::yaml::write::to_yaml(&v);
+        let d = one("a/b.yaml", Content::Objects(vec![v]), &text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::Internal);
+    }
+
+    #[test]
+    fn a_file_that_reads_back_differently_is_an_internal_error() {
+        // `on` unquoted: a string to YAML 1.2, but written by a broken emitter.
+        let v = json!({"kind": "ConfigMap", "data": {"x": "1.30"}});
+        let d = one(
+            "a/b.yaml",
+            Content::Objects(vec![v]),
+            "kind: ConfigMap\ndata:\n  x: 1.30\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::Internal);
+        assert!(d[0].message.contains("a/b.yaml"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn the_kommander_slip_is_caught() {
+        // The values block of research §2: a top-level entry pasted onto its last line.
+        let values = "dex:\n  config:\n    useSystemDefault: true  dkp-insights-management: null\n";
+        let v = json!({"kind": "ConfigMap", "data": {"values.yaml": values}});
+        let text = crate::yaml::write::to_yaml(&v);
+        let d = one("a/b.yaml", Content::Objects(vec![v]), &text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("values.yaml"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn secrets_in_rendered_files_are_refused_and_redacted() {
+        let d = one(
+            "README.md",
+            Content::Text(String::new()),
+            "# x\nkey: AKIAQ3EGRVJ7MZNXP4WL\n",
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::Secret);
+        let text = crate::diag::render::render(&d[0], crate::diag::render::Format::Human, false);
+        assert!(text.contains("README.md:2:"), "{text}");
+        assert!(!text.contains("AKIAQ3EGRVJ7MZNXP4WL"), "{text}");
+    }
+}
