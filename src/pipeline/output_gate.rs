@@ -22,42 +22,54 @@ use crate::yaml::read::{self, ReadOptions};
 
 /// Every problem found in `tree` (emitted from `output`). Empty when it may be written.
 pub fn check(output: &Output, tree: &Tree) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    // Files are independent: checked in parallel, findings kept in path order.
+    let files: Vec<(&str, &[u8])> = tree.files().collect();
+    files
+        .par_iter()
+        .map(|&(path, bytes)| check_file(output, path, bytes))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The problems of one rendered file.
+fn check_file(output: &Output, path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (path, bytes) in tree.files() {
-        let src = match read::decode(path, bytes, usize::MAX) {
-            Ok(src) => src,
-            Err(_) => {
-                out.push(internal(path, "is not UTF-8"));
-                continue;
-            }
-        };
-        if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
-            out.extend(beside_gate::scan_plain(&src));
-            continue;
+    let src = match read::decode(path, bytes, usize::MAX) {
+        Ok(src) => src,
+        Err(_) => {
+            out.push(internal(path, "is not UTF-8"));
+            return out;
         }
-        let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
-            Ok(docs) => docs,
-            Err(diags) => {
-                let why = diags.first().map_or(String::new(), |d| d.message.clone());
-                out.push(internal(
-                    path,
-                    &format!("does not read back as YAML ({why})"),
-                ));
-                continue;
-            }
-        };
-        let values: Vec<Value> = docs.iter().map(Node::to_json).collect();
-        if let Some(problem) = output
-            .get(path)
-            .and_then(|f| round_trip(&f.content, &values))
-        {
-            out.push(internal(path, &problem));
-        }
-        for v in &values {
-            embedded(path, v, &mut out);
-        }
-        out.extend(beside_gate::scan_docs(&src, docs));
+    };
+    if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
+        out.extend(beside_gate::scan_plain(&src));
+        return out;
     }
+    let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
+        Ok(docs) => docs,
+        Err(diags) => {
+            let why = diags.first().map_or(String::new(), |d| d.message.clone());
+            out.push(internal(
+                path,
+                &format!("does not read back as YAML ({why})"),
+            ));
+            return out;
+        }
+    };
+    let values: Vec<Value> = docs.iter().map(Node::to_json).collect();
+    if let Some(problem) = output
+        .get(path)
+        .and_then(|f| round_trip(&f.content, &values))
+    {
+        out.push(internal(path, &problem));
+    }
+    for v in &values {
+        embedded(path, v, &mut out);
+    }
+    out.extend(beside_gate::scan_docs(&src, docs));
     out
 }
 
