@@ -4,6 +4,22 @@
 
 use std::collections::BTreeMap;
 
+use sha2::{Digest, Sha256};
+
+/// Lowercase hex of the sha256 of `bytes`: how platc names file contents (the manifest, the
+/// plan, the inputs digest). sha2 0.11's output array has no `LowerHex`, so the encoding is
+/// done here.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest.iter() {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tree {
     files: BTreeMap<String, Vec<u8>>,

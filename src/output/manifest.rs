@@ -14,7 +14,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
-use sha2::{Digest, Sha256};
 
 use super::OutputError;
 use crate::tree::{Tree, is_clean_relative};
@@ -178,18 +177,7 @@ pub(crate) fn is_owned_path(path: &str) -> bool {
         && path.split('/').next() != Some(STATE_DIR)
 }
 
-/// Lowercase hex of the sha256 of `bytes`. sha2 0.11's output array has no `LowerHex`, so
-/// the encoding is done here.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-    out
-}
+pub use crate::tree::sha256_hex;
 
 pub(crate) fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))

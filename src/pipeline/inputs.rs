@@ -59,7 +59,8 @@ pub fn digest(input: &Input, loaded: &Loaded, beside: &dyn Beside) -> String {
             part("bytes", &bytes);
         }
     }
-    super::sha256_hex(&h.finalize())
+    // The hex sha256 of the stream's digest (kept so manifests written so far stay valid).
+    crate::tree::sha256_hex(&h.finalize())
 }
 
 /// The digest of a blueprint's inputs when it loads (schema and types; its rules passed when

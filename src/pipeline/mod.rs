@@ -8,8 +8,6 @@ pub mod inputs;
 pub mod output_gate;
 pub mod overlays;
 
-use sha2::{Digest, Sha256};
-
 use crate::beside::Beside;
 
 use crate::blueprint::check;
@@ -71,13 +69,6 @@ fn inputs_beside(loaded: &Loaded) -> Vec<String> {
     out.sort();
     out.dedup();
     out
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Loads the blueprint and runs every rule; all errors of the run are returned together.
