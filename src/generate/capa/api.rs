@@ -34,23 +34,38 @@ impl Api {
         format!("{group}/{}", self.version())
     }
 
-    /// `apiVersion` of a CAPA kind.
+    /// `apiVersion` of a CAPA kind of the infrastructure group.
     pub fn capa_api_version() -> String {
-        format!("{INFRASTRUCTURE_GROUP}/{CAPA_VERSION}")
+        Self::capa_api_version_in(INFRASTRUCTURE_GROUP)
+    }
+
+    /// `apiVersion` of a CAPA kind in `group`: CAPA serves every kind, its EKS control
+    /// planes included, only as `v1beta2`.
+    pub fn capa_api_version_in(group: &str) -> String {
+        format!("{group}/{CAPA_VERSION}")
     }
 
     /// A reference to another object: `{apiGroup, kind, name}` in v1beta2,
-    /// `{apiVersion, kind, name}` in v1beta1.
+    /// `{apiVersion, kind, name}` in v1beta1 (a kind of the infrastructure group is CAPA's).
     pub fn reference(self, group: &str, kind: &str, name: &str) -> Value {
+        if group == INFRASTRUCTURE_GROUP {
+            self.capa_reference(group, kind, name)
+        } else {
+            self.reference_at(self.api_version(group), group, kind, name)
+        }
+    }
+
+    /// A reference from a Cluster API kind to a CAPA kind in `group`: a `v1beta1` reference
+    /// names `<group>/v1beta2` whatever the group.
+    pub fn capa_reference(self, group: &str, kind: &str, name: &str) -> Value {
+        self.reference_at(Self::capa_api_version_in(group), group, kind, name)
+    }
+
+    fn reference_at(self, api_version: String, group: &str, kind: &str, name: &str) -> Value {
         if self.is_v1beta2() {
             json!({"apiGroup": group, "kind": kind, "name": name})
         } else {
-            let version = if group == INFRASTRUCTURE_GROUP {
-                Self::capa_api_version()
-            } else {
-                self.api_version(group)
-            };
-            json!({"apiVersion": version, "kind": kind, "name": name})
+            json!({"apiVersion": api_version, "kind": kind, "name": name})
         }
     }
 

@@ -63,8 +63,9 @@ pub fn namespace(c: &ResolvedCluster) -> String {
     }
 }
 
-/// `metadata` for an object of cluster `c` (and of one pool).
-fn metadata(
+/// `metadata` for an object of cluster `c` (and of one pool); eks's objects live in the same
+/// namespace.
+pub(crate) fn metadata(
     r: &Resolved,
     c: &ResolvedCluster,
     name: &str,

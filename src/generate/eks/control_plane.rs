@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{capa_api_version, capa_reference, metadata};
+use super::metadata;
 use crate::blueprint::model::WorkloadIdentity;
 use crate::generate::capa::api::{Api, CAPI_GROUP, CONTROL_PLANE_GROUP, INFRASTRUCTURE_GROUP};
 use crate::naming;
@@ -27,19 +27,19 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
         "metadata": metadata(r, c, &c.name, None),
         "spec": {
             "clusterNetwork": {"services": {"cidrBlocks": [c.service_cidr]}},
-            "controlPlaneRef": capa_reference(api, CONTROL_PLANE_GROUP, CONTROL_PLANE_KIND, &control_plane),
-            "infrastructureRef": capa_reference(api, INFRASTRUCTURE_GROUP, INFRASTRUCTURE_KIND, &c.name),
+            "controlPlaneRef": api.capa_reference(CONTROL_PLANE_GROUP, CONTROL_PLANE_KIND, &control_plane),
+            "infrastructureRef": api.capa_reference(INFRASTRUCTURE_GROUP, INFRASTRUCTURE_KIND, &c.name),
         },
     });
     // The AWSManagedCluster only carries the endpoint CAPA copies from the control plane.
     let managed_cluster = json!({
-        "apiVersion": capa_api_version(INFRASTRUCTURE_GROUP),
+        "apiVersion": Api::capa_api_version_in(INFRASTRUCTURE_GROUP),
         "kind": INFRASTRUCTURE_KIND,
         "metadata": metadata(r, c, &c.name, None),
         "spec": {},
     });
     let managed_control_plane = json!({
-        "apiVersion": capa_api_version(CONTROL_PLANE_GROUP),
+        "apiVersion": Api::capa_api_version_in(CONTROL_PLANE_GROUP),
         "kind": CONTROL_PLANE_KIND,
         "metadata": metadata(r, c, &control_plane, None),
         "spec": control_plane_spec(r, c),

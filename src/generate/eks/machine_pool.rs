@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{capa_api_version, capa_reference, metadata};
+use super::metadata;
 use crate::blueprint::model::TaintEffect;
 use crate::facts::eks::ami_type;
 use crate::generate::capa::api::{Api, CAPI_GROUP, INFRASTRUCTURE_GROUP};
@@ -63,7 +63,7 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Ve
                 "clusterName": c.name,
                 // EKS bootstraps managed nodes itself: no bootstrap configuration.
                 "bootstrap": {"dataSecretName": ""},
-                "infrastructureRef": capa_reference(api, INFRASTRUCTURE_GROUP, MACHINE_POOL_KIND, &name),
+                "infrastructureRef": api.capa_reference(INFRASTRUCTURE_GROUP, MACHINE_POOL_KIND, &name),
                 "version": c.kubernetes_version,
             },
         }),
@@ -76,7 +76,7 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Ve
     });
 
     let managed = json!({
-        "apiVersion": capa_api_version(INFRASTRUCTURE_GROUP),
+        "apiVersion": Api::capa_api_version_in(INFRASTRUCTURE_GROUP),
         "kind": MACHINE_POOL_KIND,
         "metadata": metadata(r, c, &name, Some(&pool.name)),
         "spec": node_group_spec(r, c, pool, &name, min, max),

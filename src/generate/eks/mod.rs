@@ -7,13 +7,11 @@
 mod control_plane;
 mod machine_pool;
 
-use serde_json::{Map, Value, json};
-
-use super::capa::api::{Api, CAPA_VERSION};
+use super::capa::metadata;
 use super::{GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::naming;
-use crate::resolve::{Resolved, ResolvedCluster};
+use crate::resolve::Resolved;
 
 const GENERATOR: &str = "eks";
 
@@ -34,39 +32,6 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
         }
     }
     Ok(())
-}
-
-/// `metadata` for an object of cluster `c` (and of one pool), in the namespace capa uses.
-fn metadata(
-    r: &Resolved,
-    c: &ResolvedCluster,
-    name: &str,
-    pool: Option<&str>,
-) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("name".into(), json!(name));
-    m.insert("namespace".into(), json!(super::capa::namespace(c)));
-    m.insert(
-        "labels".into(),
-        Value::Object(naming::labels(&r.platform, Some(&c.name), pool)),
-    );
-    m
-}
-
-/// A reference from a Cluster API kind to a CAPA kind. CAPA serves every kind, its control
-/// planes included, only as `v1beta2`, so a `v1beta1` reference names `<group>/v1beta2`
-/// whatever the group (capa's own references only ever point at the infrastructure group).
-fn capa_reference(api: Api, group: &str, kind: &str, name: &str) -> Value {
-    if api.is_v1beta2() {
-        json!({"apiGroup": group, "kind": kind, "name": name})
-    } else {
-        json!({"apiVersion": format!("{group}/{CAPA_VERSION}"), "kind": kind, "name": name})
-    }
-}
-
-/// `apiVersion` of a CAPA kind in `group`.
-fn capa_api_version(group: &str) -> String {
-    format!("{group}/{CAPA_VERSION}")
 }
 
 #[cfg(test)]
