@@ -16,6 +16,30 @@ use crate::blueprint::load::Loaded;
 /// release): part of the digest, so old trees are recompiled once.
 const DIGEST_SCHEME: &str = "platc-inputs/1";
 
+/// What the blueprint names beside itself: its overlay folders (platform-wide, then each
+/// cluster's) and its audit policy (as written; `default` names no file).
+pub struct Named<'a> {
+    pub overlays: Vec<&'a str>,
+    pub audit_policy: Option<&'a str>,
+}
+
+pub fn named(loaded: &Loaded) -> Named<'_> {
+    let spec = &loaded.blueprint.spec;
+    Named {
+        overlays: spec
+            .overlays
+            .iter()
+            .chain(spec.clusters.iter().flat_map(|c| c.overlays.iter()))
+            .map(|o| o.path.as_str())
+            .collect(),
+        audit_policy: spec
+            .security
+            .as_ref()
+            .and_then(|s| s.audit_log.as_ref())
+            .and_then(|a| a.policy.as_deref()),
+    }
+}
+
 /// The digest (sha256 hex) of a loaded blueprint's inputs.
 pub fn digest(input: &Input, loaded: &Loaded, beside: &dyn Beside) -> String {
     let mut h = Sha256::new();
@@ -29,14 +53,10 @@ pub fn digest(input: &Input, loaded: &Loaded, beside: &dyn Beside) -> String {
     part("version", env!("CARGO_PKG_VERSION").as_bytes());
     part("file-name", input.file_name.as_bytes());
     part("blueprint", &input.bytes);
-    let spec = &loaded.blueprint.spec;
-    let overlays = spec
-        .overlays
-        .iter()
-        .chain(spec.clusters.iter().flat_map(|c| c.overlays.iter()));
-    for o in overlays {
-        let Some(dir) = beside::normalize(&o.path) else {
-            part("unreadable", o.path.as_bytes());
+    let named = named(loaded);
+    for path in named.overlays {
+        let Some(dir) = beside::normalize(path) else {
+            part("unreadable", path.as_bytes());
             continue;
         };
         part("overlay", dir.as_bytes());
@@ -48,12 +68,7 @@ pub fn digest(input: &Input, loaded: &Loaded, beside: &dyn Beside) -> String {
             }
         }
     }
-    if let Some(policy) = spec
-        .security
-        .as_ref()
-        .and_then(|s| s.audit_log.as_ref())
-        .and_then(|a| a.policy.as_deref())
-    {
+    if let Some(policy) = named.audit_policy {
         part("audit-policy", policy.as_bytes());
         if let Some(Ok(bytes)) = beside::normalize(policy).map(|p| beside.read(&p)) {
             part("bytes", &bytes);

@@ -50,19 +50,11 @@ pub struct Compiled {
 
 /// The overlay folders and the audit policy file the blueprint names, normalized.
 fn inputs_beside(loaded: &Loaded) -> Vec<String> {
-    let spec = &loaded.blueprint.spec;
-    let overlays = spec
+    let named = inputs::named(loaded);
+    let policy = named.audit_policy.filter(|p| *p != "default");
+    let mut out: Vec<String> = named
         .overlays
-        .iter()
-        .chain(spec.clusters.iter().flat_map(|c| c.overlays.iter()))
-        .map(|o| o.path.as_str());
-    let policy = spec
-        .security
-        .as_ref()
-        .and_then(|s| s.audit_log.as_ref())
-        .and_then(|a| a.policy.as_deref())
-        .filter(|p| *p != "default");
-    let mut out: Vec<String> = overlays
+        .into_iter()
         .chain(policy)
         .filter_map(crate::beside::normalize)
         .collect();
