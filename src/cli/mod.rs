@@ -144,18 +144,24 @@ fn run(command: &Command, ui: &Ui) -> u8 {
     }
 }
 
-fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
+/// The blueprint at `path` with these bytes, named as diagnostics and headers name it.
+fn input(path: &Path, bytes: Vec<u8>) -> Input {
     let display_name = path.display().to_string();
+    Input {
+        file_name: path.file_name().map_or_else(
+            || display_name.clone(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        display_name,
+        bytes,
+    }
+}
+
+fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(Input {
-            file_name: path.file_name().map_or_else(
-                || display_name.clone(),
-                |n| n.to_string_lossy().into_owned(),
-            ),
-            display_name,
-            bytes,
-        }),
+        Ok(bytes) => Ok(input(path, bytes)),
         Err(e) => {
+            let display_name = path.display().to_string();
             ui.diagnostics([Diagnostic::error(
                 Code::Io,
                 format!("cannot read the blueprint: {e}"),
@@ -295,11 +301,7 @@ fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
 /// give the same tree (ARCHITECTURE.md, "Inputs digest"). `None` sends the caller down the
 /// full path, which also reports every problem.
 fn already_current(file: &Path, out: &Path) -> Option<usize> {
-    let input = Input {
-        display_name: file.display().to_string(),
-        file_name: file.file_name()?.to_string_lossy().into_owned(),
-        bytes: std::fs::read(file).ok()?,
-    };
+    let input = input(file, std::fs::read(file).ok()?);
     let digest = pipeline::inputs::quick_digest(&input, &beside_of(file))?;
     output::is_current(out, &digest).ok().flatten()
 }
