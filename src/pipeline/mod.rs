@@ -158,12 +158,6 @@ pub fn compile_stages(
     let generated = keep_generated.then(|| output.clone());
     overlays::apply(&mut output, &overlays, &clusters)?;
     let tree = emit_verified(&output, &input.file_name)?;
-    // The last gate: every file read back (round trip, embedded YAML) and scanned for
-    // secrets before the writer sees it.
-    let problems = output_gate::check(&output, &tree);
-    if !problems.is_empty() {
-        return Err(problems.into());
-    }
     Ok(Stages {
         compiled: Compiled {
             tree,
@@ -178,9 +172,10 @@ pub fn compile_stages(
     })
 }
 
-/// Emits the generators' output and checks that every values block embedded as YAML text
-/// reads back from the emitted bytes as the tree it was written from: otherwise an internal
-/// error, and the caller writes nothing.
+/// Emits the generators' output and runs the gates on the bytes before the writer sees them:
+/// every values block embedded as YAML text reads back as the tree it was written from
+/// (`emit::embedded`), and every file reads back as what was generated and holds no secret
+/// (`output_gate`). Otherwise errors, and the caller writes nothing.
 pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree, Diagnostics> {
     let tree = emit::emit(output, file_name).map_err(|path| {
         Diagnostics::from(Diagnostic::error(
@@ -188,7 +183,10 @@ pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree,
             format!("two files would be written at `{path}`"),
         ))
     })?;
-    let problems = emit::embedded::verify(output.embedded(), &tree);
+    let mut problems = emit::embedded::verify(output.embedded(), &tree);
+    if problems.is_empty() {
+        problems = output_gate::check(output, &tree);
+    }
     if problems.is_empty() {
         Ok(tree)
     } else {
