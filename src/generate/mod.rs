@@ -16,6 +16,8 @@ pub mod output;
 pub mod platform;
 pub mod provider_notes;
 pub mod readme;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use crate::resolve::Resolved;
 pub use origin::{FieldRule, Origin, Source};

@@ -3,35 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::blueprint::load;
-use crate::generate::{self, Content};
-use crate::resolve::{self, Resolved};
-
-const REFERENCE: &str = include_str!("../../../tests/data/reference/reference.yaml");
-
-fn resolved(text: &str) -> Resolved {
-    let loaded = load::load("t.yaml", text.as_bytes()).expect("blueprint loads");
-    resolve::resolve(&loaded.blueprint, "t.yaml")
-}
-
-/// The reference blueprint with `edits` (from → to) applied; each must match.
-fn reference_with(edits: &[(&str, &str)]) -> String {
-    let mut text = REFERENCE.to_string();
-    for (from, to) in edits {
-        assert!(text.contains(from), "the reference lacks {from:?}");
-        text = text.replacen(from, to, 1);
-    }
-    text
-}
-
-/// The objects of one output file.
-fn objects(r: &Resolved, path: &str) -> Vec<Value> {
-    let out = generate::generate(r).expect("generates");
-    match &out.get(path).unwrap_or_else(|| panic!("no {path}")).content {
-        Content::Objects(objects) => objects.clone(),
-        other => panic!("{path} holds {other:?}"),
-    }
-}
+use crate::generate;
+use crate::generate::test_support::{REFERENCE, objects, reference_with, resolved};
 
 fn kind<'a>(objects: &'a [Value], kind: &str) -> &'a Value {
     objects
