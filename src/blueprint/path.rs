@@ -68,6 +68,22 @@ impl BlueprintPath {
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Descends into a field in place: a walk over a large tree keeps one path and clones it
+    /// only for what it reports, instead of allocating a path per node.
+    pub fn push_field(&mut self, name: &str) {
+        self.0.push(Step::Field(name.to_string()));
+    }
+
+    /// Descends into an item in place (see [`Self::push_field`]).
+    pub fn push_index(&mut self, i: usize) {
+        self.0.push(Step::Index(i));
+    }
+
+    /// Undoes the last `push_*`.
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
 }
 
 fn is_simple_field(name: &str) -> bool {

@@ -81,6 +81,14 @@ fn strip_null(value: &mut Value) {
     }
 }
 
+/// Builds and compiles the blueprint's schema on another thread, while the caller parses
+/// the YAML it will check (the schema check waits for it if it is not ready yet).
+pub fn prepare() {
+    rayon::spawn(|| {
+        let _ = validator();
+    });
+}
+
 fn validator() -> Option<&'static jsonschema::Validator> {
     static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     VALIDATOR

@@ -301,6 +301,9 @@ fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
 /// give the same tree (ARCHITECTURE.md, "Inputs digest"). `None` sends the caller down the
 /// full path, which also reports every problem.
 fn already_current(file: &Path, out: &Path) -> Option<usize> {
+    if !output::has_manifest(out) {
+        return None;
+    }
     let input = input(file, std::fs::read(file).ok()?);
     let digest = pipeline::inputs::quick_digest(&input, &beside_of(file))?;
     output::is_current(out, &digest).ok().flatten()

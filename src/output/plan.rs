@@ -112,8 +112,12 @@ pub struct Plan {
     manifest_bytes: Vec<u8>,
 }
 
-/// Reads `dir` and classifies every path of `tree` and of the previous manifest.
-/// Writes nothing. `blueprint_sha256` is recorded in the new manifest.
+/// Whether `dir` has a manifest at all (a regular file): without one nothing there can be
+/// current, and the caller need not compute the inputs' digest (a render into a new folder).
+pub fn has_manifest(dir: &Path) -> bool {
+    matches!(std::fs::symlink_metadata(dir.join(MANIFEST_PATH)), Ok(m) if m.is_file())
+}
+
 /// Whether `dir` already holds the tree of the inputs whose digest is `inputs_sha256`: its
 /// manifest was written for that digest, and every file it lists is there holding exactly the
 /// listed bytes (so no hand edit either). `Some(number of files)` when current, `None` when
@@ -206,6 +210,8 @@ fn entry(
     }
 }
 
+/// Reads `dir` and classifies every path of `tree` and of the previous manifest.
+/// Writes nothing. `blueprint_sha256` is recorded in the new manifest.
 pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, OutputError> {
     if !is_sha256_hex(blueprint_sha256) {
         return Err(OutputError::Internal {

@@ -61,14 +61,19 @@ pub fn skips(dir: &Path, tree: &Tree) -> Result<Vec<Skip>, OutputError> {
     let mut probe = Probe::new(dir)?;
     let mut out = Vec::new();
     for (path, new_bytes) in tree.files() {
-        let new = versions(new_bytes);
-        if new.is_empty() {
+        // Cheap tests first: most files hold no control plane, and a render into an empty
+        // folder has no old file to compare with.
+        if !may_hold_a_version(new_bytes) {
             continue;
         }
         let OnDisk::File(old_bytes) = probe.read(path)? else {
             continue;
         };
         let old = versions(&old_bytes);
+        if old.is_empty() {
+            continue;
+        }
+        let new = versions(new_bytes);
         for (kind, name, to) in new {
             let Some((_, _, from)) = old.iter().find(|(k, n, _)| *k == kind && *n == name) else {
                 continue;
@@ -89,15 +94,12 @@ pub fn skips(dir: &Path, tree: &Tree) -> Result<Vec<Skip>, OutputError> {
 
 /// (kind, name, version) of every control plane in a file.
 fn versions(bytes: &[u8]) -> Vec<(String, String, String)> {
+    if !may_hold_a_version(bytes) {
+        return Vec::new();
+    }
     let Ok(src) = read::decode("", bytes, read::DEFAULT_MAX_BYTES) else {
         return Vec::new();
     };
-    if !CONTROL_PLANES
-        .iter()
-        .any(|(kind, _)| src.text().contains(kind))
-    {
-        return Vec::new();
-    }
     let Ok(docs) = read::read_stream(&src, &ReadOptions::kustomize()) else {
         return Vec::new();
     };
@@ -118,6 +120,17 @@ fn versions(bytes: &[u8]) -> Vec<(String, String, String)> {
         out.push((kind.to_owned(), name.to_owned(), version.to_owned()));
     }
     out
+}
+
+/// Whether a file can hold a control plane's version: the kind's name (or, for kops'
+/// `Cluster`, whose name is in every Cluster API file, the version field's) appears in it.
+/// Only a file that passes is parsed.
+fn may_hold_a_version(bytes: &[u8]) -> bool {
+    let has = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    CONTROL_PLANES.iter().any(|(kind, pointer)| match *kind {
+        "Cluster" => has(pointer.rsplit('/').next().unwrap_or(kind)),
+        _ => has(kind),
+    })
 }
 
 /// `v1.30.4` → (1, 30).
@@ -167,6 +180,14 @@ mod tests {
         let mut tree = Tree::new();
         tree.insert("clusters/a/cp.yaml", kcp("v1.29.9"));
         assert!(skips(dir, &tree).unwrap().is_empty());
+        // kops names its Cluster kind as Cluster API does: the version field tells them
+        // apart before anything is parsed.
+        let kops = b"apiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nmetadata:\n  name: k\nspec:\n  kubernetesVersion: v1.30.4\n";
+        assert!(may_hold_a_version(kops));
+        assert_eq!(versions(kops).len(), 1);
+        assert!(!may_hold_a_version(
+            b"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: c\n"
+        ));
         // Downgrades and patch changes are not skips.
         assert!(!is_skip("v1.30.4", "v1.28.1"));
         assert!(!is_skip("v1.30.4", "v1.30.9"));

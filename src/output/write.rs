@@ -263,6 +263,7 @@ struct Writer<'a> {
 impl Writer<'_> {
     fn files(&mut self, plan: &Plan, tree: &Tree, force: bool) -> Result<(), OutputError> {
         let mut emptied = BTreeSet::new();
+        let mut writes: Vec<(&Entry, &[u8])> = Vec::new();
         for e in plan.entries() {
             let write = match e.action {
                 Action::Create | Action::Update => true,
@@ -273,17 +274,7 @@ impl Writer<'_> {
                 let Some(bytes) = tree.get(&e.path) else {
                     return Err(self.foreign_plan(e));
                 };
-                if e.new_sha256.as_deref() != Some(sha256_hex(bytes).as_str()) {
-                    return Err(self.foreign_plan(e));
-                }
-                self.write_file(&e.path, bytes, e.disk_sha256.as_deref())?;
-                if let Some(hash) = &e.new_sha256 {
-                    self.manifest.files.insert(e.path.clone(), hash.clone());
-                }
-                match e.action {
-                    Action::Create => self.report.created.push(e.path.clone()),
-                    _ => self.report.updated.push(e.path.clone()),
-                }
+                writes.push((e, bytes));
                 continue;
             }
             match e.action {
@@ -296,6 +287,36 @@ impl Writer<'_> {
                 Action::Remove | Action::RemoveHandEdited => {}
                 Action::Create | Action::Update => {}
             }
+        }
+        // Folders first, one step at a time and each once; then the files, which are
+        // independent of each other (own temporary file, own rename), on every core: a
+        // fleet's thousands of small files cost the kernel more than the bytes do.
+        for (e, _) in &writes {
+            self.ensure_folder(e.path.rsplit_once('/').map_or("", |(p, _)| p))?;
+        }
+        let outcomes = self.write_all(&writes);
+        // The manifest and report record every file written, in plan order, even when
+        // another one failed; the first failure (in plan order) is the error.
+        let mut failure = None;
+        for ((e, _), outcome) in writes.iter().zip(outcomes) {
+            match outcome {
+                Outcome::Written => {
+                    if let Some(hash) = &e.new_sha256 {
+                        self.manifest.files.insert(e.path.clone(), hash.clone());
+                    }
+                    match e.action {
+                        Action::Create => self.report.created.push(e.path.clone()),
+                        _ => self.report.updated.push(e.path.clone()),
+                    }
+                }
+                Outcome::Failed(err) => {
+                    failure.get_or_insert(err);
+                }
+                Outcome::NotTried => {}
+            }
+        }
+        if let Some(err) = failure {
+            return Err(err);
         }
         // Removals after writes: if a write fails, the old files are all still there.
         for e in plan.entries() {
@@ -352,61 +373,47 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Checks that nothing changed at `rel` since the plan: still a regular file with the
-    /// planned hash, or still absent.
-    fn check_unchanged(&mut self, rel: &str, expected: Option<&str>) -> Result<(), OutputError> {
-        let now = match Probe::new(self.dir)?.read(rel)? {
-            OnDisk::Absent => None,
-            OnDisk::File(bytes) => Some(sha256_hex(&bytes)),
-        };
-        if now.as_deref() == expected {
-            return Ok(());
-        }
-        Err(OutputError::Stale {
-            path: self.dir.join(rel),
-            reason: match (expected, now) {
-                (None, _) => "the file appeared since the folder was read".to_owned(),
-                (Some(_), None) => "the file was deleted since the folder was read".to_owned(),
-                (Some(_), Some(_)) => "the file was edited since the folder was read".to_owned(),
-            },
-        })
+    /// Writes every file of `writes` (their folders exist), in parallel. After the first
+    /// failure no further file is started, as a sequential writer would stop there.
+    fn write_all(&self, writes: &[(&Entry, &[u8])]) -> Vec<Outcome> {
+        use rayon::prelude::*;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let failed = AtomicBool::new(false);
+        writes
+            .par_iter()
+            .map(|(e, bytes)| {
+                if failed.load(Ordering::Relaxed) {
+                    return Outcome::NotTried;
+                }
+                let written = if e.new_sha256.as_deref() == Some(sha256_hex(bytes).as_str()) {
+                    replace_file(self.dir, &e.path, bytes, e.disk_sha256.as_deref())
+                } else {
+                    Err(self.foreign_plan(e))
+                };
+                match written {
+                    Ok(()) => Outcome::Written,
+                    Err(err) => {
+                        failed.store(true, Ordering::Relaxed);
+                        Outcome::Failed(err)
+                    }
+                }
+            })
+            .collect()
     }
 
-    /// Replaces `rel` with `bytes` atomically: temporary file in the same folder, rename.
+    /// [`replace_file`], creating the folder first: for the journal and the manifest.
     fn write_file(
         &mut self,
         rel: &str,
         bytes: &[u8],
         expected: Option<&str>,
     ) -> Result<(), OutputError> {
-        let parent_rel = rel.rsplit_once('/').map_or("", |(p, _)| p);
-        self.ensure_folder(parent_rel)?;
-        self.check_unchanged(rel, expected)?;
-        let parent = self.dir.join(parent_rel);
-        let target = self.dir.join(rel);
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".platc-").suffix(".tmp");
-        // tempfile creates 0600 files; a rendered repository is meant to be read by others,
-        // so ask for 0666 and let the umask decide, as for any ordinary new file.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(fs::Permissions::from_mode(0o666));
-        }
-        let mut tmp = builder
-            .tempfile_in(&parent)
-            .map_err(|e| OutputError::io(&parent, "create a temporary file in", plain(e)))?;
-        tmp.write_all(bytes)
-            .and_then(|()| tmp.flush())
-            .map_err(|e| OutputError::io(&target, "write", plain(e)))?;
-        // On failure the temporary file is deleted when the error's handle drops.
-        tmp.persist(&target)
-            .map_err(|e| OutputError::io(&target, "replace", plain(e.error)))?;
-        Ok(())
+        self.ensure_folder(rel.rsplit_once('/').map_or("", |(p, _)| p))?;
+        replace_file(self.dir, rel, bytes, expected)
     }
 
     fn remove_file(&mut self, rel: &str, expected: Option<&str>) -> Result<(), OutputError> {
-        self.check_unchanged(rel, expected)?;
+        check_unchanged(self.dir, rel, expected)?;
         let target = self.dir.join(rel);
         match fs::remove_file(&target) {
             Ok(()) => Ok(()),
@@ -472,6 +479,86 @@ impl Writer<'_> {
         self.report.manifest_written = true;
         Ok(())
     }
+}
+
+/// What became of one file a render meant to write.
+enum Outcome {
+    Written,
+    Failed(OutputError),
+    /// Not started: another file had failed.
+    NotTried,
+}
+
+/// Replaces `rel` (below `dir`, in a folder that exists) with `bytes` atomically: a
+/// temporary file in the same folder, renamed over the target. `expected` is the hash the
+/// plan saw there (`None`: nothing was there). A file that was there is read again first;
+/// a new file is renamed into place only if the name is still free (`RENAME_NOREPLACE`), so
+/// a file that appeared since the plan (even a symlink) is never replaced, with no window
+/// between looking and writing.
+fn replace_file(
+    dir: &Path,
+    rel: &str,
+    bytes: &[u8],
+    expected: Option<&str>,
+) -> Result<(), OutputError> {
+    let parent_rel = rel.rsplit_once('/').map_or("", |(p, _)| p);
+    if expected.is_some() {
+        check_unchanged(dir, rel, expected)?;
+    }
+    let parent = dir.join(parent_rel);
+    let target = dir.join(rel);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".platc-").suffix(".tmp");
+    // tempfile creates 0600 files; a rendered repository is meant to be read by others,
+    // so ask for 0666 and let the umask decide, as for any ordinary new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(&parent)
+        .map_err(|e| OutputError::io(&parent, "create a temporary file in", plain(e)))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.flush())
+        .map_err(|e| OutputError::io(&target, "write", plain(e)))?;
+    // On failure the temporary file is deleted when the error's handle drops.
+    let persisted = if expected.is_some() {
+        tmp.persist(&target)
+    } else {
+        tmp.persist_noclobber(&target)
+    };
+    persisted.map_err(|e| {
+        if expected.is_none() && e.error.kind() == io::ErrorKind::AlreadyExists {
+            OutputError::Stale {
+                path: target.clone(),
+                reason: "the file appeared since the folder was read".to_owned(),
+            }
+        } else {
+            OutputError::io(&target, "replace", plain(e.error))
+        }
+    })?;
+    Ok(())
+}
+
+/// Checks that nothing changed at `rel` since the plan: still a regular file with the
+/// planned hash, or still absent.
+fn check_unchanged(dir: &Path, rel: &str, expected: Option<&str>) -> Result<(), OutputError> {
+    let now = match Probe::new(dir)?.read(rel)? {
+        OnDisk::Absent => None,
+        OnDisk::File(bytes) => Some(sha256_hex(&bytes)),
+    };
+    if now.as_deref() == expected {
+        return Ok(());
+    }
+    Err(OutputError::Stale {
+        path: dir.join(rel),
+        reason: match (expected, now) {
+            (None, _) => "the file appeared since the folder was read".to_owned(),
+            (Some(_), None) => "the file was deleted since the folder was read".to_owned(),
+            (Some(_), Some(_)) => "the file was edited since the folder was read".to_owned(),
+        },
+    })
 }
 
 /// `path` must be a real folder; with `create_all`, missing ancestors are created too
@@ -1313,6 +1400,42 @@ mod tests {
             fs::read_to_string(dir.join("clusters/a/kustomization.yaml")).unwrap(),
             "resources: []\n"
         );
+    }
+
+    #[test]
+    fn a_file_appearing_where_one_is_created_is_never_replaced() {
+        // A new file is renamed into place only if its name is still free: what appeared
+        // there since the plan (a file, or a symlink pointing anywhere) stays as it is.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let t = tree(&files());
+        let p = plan(dir, &t, BP).unwrap();
+        fs::create_dir_all(dir.join("clusters/a")).unwrap();
+        fs::write(dir.join("clusters/a/kustomization.yaml"), "mine\n").unwrap();
+        let e = apply(dir, &p, &t, false).unwrap_err();
+        assert!(
+            matches!(&e, OutputError::Stale { reason, .. } if reason.contains("appeared")),
+            "{e}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("clusters/a/kustomization.yaml")).unwrap(),
+            "mine\n"
+        );
+        #[cfg(unix)]
+        {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
+            let p = plan(dir, &t, BP).unwrap();
+            let elsewhere = tmp.path().join("elsewhere");
+            fs::create_dir_all(dir.join("clusters/a")).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, dir.join("clusters/a/kustomization.yaml"))
+                .unwrap();
+            assert!(matches!(
+                apply(dir, &p, &t, false).unwrap_err(),
+                OutputError::Stale { .. }
+            ));
+            assert!(!elsewhere.exists(), "nothing written through the link");
+        }
     }
 
     #[cfg(unix)]

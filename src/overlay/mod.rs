@@ -642,6 +642,17 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The kinds the patches' targets name, when a target names one literally (not a
+    /// regex): the kinds these patches will change, known before they run.
+    pub fn target_kinds(&self) -> impl Iterator<Item = &str> {
+        let k = &self.kustomization;
+        k.patches
+            .iter()
+            .chain(&k.patches_json6902)
+            .filter_map(|p| p.target.as_ref()?.kind.as_deref())
+            .filter(|kind| !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_alphanumeric()))
+    }
+
     /// Where each patch is written, in the order they apply.
     pub fn patch_entries(&self) -> Vec<At> {
         let k = &self.kustomization;

@@ -65,6 +65,7 @@ fn inputs_beside(loaded: &Loaded) -> Vec<String> {
 
 /// Loads the blueprint and runs every rule; all errors of the run are returned together.
 pub fn check_blueprint(input: &Input) -> Result<Checked, Diagnostics> {
+    crate::blueprint::schema::prepare();
     let loaded = load::load(&input.display_name, &input.bytes)?;
     let diags = check::run(&loaded);
     if diags.iter().any(Diagnostic::is_error) {
@@ -139,7 +140,12 @@ pub fn compile_stages(
         return Err(secrets.into());
     }
     let (overlays, audit_policy) = match (overlays, audit_policy) {
-        (Ok(o), Ok(a)) => (o, a),
+        (Ok(o), Ok(a)) => {
+            // The schemas of the kinds the overlays patch compile on other threads while
+            // this one generates: objects an overlay changes are validated again.
+            crate::validate::prepare(&o.target_kinds());
+            (o, a)
+        }
         (o, a) => {
             let mut diags = o.err().unwrap_or_default();
             diags.extend(a.err().unwrap_or_default());

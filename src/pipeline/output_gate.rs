@@ -17,7 +17,7 @@ use super::beside_gate;
 use crate::diag::{Code, Diagnostic};
 use crate::generate::{Content, Output};
 use crate::tree::Tree;
-use crate::yaml::node::Node;
+use crate::yaml::node::{Node, NodeKind, Scalar};
 use crate::yaml::read::{self, ReadOptions};
 
 /// Every problem found in `tree` (emitted from `output`). Empty when it may be written.
@@ -59,22 +59,18 @@ fn check_file(output: &Output, path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
             return out;
         }
     };
-    let values: Vec<Value> = docs.iter().map(Node::to_json).collect();
-    if let Some(problem) = output
-        .get(path)
-        .and_then(|f| round_trip(&f.content, &values))
-    {
+    if let Some(problem) = output.get(path).and_then(|f| round_trip(&f.content, &docs)) {
         out.push(internal(path, &problem));
     }
-    for v in &values {
-        embedded(path, v, &mut out);
+    for doc in &docs {
+        embedded(path, doc, &mut out);
     }
     out.extend(beside_gate::scan_docs(&src, docs));
     out
 }
 
 /// Why the documents read back differ from what was generated, if they do.
-fn round_trip(content: &Content, read_back: &[Value]) -> Option<String> {
+fn round_trip(content: &Content, read_back: &[Node]) -> Option<String> {
     let generated: Vec<&Value> = match content {
         Content::Objects(objects) => objects.iter().collect(),
         Content::Document(doc) => vec![doc],
@@ -100,31 +96,37 @@ fn round_trip(content: &Content, read_back: &[Value]) -> Option<String> {
 }
 
 /// Strings that carry YAML inside an object must be YAML.
-fn embedded(path: &str, v: &Value, out: &mut Vec<Diagnostic>) {
-    match v {
-        Value::Object(map) => {
-            for (key, value) in map {
-                if let Value::String(text) = value
-                    && is_embedded_yaml_key(key)
+fn embedded(path: &str, node: &Node, out: &mut Vec<Diagnostic>) {
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for (key, value) in entries {
+                if let NodeKind::Scalar {
+                    value: Scalar::String(text),
+                    ..
+                } = &value.kind
+                    && is_embedded_yaml_key(&key.name)
                 {
-                    let src = crate::source::SourceFile::new(key.as_str(), text.as_str());
+                    let src = crate::source::SourceFile::new(key.name.as_str(), text.as_str());
                     if let Err(diags) = read::read_stream(&src, &ReadOptions::kustomize()) {
                         let why = diags.first().map_or(String::new(), |d| d.message.clone());
                         out.push(internal(
                             path,
-                            &format!("holds YAML under `{key}` that does not read back ({why})"),
+                            &format!(
+                                "holds YAML under `{}` that does not read back ({why})",
+                                key.name
+                            ),
                         ));
                     }
                 }
                 embedded(path, value, out);
             }
         }
-        Value::Array(items) => {
+        NodeKind::Seq(items) => {
             for item in items {
                 embedded(path, item, out);
             }
         }
-        _ => {}
+        NodeKind::Scalar { .. } => {}
     }
 }
 

@@ -48,6 +48,19 @@ impl Overlays {
     pub fn is_empty(&self) -> bool {
         self.platform.is_empty() && self.clusters.values().all(Vec::is_empty)
     }
+
+    /// The kinds any overlay's patches target by name (see [`Prepared::target_kinds`]).
+    pub fn target_kinds(&self) -> Vec<&str> {
+        let mut kinds: Vec<&str> = self
+            .platform
+            .iter()
+            .chain(self.clusters.values().flatten())
+            .flat_map(|o| o.prepared.target_kinds())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
+    }
 }
 
 /// Reads every overlay the blueprint names (through `beside`, rooted at the blueprint's
@@ -156,15 +169,23 @@ fn with_note(diags: Vec<Diagnostic>, field: &BlueprintPath) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Applies the overlays to `output`, cluster by cluster.
+/// Applies the overlays to `output`, cluster by cluster. Clusters are independent: each
+/// one's objects are patched (and re-validated) on its own, on every core, and the results
+/// are merged in cluster order, so output and diagnostics do not depend on scheduling.
 pub fn apply(
     output: &mut Output,
     overlays: &Overlays,
     clusters: &[String],
 ) -> Result<(), Vec<Diagnostic>> {
+    use rayon::prelude::*;
     if overlays.is_empty() {
         return Ok(());
     }
+    let shared: &Output = output;
+    let results: Vec<Applied> = clusters
+        .par_iter()
+        .filter_map(|cluster| apply_to_cluster(shared, overlays, cluster))
+        .collect();
     let mut diags = Vec::new();
     // Untargeted patches of platform-wide overlays that matched nothing, by overlay and
     // place: an error only when no cluster had the object.
@@ -174,100 +195,20 @@ pub fn apply(
     let mut empty_targets: BTreeMap<(String, String), (usize, Diagnostic)> = BTreeMap::new();
     // Overlay (the blueprint field naming it) → the number of clusters it applies to.
     let mut applies_to: BTreeMap<String, usize> = BTreeMap::new();
-    for cluster in clusters {
-        let own = overlays
-            .clusters
-            .get(cluster)
-            .map_or(&[][..], Vec::as_slice);
-        if overlays.platform.is_empty() && own.is_empty() {
-            continue;
+    for applied in results {
+        diags.extend(applied.diags);
+        for (key, d) in applied.unmatched {
+            unmatched.entry(key).or_insert((0, d)).0 += 1;
         }
-        let prefix = format!("{}/", naming::cluster_dir(cluster));
-        let mut resources = Vec::new();
-        for (path, file) in output.files() {
-            if let (true, Content::Objects(objects)) = (path.starts_with(&prefix), &file.content) {
-                for (index, value) in objects.iter().enumerate() {
-                    resources.push(Resource::with_origin(
-                        value.clone(),
-                        overlay::Origin {
-                            file: path.to_string(),
-                            index,
-                        },
-                    ));
-                }
-            }
+        for (key, d) in applied.empty_targets {
+            empty_targets.entry(key).or_insert((0, d)).0 += 1;
         }
-        let all = overlays.platform.iter().enumerate().chain(
-            own.iter()
-                .enumerate()
-                .map(|(i, o)| (i + overlays.platform.len(), o)),
-        );
-        let generated = resources.clone();
-        let mut failed = false;
-        for (n, o) in all {
-            *applies_to.entry(o.field.to_string()).or_default() += 1;
-            let before = resources.clone();
-            let opts = ApplyOptions {
-                unmatched_ok: o.platform_wide,
-                sort: false,
-                report_empty_targets: true,
-            };
-            match overlay::apply(&mut resources, &o.prepared, opts) {
-                Ok(applied) => {
-                    for at in applied.selected_nothing {
-                        let d = Diagnostic::error(
-                            Code::Reference,
-                            if o.platform_wide {
-                                "this patch's target selects no generated object of any cluster"
-                            } else {
-                                "this patch's target selects no generated object of the cluster"
-                            },
-                        )
-                        .path(&at.path)
-                        .help("a patch that changes nothing is a mistake: check the target's kind, name and labels (objects carry platc.io/cluster and platc.io/node-pool labels)")
-                        .note(format!("in the overlay named by {}", o.field));
-                        let d = match &o.prepared.kustomization.source {
-                            Some(src) => d.at(src, at.span),
-                            None => d,
-                        };
-                        let entry = empty_targets
-                            .entry((o.field.to_string(), at.path.clone()))
-                            .or_insert((0, d));
-                        entry.0 += 1;
-                    }
-                    for (at, want) in applied.unmatched {
-                        let d = Diagnostic::error(
-                            Code::Reference,
-                            format!("no generated object of any cluster matches the strategic merge patch {want}"),
-                        )
-                        .path(&at.path)
-                        .help("without a `target`, a patch applies to the object with its apiVersion, kind, name and namespace")
-                        .note(format!("in the overlay named by {}", o.field));
-                        let d = match &o.prepared.kustomization.source {
-                            Some(src) => d.at(src, at.span),
-                            None => d,
-                        };
-                        let entry = unmatched.entry((n, at.path.clone())).or_insert((0, d));
-                        entry.0 += 1;
-                    }
-                }
-                Err(ds) => {
-                    diags.extend(
-                        with_note(ds, &o.field)
-                            .into_iter()
-                            .map(|d| d.note(format!("while applying it to cluster `{cluster}`"))),
-                    );
-                    failed = true;
-                    break;
-                }
-            }
-            diags.extend(check_changed(&before, &resources, o, cluster));
+        for field in applied.applied {
+            *applies_to.entry(field).or_default() += 1;
         }
-        if failed {
-            continue;
+        if let Some(resources) = applied.resources {
+            put_back(output, &applied.prefix, resources);
         }
-        rename_changed_templates(&generated, &mut resources);
-        put_back(output, &prefix, resources);
     }
     // A patch counted once per cluster it missed; it missed everywhere when the count is
     // the number of clusters.
@@ -284,6 +225,121 @@ pub fn apply(
             .map(|(_, (_, d))| d),
     );
     if diags.is_empty() { Ok(()) } else { Err(diags) }
+}
+
+/// What applying the overlays to one cluster gave, before it is merged with the others.
+struct Applied {
+    /// The cluster's folder and `/`.
+    prefix: String,
+    diags: Vec<Diagnostic>,
+    /// Untargeted patches that matched nothing here, by (overlay number, place).
+    unmatched: Vec<((usize, String), Diagnostic)>,
+    /// Targeted patches that selected nothing here, by (overlay field, place).
+    empty_targets: Vec<((String, String), Diagnostic)>,
+    /// The fields of the overlays applied here, one entry per overlay.
+    applied: Vec<String>,
+    /// The cluster's objects after the overlays; `None` when an overlay failed to apply.
+    resources: Option<Vec<Resource>>,
+}
+
+/// Applies the platform-wide overlays and the cluster's own to one cluster's objects.
+/// `None` when no overlay applies to it.
+fn apply_to_cluster(output: &Output, overlays: &Overlays, cluster: &str) -> Option<Applied> {
+    let own = overlays
+        .clusters
+        .get(cluster)
+        .map_or(&[][..], Vec::as_slice);
+    if overlays.platform.is_empty() && own.is_empty() {
+        return None;
+    }
+    let prefix = format!("{}/", naming::cluster_dir(cluster));
+    let mut out = Applied {
+        prefix,
+        diags: Vec::new(),
+        unmatched: Vec::new(),
+        empty_targets: Vec::new(),
+        applied: Vec::new(),
+        resources: None,
+    };
+    let mut resources = Vec::new();
+    for (path, file) in output.files_under(&out.prefix) {
+        if let Content::Objects(objects) = &file.content {
+            for (index, value) in objects.iter().enumerate() {
+                resources.push(Resource::with_origin(
+                    value.clone(),
+                    overlay::Origin {
+                        file: path.to_string(),
+                        index,
+                    },
+                ));
+            }
+        }
+    }
+    let all = overlays.platform.iter().enumerate().chain(
+        own.iter()
+            .enumerate()
+            .map(|(i, o)| (i + overlays.platform.len(), o)),
+    );
+    let generated = resources.clone();
+    for (n, o) in all {
+        out.applied.push(o.field.to_string());
+        let before = resources.clone();
+        let opts = ApplyOptions {
+            unmatched_ok: o.platform_wide,
+            sort: false,
+            report_empty_targets: true,
+        };
+        match overlay::apply(&mut resources, &o.prepared, opts) {
+            Ok(applied) => {
+                for at in applied.selected_nothing {
+                    let d = Diagnostic::error(
+                        Code::Reference,
+                        if o.platform_wide {
+                            "this patch's target selects no generated object of any cluster"
+                        } else {
+                            "this patch's target selects no generated object of the cluster"
+                        },
+                    )
+                    .path(&at.path)
+                    .help("a patch that changes nothing is a mistake: check the target's kind, name and labels (objects carry platc.io/cluster and platc.io/node-pool labels)")
+                    .note(format!("in the overlay named by {}", o.field));
+                    let d = match &o.prepared.kustomization.source {
+                        Some(src) => d.at(src, at.span),
+                        None => d,
+                    };
+                    out.empty_targets
+                        .push(((o.field.to_string(), at.path.clone()), d));
+                }
+                for (at, want) in applied.unmatched {
+                    let d = Diagnostic::error(
+                        Code::Reference,
+                        format!("no generated object of any cluster matches the strategic merge patch {want}"),
+                    )
+                    .path(&at.path)
+                    .help("without a `target`, a patch applies to the object with its apiVersion, kind, name and namespace")
+                    .note(format!("in the overlay named by {}", o.field));
+                    let d = match &o.prepared.kustomization.source {
+                        Some(src) => d.at(src, at.span),
+                        None => d,
+                    };
+                    out.unmatched.push(((n, at.path.clone()), d));
+                }
+            }
+            Err(ds) => {
+                out.diags.extend(
+                    with_note(ds, &o.field)
+                        .into_iter()
+                        .map(|d| d.note(format!("while applying it to cluster `{cluster}`"))),
+                );
+                return Some(out);
+            }
+        }
+        out.diags
+            .extend(check_changed(&before, &resources, o, cluster));
+    }
+    rename_changed_templates(&generated, &mut resources);
+    out.resources = Some(resources);
+    Some(out)
 }
 
 /// Objects changed by overlay `o` that no longer validate; the patch that broke each is
@@ -501,8 +557,8 @@ fn put_back(output: &mut Output, prefix: &str, resources: Vec<Resource>) {
             .push((r.origin.index, r.value));
     }
     let mut emptied = Vec::new();
-    for (path, file) in output.files_mut() {
-        if !path.starts_with(prefix) || !matches!(file.content, Content::Objects(_)) {
+    for (path, file) in output.files_under_mut(prefix) {
+        if !matches!(file.content, Content::Objects(_)) {
             continue;
         }
         match by_file.remove(path) {

@@ -40,11 +40,26 @@ impl Bundled {
     }
 
     fn validator(&self) -> &Result<jsonschema::Validator, String> {
-        self.validator.get_or_init(|| {
-            serde_json::from_str::<Value>(self.text)
-                .map_err(|e| e.to_string())
-                .and_then(|schema| jsonschema::validator_for(&schema).map_err(|e| e.to_string()))
+        self.validator.get_or_init(|| match self.value() {
+            Some(schema) => jsonschema::validator_for(schema).map_err(|e| e.to_string()),
+            None => Err(serde_json::from_str::<Value>(self.text)
+                .err()
+                .map_or_else(|| "unreadable".to_owned(), |e| e.to_string())),
         })
+    }
+}
+
+/// Compiles, on other threads, the bundled schemas of `kinds` (every version platc bundles):
+/// a caller that will validate objects of these kinds (those an overlay patches) has them
+/// ready by then instead of compiling them in its path. Validation waits for a schema still
+/// being compiled, so calling this never changes a result.
+pub fn prepare(kinds: &[&str]) {
+    for (key, entry) in bundled() {
+        if kinds.contains(&key.1.as_str()) {
+            rayon::spawn(move || {
+                let _ = entry.validator();
+            });
+        }
     }
 }
 

@@ -22,6 +22,8 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Number, Value};
 
+use super::node::{Node, NodeKind, Scalar as NodeScalar};
+
 /// `yaml_emitter_emit_stream_start`: goyaml.v2 never sets an indent, so `best_indent` is 2.
 const BEST_INDENT: usize = 2;
 /// `yaml_emitter_emit_stream_start`: sigs.k8s.io/yaml never sets a width, so `best_width` is
@@ -102,42 +104,34 @@ fn scalar_for(value: &Value) -> Scalar<'_> {
     }
 }
 
-/// `value` as the writer writes it, so as it reads back: every string value with its NELs
-/// folded as kustomize folds them (see `fold_nel`); keys unchanged. Read-back checks
-/// (the render path's round trip, the fuzz targets) compare against this.
-pub fn as_written(value: &Value) -> Value {
-    match value {
-        Value::String(s) => Value::String(fold_nel(s).into_owned()),
-        Value::Array(items) => Value::Array(items.iter().map(as_written).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), as_written(v)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 /// True when `read` (a document read back from what the writer wrote) is `generated`: equal
-/// once strings are [`as_written`], with numbers compared by value, since an integral float
-/// is written as kustomize writes it (`1.0` as `1`) and reads back as an integer.
-pub fn reads_back_as(generated: &Value, read: &Value) -> bool {
-    fn same(a: &Value, b: &Value) -> bool {
-        match (a, b) {
-            (Value::Number(x), Value::Number(y)) => match (x.as_i128(), y.as_i128()) {
+/// once strings are folded as the writer folds them ([`fold_nel`]), with numbers compared by
+/// value, since an integral float is written as kustomize writes it (`1.0` as `1`) and reads
+/// back as an integer. Compares the read tree in place (the reader refuses duplicate keys, so
+/// equal sizes and every read key found mean equal maps): this runs on every rendered file.
+pub fn reads_back_as(generated: &Value, read: &Node) -> bool {
+    match (generated, &read.kind) {
+        (Value::Array(xs), NodeKind::Seq(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| reads_back_as(x, y))
+        }
+        (Value::Object(map), NodeKind::Map(entries)) => {
+            map.len() == entries.len()
+                && entries
+                    .iter()
+                    .all(|(k, v)| map.get(&k.name).is_some_and(|g| reads_back_as(g, v)))
+        }
+        (generated, NodeKind::Scalar { value, .. }) => match (generated, value) {
+            (Value::Null, NodeScalar::Null) => true,
+            (Value::Bool(a), NodeScalar::Bool(b)) => a == b,
+            (Value::Number(x), NodeScalar::Number(y)) => match (x.as_i128(), y.as_i128()) {
                 (Some(i), Some(j)) => i == j,
                 _ => x.as_f64() == y.as_f64(),
             },
-            (Value::Array(x), Value::Array(y)) => {
-                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-            }
-            (Value::Object(x), Value::Object(y)) => {
-                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-            }
-            _ => a == b,
-        }
+            (Value::String(a), NodeScalar::String(b)) => fold_nel(a) == b.as_str(),
+            _ => false,
+        },
+        _ => false,
     }
-    same(&as_written(generated), read)
 }
 
 /// `encoder.stringv` (goyaml.v2 v2.4.0): a string with "\n" asks for a literal block; one that

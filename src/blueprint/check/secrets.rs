@@ -105,8 +105,16 @@ fn entropy(s: &str) -> f64 {
 pub fn aws_access_key_ids(text: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
     let mut hits = Vec::new();
-    let mut i = 0;
-    while i + 20 <= bytes.len() {
+    // Every prefix starts with `A`: only those positions are candidates (memchr finds them
+    // fast), and a key found is skipped whole.
+    let mut next = 0;
+    for i in memchr::memchr_iter(b'A', bytes) {
+        if i + 20 > bytes.len() {
+            break;
+        }
+        if i < next {
+            continue;
+        }
         let boundary_before = i == 0 || !is_word(bytes[i - 1]);
         let boundary_after = i + 20 == bytes.len() || !is_word(bytes[i + 20]);
         let candidate = &bytes[i..i + 20];
@@ -128,11 +136,9 @@ pub fn aws_access_key_ids(text: &str) -> Vec<Hit> {
                     end: i + 20,
                     shown: format!("{}{}", &token[..4], "*".repeat(16)),
                 });
-                i += 20;
-                continue;
+                next = i + 20;
             }
         }
-        i += 1;
     }
     hits
 }
@@ -150,12 +156,34 @@ const SECRET_CONTEXT: &[&str] = &[
 ];
 
 fn secret_context(text: &str) -> bool {
-    let lower: String = text
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    SECRET_CONTEXT.iter().any(|w| lower.contains(w))
+    normalized(text, |t| SECRET_CONTEXT.iter().any(|w| contains(t, w)))
+}
+
+/// Calls `f` with `text` lower-cased and without `_` and `-`, so that `client_secret`,
+/// `clientSecret` and `CLIENT-SECRET` read alike. Called for every key of every rendered
+/// file: short texts are normalized on the stack.
+fn normalized<R>(text: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    let kept = text
+        .bytes()
+        .filter(|b| *b != b'_' && *b != b'-')
+        .map(|b| b.to_ascii_lowercase());
+    let mut buf = [0u8; 64];
+    if text.len() <= buf.len() {
+        let mut n = 0;
+        for b in kept {
+            buf[n] = b;
+            n += 1;
+        }
+        f(&buf[..n])
+    } else {
+        f(&kept.collect::<Vec<u8>>())
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 /// 40-character base64 tokens with upper- and lowercase letters and digits (the shape of an AWS
@@ -165,6 +193,9 @@ pub fn aws_secret_keys(text: &str, key_context: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
     let is_b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+';
     let mut hits = Vec::new();
+    if bytes.len() < 40 {
+        return hits;
+    }
     let mut i = 0;
     // Where the current line starts; the context looked at is at most 200 bytes before the
     // token, so a hostile single-line file costs linear time.
@@ -209,15 +240,23 @@ pub fn aws_secret_keys(text: &str, key_context: &str) -> Vec<Hit> {
     hits
 }
 
+const PUTTY_MARKER: &str = "PuTTY-User-Key-File-";
+
 /// Markers of private keys (pre-commit `detect-private-key`; gitleaks `private-key`).
-const KEY_MARKERS: &[&str] = &[
-    "PuTTY-User-Key-File-",
-    "-----BEGIN OpenVPN Static key V1-----",
-];
+const KEY_MARKERS: &[&str] = &[PUTTY_MARKER, "-----BEGIN OpenVPN Static key V1-----"];
 
 /// Private keys in `text`: from the header to the matching end marker (or the end of the text).
 pub fn private_keys(text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
+    // Every marker holds a `-`, and a header five of them: most strings are ruled out
+    // without the upper-case copy below.
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'-', bytes).is_none()
+        || (memchr::memmem::find(bytes, b"-----").is_none()
+            && memchr::memmem::find(bytes, PUTTY_MARKER.as_bytes()).is_none())
+    {
+        return hits;
+    }
     let upper = text.to_ascii_uppercase();
     let mut from = 0;
     while let Some(found) = upper[from..].find("-----BEGIN") {
@@ -282,7 +321,8 @@ pub fn private_keys(text: &str) -> Vec<Hit> {
 pub fn url_passwords(text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut from = 0;
-    while let Some(found) = text[from..].find("://") {
+    let finder = memchr::memmem::Finder::new("://");
+    while let Some(found) = finder.find(&text.as_bytes()[from..]) {
         let scheme_sep = from + found;
         let authority_start = scheme_sep + 3;
         let authority_end = text[authority_start..]
@@ -349,31 +389,33 @@ pub fn scan_text(_name: &str, text: &str) -> Vec<TextFinding> {
         .collect()
 }
 
+fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 /// Keys named like a secret. `_` and `-` are ignored and case does not matter, so
 /// `client_secret`, `clientSecret` and `CLIENT-SECRET` all match.
 fn secret_named(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let named = [
-        "secret",
-        "password",
-        "passwd",
-        "token",
-        "hmac",
-        "apikey",
-        "privatekey",
-    ]
-    .iter()
-    .any(|w| k.contains(w));
-    // A reference (`clientSecretRef`) or the name of a Secret (`secretName`) is not a secret.
-    named
-        && !k.ends_with("ref")
-        && !k.ends_with("name")
-        && !k.ends_with("names")
-        && !NOT_SECRETS.contains(&k.as_str())
+    normalized(key, |k| {
+        let named = [
+            "secret",
+            "password",
+            "passwd",
+            "token",
+            "hmac",
+            "apikey",
+            "privatekey",
+        ]
+        .iter()
+        .any(|w| contains(k, w));
+        // A reference (`clientSecretRef`) or the name of a Secret (`secretName`) is not a secret.
+        named
+            && !k.ends_with(b"ref")
+            && !k.ends_with(b"name")
+            && !k.ends_with(b"names")
+            && !NOT_SECRETS.iter().any(|n| n.as_bytes() == k)
+    })
 }
 
 /// Settings whose names look secret-ish but that hold no secret (normalized as in
@@ -420,10 +462,12 @@ struct Walker<'t> {
 }
 
 impl Walker<'_> {
+    /// `path` is where `node` is; the walk descends by pushing onto it and pops on the way
+    /// back, so a path is only built (cloned) for a finding.
     fn walk(
         &mut self,
         node: &Node,
-        path: &BlueprintPath,
+        path: &mut BlueprintPath,
         key: Option<&Key>,
         in_ref: bool,
         in_ids: bool,
@@ -432,27 +476,29 @@ impl Walker<'_> {
             NodeKind::Map(entries) => {
                 for (k, v) in entries {
                     self.covered.push(k.span);
-                    let child = path.field(&k.name);
+                    path.push_field(&k.name);
                     for hit in detect(&k.name, "") {
                         self.findings.push(Finding {
                             kind: hit.kind,
                             shown: hit.shown,
-                            path: child.clone(),
+                            path: path.clone(),
                             at: k.span,
                             mask: k.span,
                             secret: k.name[hit.start..hit.end].to_string(),
                             key_name: None,
                         });
                     }
-                    let is_ref =
-                        k.name.ends_with("Ref") || k.name.to_ascii_lowercase().ends_with("ref");
+                    let is_ref = ends_with_ignore_case(&k.name, "ref");
                     let ids = in_ids || ID_FIELDS.contains(&k.name.as_str());
-                    self.walk(v, &child, Some(k), in_ref || is_ref, ids);
+                    self.walk(v, path, Some(k), in_ref || is_ref, ids);
+                    path.pop();
                 }
             }
             NodeKind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.walk(item, &path.index(i), key, in_ref, in_ids);
+                    path.push_index(i);
+                    self.walk(item, path, key, in_ref, in_ids);
+                    path.pop();
                 }
             }
             NodeKind::Scalar { value, raw, style } => {
@@ -556,7 +602,7 @@ pub fn scan(src: &SourceFile, root: &Node) -> Vec<Diagnostic> {
         findings: Vec::new(),
         covered: Vec::new(),
     };
-    walker.walk(root, &BlueprintPath::root(), None, false, false);
+    walker.walk(root, &mut BlueprintPath::root(), None, false, false);
     let mut out = Vec::new();
     let mut masks: Vec<Span> = Vec::new();
     let mut secrets: Vec<String> = Vec::new();
@@ -611,7 +657,7 @@ pub fn redact(src: &SourceFile, root: &Node, diags: Diagnostics) -> Diagnostics 
         findings: Vec::new(),
         covered: Vec::new(),
     };
-    walker.walk(root, &BlueprintPath::root(), None, false, false);
+    walker.walk(root, &mut BlueprintPath::root(), None, false, false);
     let mut masks: Vec<Span> = walker.findings.iter().map(|f| f.mask).collect();
     let mut secrets: Vec<String> = walker.findings.iter().map(|f| f.secret.clone()).collect();
     for hit in detect(src.text(), "") {
