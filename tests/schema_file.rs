@@ -17,4 +17,9 @@ fn committed_schema_is_current() {
     );
     let printed = platc(&root(), &["schema"]);
     assert_eq!(stdout(&printed), generated);
+    // The binary checks blueprints against the committed file: it must be the same schema.
+    assert_eq!(
+        platc::blueprint::schema::schema(),
+        platc::blueprint::schema::generated()
+    );
 }

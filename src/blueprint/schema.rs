@@ -20,12 +20,24 @@ use crate::yaml::node::{Node, NodeKind, Scalar};
 /// Where editors and `$schema` modelines find the schema.
 pub const SCHEMA_ID: &str = "https://platc.io/schemas/platform.v1alpha1.schema.json";
 
-/// The schema as a JSON value. Option fields are plain (not nullable): a blueprint that
-/// writes `aws:` with nothing after it gets a clear type error instead of a silent default.
+/// The schema blueprints are checked against: `schema/platform.schema.json`, built into the
+/// binary. It is [`generated`] from the types, byte for byte (`tests/schema_file.rs` fails
+/// otherwise); reading the committed text spares every run the generation.
 pub fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let generator = SchemaSettings::draft2020_12().into_generator();
+        serde_json::from_str(include_str!("../../schema/platform.schema.json"))
+            .unwrap_or_else(|_| generated().clone())
+    })
+}
+
+/// The schema as the model's types generate it. Option fields are plain (not nullable): a
+/// blueprint that writes `aws:` with nothing after it gets a clear type error instead of a
+/// silent default.
+pub fn generated() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let generator = SchemaSettings::draft07().into_generator();
         let schema = generator.into_root_schema_for::<Blueprint>();
         let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
         strip_null(&mut value);
@@ -42,7 +54,7 @@ pub fn schema() -> &'static Value {
 
 /// The schema as `platc schema` prints it and `schema/platform.schema.json` holds it.
 pub fn schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(schema()).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(generated()).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -84,7 +96,7 @@ fn strip_null(value: &mut Value) {
 /// Builds and compiles the blueprint's schema on another thread, while the caller parses
 /// the YAML it will check (the schema check waits for it if it is not ready yet).
 pub fn prepare() {
-    rayon::spawn(|| {
+    crate::background::prepare("blueprint-schema", || {
         let _ = validator();
     });
 }

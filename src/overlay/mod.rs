@@ -21,7 +21,7 @@
 
 mod by_object;
 mod catalog;
-mod fast_read;
+pub(crate) mod fast_read;
 pub mod json6902;
 pub mod kustomization;
 pub mod merge;

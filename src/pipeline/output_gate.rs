@@ -14,6 +14,7 @@
 use serde_json::Value;
 
 use super::beside_gate;
+use crate::blueprint::check::secrets;
 use crate::diag::{Code, Diagnostic};
 use crate::generate::{Content, Output};
 use crate::tree::Tree;
@@ -48,6 +49,9 @@ fn check_file(output: &Output, path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
         out.extend(beside_gate::scan_plain(&src));
         return out;
     }
+    if passes_on_the_short_road(output, path, src.text()) {
+        return out;
+    }
     let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
         Ok(docs) => docs,
         Err(diags) => {
@@ -67,6 +71,51 @@ fn check_file(output: &Output, path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
     }
     out.extend(beside_gate::scan_docs(&src, docs));
     out
+}
+
+/// Whether the file certainly passes every check, read on the overlay reader's short road
+/// (`overlay::fast_read`: the simple block form most rendered files are in, read into the
+/// same values as the full reader, several times faster; debug builds and its tests compare
+/// the two). It never reports: a file it does not take, or any doubt (a difference, YAML in
+/// a string that does not read, anything a secret detector fires on), goes down the full
+/// road, which finds and locates every problem.
+fn passes_on_the_short_road(output: &Output, path: &str, text: &str) -> bool {
+    let Some(values) = crate::overlay::fast_read::documents(text) else {
+        return false;
+    };
+    let Some(file) = output.get(path) else {
+        return false;
+    };
+    let generated: Vec<&Value> = match &file.content {
+        Content::Objects(objects) => objects.iter().filter(|v| !v.is_null()).collect(),
+        Content::Document(doc) => std::iter::once(doc).filter(|v| !v.is_null()).collect(),
+        Content::Text(_) | Content::Hcl(_) => Vec::new(),
+    };
+    let same = matches!(file.content, Content::Text(_) | Content::Hcl(_))
+        || (generated.len() == values.len()
+            && generated
+                .iter()
+                .zip(&values)
+                .all(|(g, r)| crate::yaml::write::value_reads_back_as(g, r)));
+    same && values.iter().all(embedded_values_read) && secrets::none_in(text, &values)
+}
+
+/// Whether every YAML string inside `v` (see [`is_embedded_yaml_key`]) reads as YAML.
+fn embedded_values_read(v: &Value) -> bool {
+    match v {
+        Value::Object(map) => map.iter().all(|(key, value)| {
+            let reads = match value {
+                Value::String(text) if is_embedded_yaml_key(key) => {
+                    let src = crate::source::SourceFile::new(key.as_str(), text.as_str());
+                    read::read_stream(&src, &ReadOptions::kustomize()).is_ok()
+                }
+                _ => true,
+            };
+            reads && embedded_values_read(value)
+        }),
+        Value::Array(items) => items.iter().all(embedded_values_read),
+        _ => true,
+    }
 }
 
 /// Why the documents read back differ from what was generated, if they do.
@@ -226,6 +275,35 @@ mod tests {
         let d = one("a/b.yaml", Content::Objects(vec![v]), &text);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.contains("values.yaml"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn the_short_road_takes_simple_files_and_never_passes_what_the_full_road_refuses() {
+        let v = json!({"kind": "ConfigMap", "data": {"a": "1", "files": [{"content": "x = 1\n", "path": "/p"}]}});
+        let text = crate::yaml::write::to_yaml(&v);
+        let mut output = Output::new();
+        output
+            .add("a/b.yaml", "test", Content::Objects(vec![v]))
+            .unwrap();
+        assert!(passes_on_the_short_road(&output, "a/b.yaml", &text));
+        // Each of these is in the simple form, and each must still be refused.
+        let secret_literal = json!({"kind": "ConfigMap", "data": {"password": "hunter2-x"}});
+        let in_a_comment = json!({"kind": "ConfigMap", "data": {"note": "ok"}});
+        let in_a_value = json!({"kind": "ConfigMap", "data": {"k": "id AKIAQ3EGRVJ7MZNXP4WL"}});
+        for (v, extra) in [
+            (secret_literal, ""),
+            (in_a_comment, "# AKIAQ3EGRVJ7MZNXP4WL\n"),
+            (in_a_value, ""),
+        ] {
+            let text = format!("{}{extra}", crate::yaml::write::to_yaml(&v));
+            assert!(
+                crate::overlay::fast_read::documents(&text).is_some(),
+                "{text}"
+            );
+            let d = one("a/b.yaml", Content::Objects(vec![v]), &text);
+            assert_eq!(d.len(), 1, "{text}: {d:?}");
+            assert_eq!(d[0].code, Code::Secret);
+        }
     }
 
     #[test]

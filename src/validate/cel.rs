@@ -95,6 +95,25 @@ fn compiled(rule: &str) -> Compiled {
         .clone()
 }
 
+/// Compiles every rule of `schema` into the cache, so that [`check`] finds them ready (see
+/// `validate::prepare`).
+pub fn prepare(schema: &Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Array(rules)) = map.get("x-kubernetes-validations") {
+                for rule in rules {
+                    if let Some(text) = rule.get("rule").and_then(Value::as_str) {
+                        let _ = compiled(text);
+                    }
+                }
+            }
+            map.values().for_each(prepare);
+        }
+        Value::Array(items) => items.iter().for_each(prepare),
+        _ => {}
+    }
+}
+
 /// Evaluates every rule of `schema` (a CRD version's `openAPIV3Schema`) on `object`.
 pub fn check(schema: &Value, object: &Value, stats: &mut Stats) -> Vec<Failure> {
     let mut out = Vec::new();

@@ -49,18 +49,40 @@ impl Bundled {
     }
 }
 
+/// Compiles, on another thread, what compiling any bundled schema needs first: the
+/// validator of their JSON Schema dialect's meta-schema (the bundled schemas name no
+/// `$schema`, so 2020-12; a few milliseconds, more than most schemas). Called as a render
+/// starts, so that the schemas [`prepare`] compiles later find it ready.
+pub fn prepare_dialect() {
+    crate::background::prepare("schema-dialect", || {
+        let _ = jsonschema::meta::is_valid(&serde_json::json!({"type": "object"}));
+    });
+}
+
 /// Compiles, on other threads, the bundled schemas of `kinds` (every version platc bundles):
 /// a caller that will validate objects of these kinds (those an overlay patches) has them
 /// ready by then instead of compiling them in its path. Validation waits for a schema still
 /// being compiled, so calling this never changes a result.
 pub fn prepare(kinds: &[&str]) {
-    for (key, entry) in bundled() {
-        if kinds.contains(&key.1.as_str()) {
-            rayon::spawn(move || {
-                let _ = entry.validator();
-            });
-        }
+    let entries: Vec<&'static Bundled> = bundled()
+        .iter()
+        .filter(|(key, _)| kinds.contains(&key.1.as_str()))
+        .map(|(_, entry)| entry)
+        .collect();
+    if entries.is_empty() {
+        return;
     }
+    crate::background::prepare("schemas", move || {
+        for entry in &entries {
+            let _ = entry.validator();
+        }
+        // Then the CEL rules those schemas carry (parsing CEL is slow; each rule once).
+        for entry in entries {
+            if let Some(schema) = entry.value() {
+                cel::prepare(schema);
+            }
+        }
+    });
 }
 
 fn bundled() -> &'static BTreeMap<(String, String), Bundled> {

@@ -123,14 +123,37 @@ pub fn reads_back_as(generated: &Value, read: &Node) -> bool {
         (generated, NodeKind::Scalar { value, .. }) => match (generated, value) {
             (Value::Null, NodeScalar::Null) => true,
             (Value::Bool(a), NodeScalar::Bool(b)) => a == b,
-            (Value::Number(x), NodeScalar::Number(y)) => match (x.as_i128(), y.as_i128()) {
-                (Some(i), Some(j)) => i == j,
-                _ => x.as_f64() == y.as_f64(),
-            },
+            (Value::Number(x), NodeScalar::Number(y)) => same_number(x, y),
             (Value::String(a), NodeScalar::String(b)) => fold_nel(a) == b.as_str(),
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// [`reads_back_as`] for a document read as plain values (the reader's short road).
+pub fn value_reads_back_as(generated: &Value, read: &Value) -> bool {
+    match (generated, read) {
+        (Value::Array(xs), Value::Array(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| value_reads_back_as(x, y))
+        }
+        (Value::Object(map), Value::Object(read)) => {
+            map.len() == read.len()
+                && read
+                    .iter()
+                    .all(|(k, v)| map.get(k).is_some_and(|g| value_reads_back_as(g, v)))
+        }
+        (Value::Number(x), Value::Number(y)) => same_number(x, y),
+        (Value::String(a), Value::String(b)) => fold_nel(a) == b.as_str(),
+        (a, b) => a == b,
+    }
+}
+
+/// Numbers by value: an integral float is written as an integer and reads back as one.
+fn same_number(x: &Number, y: &Number) -> bool {
+    match (x.as_i128(), y.as_i128()) {
+        (Some(i), Some(j)) => i == j,
+        _ => x.as_f64() == y.as_f64(),
     }
 }
 

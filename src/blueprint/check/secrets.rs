@@ -595,6 +595,44 @@ fn message(f: &Finding) -> (String, String) {
     }
 }
 
+/// Whether `text`, read as the documents `docs`, certainly holds no secret: none of the
+/// rules of [`scan`] (the same detectors, key context, `...Ref` and ID-field exemptions,
+/// secret-named keys) fires on the values, and the context-free detectors find nothing in
+/// the text. It never explains: a caller that gets `false` runs [`scan`] on the spanned
+/// tree for located diagnostics. For rendered files read on the reader's short road.
+pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
+    use serde_json::Value;
+    fn clean(v: &Value, key: Option<&str>, in_ref: bool, in_ids: bool) -> bool {
+        match v {
+            Value::Object(map) => map.iter().all(|(k, v)| {
+                detect(k, "").is_empty()
+                    && clean(
+                        v,
+                        Some(k),
+                        in_ref || ends_with_ignore_case(k, "ref"),
+                        in_ids || ID_FIELDS.contains(&k.as_str()),
+                    )
+            }),
+            Value::Array(items) => items.iter().all(|i| clean(i, key, in_ref, in_ids)),
+            scalar => {
+                let found = scalar.as_str().is_some_and(|t| {
+                    detect(t, key.unwrap_or_default())
+                        .iter()
+                        .any(|h| !(in_ids && h.kind == Kind::AwsSecretKey))
+                });
+                let literal = match scalar {
+                    Value::String(s) => !s.trim().is_empty(),
+                    Value::Number(_) => true,
+                    _ => false,
+                };
+                let named_literal = literal && !in_ref && key.is_some_and(secret_named);
+                !(found || named_literal)
+            }
+        }
+    }
+    detect(text, "").is_empty() && docs.iter().all(|d| clean(d, None, false, false))
+}
+
 /// Scans the blueprint (tree and raw text) and returns one error per secret, redacted.
 pub fn scan(src: &SourceFile, root: &Node) -> Vec<Diagnostic> {
     let mut walker = Walker {
