@@ -54,6 +54,14 @@ fn check(e: &Embedded, tree: &Tree) -> Result<(), String> {
 
 /// The one document of `text`, read as kustomize (and Helm's YAML reader) reads it.
 fn read_one(name: &str, text: &str) -> Result<Value, String> {
+    // The reader's short road where the text is in its simple form (it reads the same values
+    // as the full reader: `overlay::fast_read`); the full reader otherwise, and for errors.
+    if text.len() <= ReadOptions::kustomize().max_bytes
+        && let Some(mut docs) = crate::overlay::fast_read::documents(text)
+        && docs.len() == 1
+    {
+        return Ok(docs.remove(0));
+    }
     let src = SourceFile::new(name, text);
     let docs = read::read_stream(&src, &ReadOptions::kustomize()).map_err(|diags| {
         diags

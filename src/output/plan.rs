@@ -470,7 +470,7 @@ impl Plan {
 
 /// The tree must only hold paths platc may own, and no path may be both a file and a
 /// folder (`a` and `a/b`): either is a generator bug.
-fn check_tree(dir: &Path, tree: &Tree) -> Result<(), OutputError> {
+pub(crate) fn check_tree(dir: &Path, tree: &Tree) -> Result<(), OutputError> {
     for (path, _) in tree.files() {
         if !is_owned_path(path) {
             return Err(OutputError::Internal {

@@ -131,7 +131,13 @@ fn render_with_wait(
     force: bool,
     wait: Duration,
 ) -> Result<(Plan, Report), OutputError> {
-    plan(dir, tree, blueprint_sha256)?;
+    // A folder that does not exist yet holds nothing to refuse (no symlink, no manifest, no
+    // file in the way): only the tree's own paths are checked before the lock creates it.
+    if fs::symlink_metadata(dir).is_ok() {
+        plan(dir, tree, blueprint_sha256)?;
+    } else {
+        super::plan::check_tree(dir, tree)?;
+    }
     let _lock = Lock::acquire(dir, wait)?;
     let plan = plan(dir, tree, blueprint_sha256)?;
     sweep_temporaries(dir, &plan)?;

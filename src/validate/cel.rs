@@ -81,18 +81,21 @@ type Compiled = Result<Arc<Program>, String>;
 fn compiled(rule: &str) -> Compiled {
     static CACHE: OnceLock<Mutex<BTreeMap<String, Compiled>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
-    let mut cache = cache
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    cache
-        .entry(rule.to_string())
-        .or_insert_with(|| {
-            env()
-                .compile(rule)
-                .map(Arc::new)
-                .map_err(|e| format!("does not compile here: {e}"))
-        })
-        .clone()
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(found) = lock().get(rule) {
+        return found.clone();
+    }
+    // Compiled without the lock, so that a thread preparing rules never makes one that
+    // needs another rule wait; two threads compiling one rule keep the first result.
+    let program = env()
+        .compile(rule)
+        .map(Arc::new)
+        .map_err(|e| format!("does not compile here: {e}"));
+    lock().entry(rule.to_string()).or_insert(program).clone()
 }
 
 /// Compiles every rule of `schema` into the cache, so that [`check`] finds them ready (see

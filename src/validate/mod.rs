@@ -64,8 +64,10 @@ pub fn prepare_dialect() {
 /// ready by then instead of compiling them in its path. Validation waits for a schema still
 /// being compiled, so calling this never changes a result.
 pub fn prepare(kinds: &[&str]) {
+    // Newest apiVersion first (`…/v1beta2` before `…/v1beta1`): what platc emits by default.
     let entries: Vec<&'static Bundled> = bundled()
         .iter()
+        .rev()
         .filter(|(key, _)| kinds.contains(&key.1.as_str()))
         .map(|(_, entry)| entry)
         .collect();

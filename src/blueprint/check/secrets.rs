@@ -251,10 +251,10 @@ pub fn private_keys(text: &str) -> Vec<Hit> {
     // Every marker holds a `-`, and a header five of them: most strings are ruled out
     // without the upper-case copy below.
     let bytes = text.as_bytes();
-    if memchr::memchr(b'-', bytes).is_none()
-        || (memchr::memmem::find(bytes, b"-----").is_none()
-            && memchr::memmem::find(bytes, PUTTY_MARKER.as_bytes()).is_none())
-    {
+    let dashes = memchr::memchr_iter(b'-', bytes).any(|i| bytes[i..].starts_with(b"-----"));
+    let putty =
+        memchr::memchr_iter(b'P', bytes).any(|i| bytes[i..].starts_with(PUTTY_MARKER.as_bytes()));
+    if !dashes && !putty {
         return hits;
     }
     let upper = text.to_ascii_uppercase();
@@ -320,9 +320,14 @@ pub fn private_keys(text: &str) -> Vec<Hit> {
 /// not a secret.
 pub fn url_passwords(text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let bytes = text.as_bytes();
+    // Called on every string of every rendered file: most hold no `://` at all.
+    if !memchr::memchr_iter(b':', bytes).any(|i| bytes[i..].starts_with(b"://")) {
+        return hits;
+    }
     let mut from = 0;
     let finder = memchr::memmem::Finder::new("://");
-    while let Some(found) = finder.find(&text.as_bytes()[from..]) {
+    while let Some(found) = finder.find(&bytes[from..]) {
         let scheme_sep = from + found;
         let authority_start = scheme_sep + 3;
         let authority_end = text[authority_start..]
@@ -598,8 +603,10 @@ fn message(f: &Finding) -> (String, String) {
 /// Whether `text`, read as the documents `docs`, certainly holds no secret: none of the
 /// rules of [`scan`] (the same detectors, key context, `...Ref` and ID-field exemptions,
 /// secret-named keys) fires on the values, and the context-free detectors find nothing in
-/// the text. It never explains: a caller that gets `false` runs [`scan`] on the spanned
-/// tree for located diagnostics. For rendered files read on the reader's short road.
+/// its comment lines. It never explains: a caller that gets `false` runs [`scan`] on the
+/// spanned tree for located diagnostics. Only for a text read on the reader's short road
+/// (`overlay::fast_read`), where everything outside the values is a full-line comment or a
+/// `---`.
 pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
     use serde_json::Value;
     fn clean(v: &Value, key: Option<&str>, in_ref: bool, in_ids: bool) -> bool {
@@ -630,7 +637,11 @@ pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
             }
         }
     }
-    detect(text, "").is_empty() && docs.iter().all(|d| clean(d, None, false, false))
+    let comments = text
+        .lines()
+        .filter(|line| line.trim_start().starts_with('#'));
+    docs.iter().all(|d| clean(d, None, false, false))
+        && comments.into_iter().all(|line| detect(line, "").is_empty())
 }
 
 /// Scans the blueprint (tree and raw text) and returns one error per secret, redacted.
