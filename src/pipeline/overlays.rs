@@ -227,6 +227,15 @@ pub fn apply(
     if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
 
+/// `d` placed in overlay `o`'s kustomization at `span`, with a note naming the overlay.
+fn in_overlay(d: Diagnostic, o: &Overlay, span: crate::source::Span) -> Diagnostic {
+    let d = d.note(format!("in the overlay named by {}", o.field));
+    match &o.prepared.kustomization.source {
+        Some(src) => d.at(src, span),
+        None => d,
+    }
+}
+
 /// What applying the overlays to one cluster gave, before it is merged with the others.
 struct Applied {
     /// The cluster's folder and `/`.
@@ -301,12 +310,8 @@ fn apply_to_cluster(output: &Output, overlays: &Overlays, cluster: &str) -> Opti
                         },
                     )
                     .path(&at.path)
-                    .help("a patch that changes nothing is a mistake: check the target's kind, name and labels (objects carry platc.io/cluster and platc.io/node-pool labels)")
-                    .note(format!("in the overlay named by {}", o.field));
-                    let d = match &o.prepared.kustomization.source {
-                        Some(src) => d.at(src, at.span),
-                        None => d,
-                    };
+                    .help("a patch that changes nothing is a mistake: check the target's kind, name and labels (objects carry platc.io/cluster and platc.io/node-pool labels)");
+                    let d = in_overlay(d, o, at.span);
                     out.empty_targets
                         .push(((o.field.to_string(), at.path.clone()), d));
                 }
@@ -316,12 +321,8 @@ fn apply_to_cluster(output: &Output, overlays: &Overlays, cluster: &str) -> Opti
                         format!("no generated object of any cluster matches the strategic merge patch {want}"),
                     )
                     .path(&at.path)
-                    .help("without a `target`, a patch applies to the object with its apiVersion, kind, name and namespace")
-                    .note(format!("in the overlay named by {}", o.field));
-                    let d = match &o.prepared.kustomization.source {
-                        Some(src) => d.at(src, at.span),
-                        None => d,
-                    };
+                    .help("without a `target`, a patch applies to the object with its apiVersion, kind, name and namespace");
+                    let d = in_overlay(d, o, at.span);
                     out.unmatched.push(((n, at.path.clone()), d));
                 }
             }
