@@ -64,11 +64,21 @@ pub fn prepare_dialect() {
 /// ready by then instead of compiling them in its path. Validation waits for a schema still
 /// being compiled, so calling this never changes a result.
 pub fn prepare(kinds: &[&str]) {
-    // Newest apiVersion first (`…/v1beta2` before `…/v1beta1`): what platc emits by default.
+    // The newest apiVersion of each kind only (`…/v1beta2` over `…/v1beta1`): what platc
+    // emits by default. An older one is compiled by its first user, as without this; the
+    // machine has two cores, and compiling every version would take them from the render.
+    let mut seen: Vec<(&str, &str)> = Vec::new();
     let entries: Vec<&'static Bundled> = bundled()
         .iter()
         .rev()
-        .filter(|(key, _)| kinds.contains(&key.1.as_str()))
+        .filter(|(key, _)| {
+            let group_kind = (group(&key.0), key.1.as_str());
+            let first = kinds.contains(&group_kind.1) && !seen.contains(&group_kind);
+            if first {
+                seen.push(group_kind);
+            }
+            first
+        })
         .map(|(_, entry)| entry)
         .collect();
     if entries.is_empty() {
