@@ -17,7 +17,8 @@ shared, noisy machine. Prints a Markdown table (the README's Performance section
 Each timed run starts after `sync` and writes a folder of its own; trees are deleted only at the
 end. On ext4, creating files in the minutes after many were deleted is several times slower
 (the inode allocator skips recently freed inodes), so a second run started right after the
-first one times partly the file system: wait about five minutes between runs.
+first one times partly the file system: wait ten minutes between runs, or pass `--dir /dev/shm`
+to time platc on a tmpfs.
 """
 import argparse
 import os
@@ -73,6 +74,8 @@ def main():
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--debug", action="store_true", help="use the debug build (figures are then meaningless)")
+    ap.add_argument("--dir", help="where to write the trees (default: a new folder in the system's temporary "
+                    "folder); e.g. /dev/shm to time platc without the disk's file system")
     args = ap.parse_args()
     global PLATC
     if args.debug:
@@ -82,7 +85,7 @@ def main():
 
     build = ["cargo", "build", "--locked", "--quiet"] + ([] if args.debug else ["--release"])
     subprocess.run(build, cwd=ROOT, check=True)
-    work = tempfile.mkdtemp(prefix="platc-bench-")
+    work = tempfile.mkdtemp(prefix="platc-bench-", dir=args.dir)
     rows = []
     try:
         render_times = {}
