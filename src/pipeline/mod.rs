@@ -66,7 +66,6 @@ fn inputs_beside(loaded: &Loaded) -> Vec<String> {
 /// Loads the blueprint and runs every rule; all errors of the run are returned together.
 pub fn check_blueprint(input: &Input) -> Result<Checked, Diagnostics> {
     crate::blueprint::schema::prepare();
-    crate::validate::prepare_dialect();
     let loaded = load::load(&input.display_name, &input.bytes)?;
     let diags = check::run(&loaded);
     if diags.iter().any(Diagnostic::is_error) {
