@@ -86,17 +86,13 @@ fn passes_on_the_short_road(output: &Output, path: &str, text: &str) -> bool {
     let Some(file) = output.get(path) else {
         return false;
     };
-    let generated: Vec<&Value> = match &file.content {
-        Content::Objects(objects) => objects.iter().filter(|v| !v.is_null()).collect(),
-        Content::Document(doc) => std::iter::once(doc).filter(|v| !v.is_null()).collect(),
-        Content::Text(_) | Content::Hcl(_) => Vec::new(),
-    };
-    let same = matches!(file.content, Content::Text(_) | Content::Hcl(_))
-        || (generated.len() == values.len()
+    let same = generated_documents(&file.content).is_none_or(|generated| {
+        generated.len() == values.len()
             && generated
                 .iter()
                 .zip(&values)
-                .all(|(g, r)| crate::yaml::write::value_reads_back_as(g, r)));
+                .all(|(g, r)| crate::yaml::write::value_reads_back_as(g, r))
+    });
     same && values.iter().all(embedded_values_read) && secrets::none_in(text, &values)
 }
 
@@ -118,15 +114,21 @@ fn embedded_values_read(v: &Value) -> bool {
     }
 }
 
-/// Why the documents read back differ from what was generated, if they do.
-fn round_trip(content: &Content, read_back: &[Node]) -> Option<String> {
-    let generated: Vec<&Value> = match content {
+/// The documents a file's content should read back as; `None` for text that is not YAML
+/// documents. An empty (null) document is not written as one: kustomize's reader skips it
+/// too.
+fn generated_documents(content: &Content) -> Option<Vec<&Value>> {
+    let all: Vec<&Value> = match content {
         Content::Objects(objects) => objects.iter().collect(),
         Content::Document(doc) => vec![doc],
         Content::Text(_) | Content::Hcl(_) => return None,
     };
-    // An empty (null) document is not written as one: kustomize's reader skips it too.
-    let generated: Vec<&Value> = generated.into_iter().filter(|v| !v.is_null()).collect();
+    Some(all.into_iter().filter(|v| !v.is_null()).collect())
+}
+
+/// Why the documents read back differ from what was generated, if they do.
+fn round_trip(content: &Content, read_back: &[Node]) -> Option<String> {
+    let generated = generated_documents(content)?;
     if generated.len() != read_back.len() {
         return Some(format!(
             "reads back as {} documents, but {} were generated",

@@ -401,6 +401,26 @@ pub fn scan_text(_name: &str, text: &str) -> Vec<TextFinding> {
         .collect()
 }
 
+/// The context a field's value is scanned in, from its key and its parent's: under a
+/// `...Ref` (a reference, never a literal secret), under an ID field (no entropy rules).
+fn child_context(key: &str, in_ref: bool, in_ids: bool) -> (bool, bool) {
+    (
+        in_ref || ends_with_ignore_case(key, "ref"),
+        in_ids || ID_FIELDS.contains(&key),
+    )
+}
+
+/// Whether a hit counts where it was found: an ID field's value may have a secret key's shape.
+fn counts(hit: &Hit, in_ids: bool) -> bool {
+    !(in_ids && hit.kind == Kind::AwsSecretKey)
+}
+
+/// A literal value (a non-blank string or a number) under a secret-named key, outside a
+/// reference.
+fn named_literal(literal: bool, key: Option<&str>, in_ref: bool) -> bool {
+    literal && !in_ref && key.is_some_and(secret_named)
+}
+
 fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
     s.len() >= suffix.len()
         && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
@@ -500,9 +520,8 @@ impl Walker<'_> {
                             key_name: None,
                         });
                     }
-                    let is_ref = ends_with_ignore_case(&k.name, "ref");
-                    let ids = in_ids || ID_FIELDS.contains(&k.name.as_str());
-                    self.walk(v, path, Some(k), in_ref || is_ref, ids);
+                    let (in_ref, in_ids) = child_context(&k.name, in_ref, in_ids);
+                    self.walk(v, path, Some(k), in_ref, in_ids);
                     path.pop();
                 }
             }
@@ -536,7 +555,7 @@ impl Walker<'_> {
                 let mut found = false;
                 if let Some(text) = text {
                     for hit in detect(text, key_name) {
-                        if in_ids && hit.kind == Kind::AwsSecretKey {
+                        if !counts(&hit, in_ids) {
                             continue;
                         }
                         found = true;
@@ -556,7 +575,7 @@ impl Walker<'_> {
                     Scalar::Number(_) => true,
                     Scalar::Null | Scalar::Bool(_) => false,
                 };
-                if !found && literal && !in_ref && key.is_some_and(|k| secret_named(&k.name)) {
+                if !found && named_literal(literal, key.map(|k| k.name.as_str()), in_ref) {
                     let shown_text = text.map_or_else(|| raw.clone(), str::to_string);
                     self.findings.push(Finding {
                         kind: Kind::SecretLiteral,
@@ -619,28 +638,22 @@ pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
     fn clean(v: &Value, key: Option<&str>, in_ref: bool, in_ids: bool) -> bool {
         match v {
             Value::Object(map) => map.iter().all(|(k, v)| {
-                detect(k, "").is_empty()
-                    && clean(
-                        v,
-                        Some(k),
-                        in_ref || ends_with_ignore_case(k, "ref"),
-                        in_ids || ID_FIELDS.contains(&k.as_str()),
-                    )
+                let (in_ref, in_ids) = child_context(k, in_ref, in_ids);
+                detect(k, "").is_empty() && clean(v, Some(k), in_ref, in_ids)
             }),
             Value::Array(items) => items.iter().all(|i| clean(i, key, in_ref, in_ids)),
             scalar => {
                 let found = scalar.as_str().is_some_and(|t| {
                     detect(t, key.unwrap_or_default())
                         .iter()
-                        .any(|h| !(in_ids && h.kind == Kind::AwsSecretKey))
+                        .any(|h| counts(h, in_ids))
                 });
                 let literal = match scalar {
                     Value::String(s) => !s.trim().is_empty(),
                     Value::Number(_) => true,
                     _ => false,
                 };
-                let named_literal = literal && !in_ref && key.is_some_and(secret_named);
-                !(found || named_literal)
+                !(found || named_literal(literal, key, in_ref))
             }
         }
     }
