@@ -5,6 +5,9 @@
 //! or the current id (a JSON6902 rename keeps the old name selectable); "default" and no
 //! namespace are one namespace, and cluster-scoped kinds have none a target can name.
 
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use regex::Regex;
 
 use super::catalog::{Card, Selectable};
@@ -36,10 +39,13 @@ pub struct Matcher {
 
 /// One anchored pattern of a target. A pattern without a regex metacharacter matches only
 /// itself, so it is compared as a string: no regex to build (that costs more than
-/// matching every object) and no automaton to run.
+/// matching every object) and no automaton to run. A pattern whose only metacharacter is
+/// `.` (a group such as `cluster.x-k8s.io`, which kustomize reads as a regex too) matches
+/// character by character, `.` standing for any character but a newline, as in the regex.
 #[derive(Clone, Debug)]
 enum Pattern {
     Exact(String),
+    Dotted(String),
     Regex(Regex),
 }
 
@@ -47,6 +53,14 @@ impl Pattern {
     fn is_match(&self, s: &str) -> bool {
         match self {
             Pattern::Exact(p) => p == s,
+            Pattern::Dotted(p) => {
+                let mut text = s.chars();
+                p.chars().all(|want| match text.next() {
+                    Some(got) if want == '.' => got != '\n',
+                    Some(got) => got == want,
+                    None => false,
+                }) && text.next().is_none()
+            }
             Pattern::Regex(re) => re.is_match(s),
         }
     }
@@ -67,13 +81,28 @@ fn anchored(
     match pattern.as_deref() {
         None | Some("") => Ok(None),
         Some(p) if is_literal(p) => Ok(Some(Pattern::Exact(p.to_string()))),
-        Some(p) => Regex::new(&format!("^(?:{p})$"))
+        Some(p) if is_literal(&p.replace('.', "")) => Ok(Some(Pattern::Dotted(p.to_string()))),
+        Some(p) => anchored_regex(p)
             .map(|re| Some(Pattern::Regex(re)))
             .map_err(|e| SelectorError {
                 field,
                 message: format!("`{p}` is not a valid regular expression: {e}"),
             }),
     }
+}
+
+/// `^(?:p)$`, compiled once per process: every cluster's objects are matched against the
+/// same overlays, and building a regex costs more than matching a cluster's objects.
+fn anchored_regex(p: &str) -> Result<Regex, regex::Error> {
+    static CACHE: OnceLock<Mutex<BTreeMap<String, Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let lock = || cache.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(re) = lock().get(p) {
+        return Ok(re.clone());
+    }
+    let re = Regex::new(&format!("^(?:{p})$"))?;
+    lock().insert(p.to_string(), re.clone());
+    Ok(re)
 }
 
 /// Whether a pattern has none of the characters that mean something to the regex syntax
@@ -503,5 +532,34 @@ mod tests {
         .unwrap();
         assert!(m.name.as_ref().unwrap().is_match("db"));
         assert!(!m.name.as_ref().unwrap().is_match("web"));
+    }
+
+    /// A pattern whose only metacharacter is `.` is matched without a regex, and means what
+    /// the regex `^(?:p)$` means: checked against the regex on the names that tell them apart.
+    #[test]
+    fn dotted_patterns_match_as_their_regex_does() {
+        let texts = [
+            "cluster.x-k8s.io",
+            "clusterXx-k8s.io",
+            "cluster\nx-k8s.io",
+            "cluster.x-k8s.io.",
+            "cluster.x-k8s.i",
+            "clusteréx-k8s.io",
+            "",
+            "a",
+            "ab",
+        ];
+        for p in ["cluster.x-k8s.io", ".", "..", "a."] {
+            let pattern = anchored("group", &Some(p.to_string())).unwrap().unwrap();
+            assert!(matches!(pattern, Pattern::Dotted(_)), "{p}");
+            let re = Regex::new(&format!("^(?:{p})$")).unwrap();
+            for t in texts {
+                assert_eq!(pattern.is_match(t), re.is_match(t), "{p} on {t:?}");
+            }
+        }
+        assert!(matches!(
+            anchored("name", &Some("web-.*".into())).unwrap().unwrap(),
+            Pattern::Regex(_)
+        ));
     }
 }
