@@ -5,6 +5,7 @@
 //! bytes → [`yaml`] tree → [`blueprint`] (schema, checks) → [`resolve::Resolved`] →
 //! [`generate::Output`] → [`emit`] → [`tree::Tree`] → [`output`] (the disk).
 
+pub mod allocator;
 pub mod background;
 pub mod beside;
 pub mod blueprint;
