@@ -15,6 +15,7 @@ use super::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
+use crate::validate::quick;
 use crate::yaml::node::{Node, NodeKind, Scalar};
 
 /// Where editors and `$schema` modelines find the schema.
@@ -93,11 +94,13 @@ fn strip_null(value: &mut Value) {
     }
 }
 
-/// Builds and compiles the blueprint's schema on another thread, while the caller parses
-/// the YAML it will check (the schema check waits for it if it is not ready yet).
+/// Reads the blueprint's schema on another thread, while the caller parses the YAML it will
+/// check (the schema check waits for it if it is not ready yet). Not compiled: the quick
+/// check reads it as it is, and only a blueprint it cannot vouch for (nearly always one
+/// with errors) compiles the validator that reports them.
 pub fn prepare() {
     crate::background::prepare("blueprint-schema", || {
-        let _ = validator();
+        let _ = schema();
     });
 }
 
@@ -110,6 +113,11 @@ fn validator() -> Option<&'static jsonschema::Validator> {
 
 /// Validates the document against the schema and returns one diagnostic per problem.
 pub fn check(src: &SourceFile, root: &Node, value: &Value) -> Vec<Diagnostic> {
+    // Formats asserted: the dialect `validator_for` gives a draft-07 schema.
+    let dialect = quick::Dialect { formats: true };
+    if quick::check(schema(), value, dialect) == quick::Verdict::Valid {
+        return Vec::new();
+    }
     let Some(validator) = validator() else {
         return vec![Diagnostic::error(
             Code::Internal,

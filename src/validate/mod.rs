@@ -10,6 +10,7 @@
 pub mod cel;
 mod kommander;
 mod platc_schemas;
+pub mod quick;
 mod schemas;
 pub mod values;
 
@@ -29,6 +30,8 @@ use crate::yaml::read::{self, ReadOptions};
 struct Bundled {
     text: &'static str,
     value: OnceLock<Option<Value>>,
+    /// Whether the schema is free of references (`$ref`, `$schema`, definitions).
+    plain: OnceLock<bool>,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
 
@@ -37,6 +40,18 @@ impl Bundled {
         self.value
             .get_or_init(|| serde_json::from_str(self.text).ok())
             .as_ref()
+    }
+
+    /// Whether [`quick`] finds `value` valid against this schema, without compiling it. Only
+    /// for schemas without references: those compile with formats as annotations (see
+    /// [`compile`]), which is what the quick check assumes.
+    fn quickly_valid(&self, value: &Value) -> bool {
+        let Some(schema) = self.value() else {
+            return false;
+        };
+        *self.plain.get_or_init(|| !has_reference(schema))
+            && quick::check(schema, value, quick::Dialect { formats: false })
+                == quick::Verdict::Valid
     }
 
     fn validator(&self) -> &Result<jsonschema::Validator, String> {
@@ -56,16 +71,6 @@ impl Bundled {
 /// references, or one draft-07's meta-schema refuses (Calico's `(?i)` pattern is not an
 /// ECMA-262 regex), keeps the default dialect.
 fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
-    fn has_reference(v: &Value) -> bool {
-        match v {
-            Value::Object(map) => map.iter().any(|(k, v)| {
-                matches!(k.as_str(), "$ref" | "$schema" | "$defs" | "definitions")
-                    || has_reference(v)
-            }),
-            Value::Array(items) => items.iter().any(has_reference),
-            _ => false,
-        }
-    }
     if !has_reference(schema)
         && let Ok(v) = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
@@ -77,14 +82,27 @@ fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
     jsonschema::validator_for(schema).map_err(|e| e.to_string())
 }
 
-/// Compiles, on other threads, the bundled schemas of `kinds` (every version platc bundles):
-/// a caller that will validate objects of these kinds (those an overlay patches) has them
-/// ready by then instead of compiling them in its path. Validation waits for a schema still
-/// being compiled, so calling this never changes a result.
+/// Whether a schema refers to other schemas or names its dialect (`$ref`, `$schema`,
+/// definitions).
+fn has_reference(v: &Value) -> bool {
+    match v {
+        Value::Object(map) => map.iter().any(|(k, v)| {
+            matches!(k.as_str(), "$ref" | "$schema" | "$defs" | "definitions") || has_reference(v)
+        }),
+        Value::Array(items) => items.iter().any(has_reference),
+        _ => false,
+    }
+}
+
+/// Reads, on another thread, the bundled schemas of `kinds` and parses their CEL rules: a
+/// caller that will validate objects of these kinds (those an overlay patches) finds them
+/// ready instead of reading them in its path. Nothing is compiled: the quick check reads the
+/// schema as it is, and an object it cannot vouch for compiles its schema on that path (an
+/// error path, nearly always). Validation waits for a schema still being read, so calling
+/// this never changes a result.
 pub fn prepare(kinds: &[&str]) {
     // The newest apiVersion of each kind only (`…/v1beta2` over `…/v1beta1`): what platc
-    // emits by default. An older one is compiled by its first user, as without this; the
-    // machine has two cores, and compiling every version would take them from the render.
+    // emits by default. An older one is read by its first user, as without this.
     let mut seen: Vec<(&str, &str)> = Vec::new();
     let entries: Vec<&'static Bundled> = bundled()
         .iter()
@@ -103,10 +121,6 @@ pub fn prepare(kinds: &[&str]) {
         return;
     }
     crate::background::prepare("schemas", move || {
-        for entry in &entries {
-            let _ = entry.validator();
-        }
-        // Then the CEL rules those schemas carry (parsing CEL is slow; each rule once).
         for entry in entries {
             if let Some(schema) = entry.value() {
                 cel::prepare(schema);
@@ -123,17 +137,13 @@ fn bundled() -> &'static BTreeMap<(String, String), Bundled> {
                 let entry = Bundled {
                     text,
                     value: OnceLock::new(),
+                    plain: OnceLock::new(),
                     validator: OnceLock::new(),
                 };
                 ((api_version.to_string(), kind.to_string()), entry)
             })
             .collect()
     })
-}
-
-/// The compiled schema of an apiVersion and kind, if one is bundled.
-fn validator(key: &(String, String)) -> Option<&'static Result<jsonschema::Validator, String>> {
-    bundled().get(key).map(Bundled::validator)
 }
 
 fn group(api_version: &str) -> &str {
@@ -148,11 +158,6 @@ fn all_schemas() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(schemas::OWN_SCHEMAS)
         .chain(kommander::SCHEMAS)
         .chain(platc_schemas::SCHEMAS)
-}
-
-/// A bundled schema as a value, for walking it alongside an object (CEL rules).
-fn schema_value(key: &(String, String)) -> Option<&'static Value> {
-    bundled().get(key).and_then(Bundled::value)
 }
 
 /// What validating a tree found, and how many CEL rules it evaluated and skipped.
@@ -206,37 +211,45 @@ pub fn check_value_counted(value: &Value, stats: &mut cel::Stats) -> Outcome {
         return Outcome::Unknown;
     };
     let key = (api_version.to_string(), kind.to_string());
-    match validator(&key) {
-        Some(Ok(validator)) => {
-            let violations: Vec<Violation> = validator
-                .iter_errors(value)
-                .map(|e| Violation {
-                    pointer: e.instance_path().to_string(),
-                    message: e.to_string(),
-                    schema_path: e.schema_path().to_string(),
-                })
-                .collect();
-            if !violations.is_empty() {
-                return Outcome::Checked(violations);
-            }
-            let Some(schema) = schema_value(&key) else {
-                return Outcome::Checked(violations);
-            };
-            Outcome::Checked(
-                cel::check(schema, value, stats)
-                    .into_iter()
-                    .map(|f| Violation {
-                        pointer: f.pointer,
-                        message: f.message,
-                        schema_path: format!("{} (CEL rule `{}`)", f.schema_path, f.rule),
-                    })
-                    .collect(),
-            )
+    let Some(entry) = bundled().get(&key) else {
+        return if group_is_known(api_version) {
+            Outcome::NoSchema
+        } else {
+            Outcome::Unknown
+        };
+    };
+    // The quick check first: it answers "valid" for most objects without a compiled
+    // validator; anything else goes to the validator, which gives the violations.
+    if !entry.quickly_valid(value) {
+        let validator = match entry.validator() {
+            Ok(v) => v,
+            Err(e) => return Outcome::BrokenSchema(e.clone()),
+        };
+        let violations: Vec<Violation> = validator
+            .iter_errors(value)
+            .map(|e| Violation {
+                pointer: e.instance_path().to_string(),
+                message: e.to_string(),
+                schema_path: e.schema_path().to_string(),
+            })
+            .collect();
+        if !violations.is_empty() {
+            return Outcome::Checked(violations);
         }
-        Some(Err(e)) => Outcome::BrokenSchema(e.clone()),
-        None if group_is_known(api_version) => Outcome::NoSchema,
-        None => Outcome::Unknown,
     }
+    let Some(schema) = entry.value() else {
+        return Outcome::Checked(Vec::new());
+    };
+    Outcome::Checked(
+        cel::check(schema, value, stats)
+            .into_iter()
+            .map(|f| Violation {
+                pointer: f.pointer,
+                message: f.message,
+                schema_path: format!("{} (CEL rule `{}`)", f.schema_path, f.rule),
+            })
+            .collect(),
+    )
 }
 
 /// Validates every object of every YAML file in the tree (not `kustomization.yaml`).
