@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 /// What is at a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +74,8 @@ pub fn join(base: &str, rel: &str) -> Option<String> {
 #[derive(Clone, Debug)]
 pub struct Disk {
     root: PathBuf,
+    /// The root with symlinks resolved, once per run (every read resolves against it).
+    real_root: OnceLock<Option<PathBuf>>,
 }
 
 impl Disk {
@@ -84,17 +87,24 @@ impl Disk {
             } else {
                 root
             },
+            real_root: OnceLock::new(),
         }
+    }
+
+    fn real_root(&self) -> Option<&PathBuf> {
+        self.real_root
+            .get_or_init(|| self.root.canonicalize().ok())
+            .as_ref()
     }
 
     /// The path on disk, when it stays under the root once symlinks are resolved.
     fn resolve(&self, rel: &str) -> Result<Option<PathBuf>, ReadError> {
         let rel = normalize(rel).ok_or(ReadError::Outside)?;
         let path = self.root.join(&rel);
-        let (Ok(root), Ok(real)) = (self.root.canonicalize(), path.canonicalize()) else {
+        let (Some(root), Ok(real)) = (self.real_root(), path.canonicalize()) else {
             return Ok(None);
         };
-        if real.starts_with(&root) {
+        if real.starts_with(root) {
             Ok(Some(real))
         } else {
             Err(ReadError::Outside)
@@ -115,7 +125,7 @@ impl Beside for Disk {
         let Ok(Some(dir)) = self.resolve(rel) else {
             return Vec::new();
         };
-        let Ok(root) = self.root.canonicalize() else {
+        let Some(root) = self.real_root() else {
             return Vec::new();
         };
         let mut out: Vec<String> = walkdir::WalkDir::new(&dir)
