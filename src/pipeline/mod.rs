@@ -141,7 +141,7 @@ pub fn compile_stages(
     }
     let (overlays, audit_policy) = match (overlays, audit_policy) {
         (Ok(o), Ok(a)) => {
-            // The schemas of the kinds the overlays patch compile on other threads while
+            // The schemas of the kinds the overlays patch are read on another thread while
             // this one generates: objects an overlay changes are validated again.
             crate::validate::prepare(&o.target_kinds());
             (o, a)
