@@ -134,7 +134,7 @@ impl Beside for Disk {
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .filter_map(|e| {
-                let rel = e.path().strip_prefix(&root).ok()?;
+                let rel = e.path().strip_prefix(root).ok()?;
                 Some(rel.to_str()?.replace('\\', "/"))
             })
             .collect();

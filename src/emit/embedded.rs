@@ -14,8 +14,10 @@ use crate::yaml::read::{self, ReadOptions};
 
 /// Checks every embedded tree against `tree`'s bytes; one internal error per mismatch.
 pub fn verify(embedded: &[Embedded], tree: &Tree) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    // Blocks are independent: checked in parallel, problems kept in order.
     embedded
-        .iter()
+        .par_iter()
         .filter_map(|e| {
             check(e, tree).err().map(|what| {
                 Diagnostic::error(

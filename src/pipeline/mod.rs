@@ -189,10 +189,13 @@ pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree,
             format!("two files would be written at `{path}`"),
         ))
     })?;
-    let mut problems = emit::embedded::verify(output.embedded(), &tree);
-    if problems.is_empty() {
-        problems = output_gate::check(output, &tree);
-    }
+    // Both gates read the same bytes and are independent: run side by side. The embedded
+    // blocks' problems, when there are any, are the ones reported (as before).
+    let (embedded, gate) = rayon::join(
+        || emit::embedded::verify(output.embedded(), &tree),
+        || output_gate::check(output, &tree),
+    );
+    let problems = if embedded.is_empty() { gate } else { embedded };
     if problems.is_empty() {
         Ok(tree)
     } else {

@@ -108,8 +108,11 @@ fn embedded_values_read(v: &Value) -> bool {
         Value::Object(map) => map.iter().all(|(key, value)| {
             let reads = match value {
                 Value::String(text) if is_embedded_yaml_key(key) => {
-                    let src = crate::source::SourceFile::new(key.as_str(), text.as_str());
-                    read::read_stream(&src, &ReadOptions::kustomize()).is_ok()
+                    // What the short road reads, the full reader reads the same way.
+                    crate::overlay::fast_read::documents(text).is_some() || {
+                        let src = crate::source::SourceFile::new(key.as_str(), text.as_str());
+                        read::read_stream(&src, &ReadOptions::kustomize()).is_ok()
+                    }
                 }
                 _ => true,
             };
