@@ -16,6 +16,7 @@ pub mod explain;
 pub mod facts;
 pub mod generate;
 pub mod hcl;
+pub mod memo;
 pub mod naming;
 pub mod output;
 pub mod overlay;

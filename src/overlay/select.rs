@@ -5,13 +5,11 @@
 //! or the current id (a JSON6902 rename keeps the old name selectable); "default" and no
 //! namespace are one namespace, and cluster-scoped kinds have none a target can name.
 
-use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
-
 use regex::Regex;
 
 use super::catalog::{Card, Selectable};
 use super::{ResId, Resource};
+use crate::memo::Memo;
 
 /// A `target` as written in the kustomization.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -94,15 +92,8 @@ fn anchored(
 /// `^(?:p)$`, compiled once per process: every cluster's objects are matched against the
 /// same overlays, and building a regex costs more than matching a cluster's objects.
 fn anchored_regex(p: &str) -> Result<Regex, regex::Error> {
-    static CACHE: OnceLock<Mutex<BTreeMap<String, Regex>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Mutex::default);
-    let lock = || cache.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(re) = lock().get(p) {
-        return Ok(re.clone());
-    }
-    let re = Regex::new(&format!("^(?:{p})$"))?;
-    lock().insert(p.to_string(), re.clone());
-    Ok(re)
+    static REGEXES: Memo<Result<Regex, regex::Error>> = Memo::new();
+    REGEXES.get_or(p, || Regex::new(&format!("^(?:{p})$")))
 }
 
 /// Whether a pattern has none of the characters that mean something to the regex syntax

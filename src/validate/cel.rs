@@ -11,12 +11,14 @@
 //! and `platc validate` says how many rules ran and how many were skipped.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use cel::parser::Expression;
 use cel::{Context, Env, Value as Cel};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
+
+use crate::memo::Memo;
 
 /// One rule that returned `false`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,22 +94,12 @@ fn parse(rule: &str) -> Result<Expression, cel::parser::ParseErrors> {
 }
 
 fn compiled(rule: &str) -> Compiled {
-    static CACHE: OnceLock<Mutex<BTreeMap<String, Compiled>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
-    let lock = || {
-        cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
-    if let Some(found) = lock().get(rule) {
-        return found.clone();
-    }
-    // Compiled without the lock, so that a thread preparing rules never makes one that
-    // needs another rule wait; two threads compiling one rule keep the first result.
-    let program = parse(rule)
-        .map(Arc::new)
-        .map_err(|e| format!("does not compile here: {e}"));
-    lock().entry(rule.to_string()).or_insert(program).clone()
+    static RULES: Memo<Compiled> = Memo::new();
+    RULES.get_or(rule, || {
+        parse(rule)
+            .map(Arc::new)
+            .map_err(|e| format!("does not compile here: {e}"))
+    })
 }
 
 /// Compiles every rule of `schema` into the cache, so that [`check`] finds them ready (see

@@ -49,14 +49,18 @@ impl Bundled {
         let Some(schema) = self.value() else {
             return false;
         };
-        *self.plain.get_or_init(|| !has_reference(schema))
+        self.is_plain(schema)
             && quick::check(schema, value, quick::Dialect { formats: false })
                 == quick::Verdict::Valid
     }
 
+    fn is_plain(&self, schema: &Value) -> bool {
+        *self.plain.get_or_init(|| !has_reference(schema))
+    }
+
     fn validator(&self) -> &Result<jsonschema::Validator, String> {
         self.validator.get_or_init(|| match self.value() {
-            Some(schema) => compile(schema),
+            Some(schema) => compile(schema, self.is_plain(schema)),
             None => Err(serde_json::from_str::<Value>(self.text)
                 .err()
                 .map_or_else(|| "unreadable".to_owned(), |e| e.to_string())),
@@ -69,9 +73,10 @@ impl Bundled {
 /// default dialect, with formats as annotations in both; draft-07's meta-schema compiles in
 /// a quarter of the time, and the blueprint's schema needs it anyway. A schema with
 /// references, or one draft-07's meta-schema refuses (Calico's `(?i)` pattern is not an
-/// ECMA-262 regex), keeps the default dialect.
-fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
-    if !has_reference(schema)
+/// ECMA-262 regex), keeps the default dialect. `plain`: the schema has no references
+/// ([`has_reference`]).
+fn compile(schema: &Value, plain: bool) -> Result<jsonschema::Validator, String> {
+    if plain
         && let Ok(v) = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
             .should_validate_formats(false)

@@ -19,11 +19,11 @@
 //! object, and on thousands of mutations of them (`tests::agrees_with_jsonschema_*`).
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
 
 use regex::Regex;
 use serde_json::{Map, Number, Value};
+
+use crate::memo::Memo;
 
 /// What the quick check can say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -494,15 +494,8 @@ fn dialect_safe(pattern: &str) -> bool {
 
 /// Each pattern compiled once per process (objects of a kind share their schema's patterns).
 fn compiled(pattern: &str) -> Option<Regex> {
-    static CACHE: OnceLock<Mutex<BTreeMap<String, Option<Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Mutex::default);
-    let lock = || cache.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(found) = lock().get(pattern) {
-        return found.clone();
-    }
-    let re = Regex::new(pattern).ok();
-    lock().insert(pattern.to_string(), re.clone());
-    re
+    static PATTERNS: Memo<Option<Regex>> = Memo::new();
+    PATTERNS.get_or(pattern, || Regex::new(pattern).ok())
 }
 
 #[cfg(test)]
