@@ -5,6 +5,7 @@
 //! is one reviewed edit here and never a change of rule code. Nothing here reads a clock or the
 //! network: a table is a snapshot, dated where the fact changes with time.
 
+pub mod addons;
 pub mod aws;
 pub mod eks;
 pub mod instance_types;
