@@ -10,6 +10,8 @@ pub const LABEL_MANAGED_BY: &str = "app.kubernetes.io/managed-by";
 pub const LABEL_PLATFORM: &str = "platc.io/platform";
 pub const LABEL_CLUSTER: &str = "platc.io/cluster";
 pub const LABEL_NODE_POOL: &str = "platc.io/node-pool";
+/// The component (its row in `facts::addons`) a HelmChartProxy or HelmRelease installs.
+pub const LABEL_COMPONENT: &str = "platc.io/component";
 /// Cluster API's own label naming a Machine's cluster.
 pub const CAPI_CLUSTER_NAME_LABEL: &str = "cluster.x-k8s.io/cluster-name";
 /// Cluster API's label that ties Machines to their MachineDeployment.

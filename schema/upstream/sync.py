@@ -29,10 +29,12 @@ KINDS = [
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedCluster",
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedMachinePool",
     "kops.k8s.io/v1alpha2/Cluster", "kops.k8s.io/v1alpha2/InstanceGroup",
+    # capa bring-up (CAAPH), and the tigera operator's Installation its Calico values carry.
+    "addons.cluster.x-k8s.io/v1alpha1/HelmChartProxy", "operator.tigera.io/v1/Installation",
 ]
 
 # Helm charts whose values files platc writes: their values.schema.json, verbatim.
-HELM_CHARTS = ["cert-manager", "external-dns"]
+HELM_CHARTS = ["aws-ebs-csi-driver", "cert-manager", "external-dns"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -450,6 +450,9 @@ fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnosti
             None => Vec::new(),
         };
     }
+    if value.get("kind").and_then(Value::as_str) == Some("HelmChartProxy") {
+        return validate_proxy_values(src, doc, value);
+    }
     if value.get("kind").and_then(Value::as_str) != Some("Installation") {
         return Vec::new();
     }
@@ -476,6 +479,64 @@ fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnosti
                 code: Code::Internal,
                 ..d
             })),
+        }
+    }
+    out
+}
+
+/// The values of a HelmChartProxy (its `valuesTemplate`, which platc writes without template
+/// actions): against the chart's `values.schema.json` where platc bundles one, and the
+/// tigera-operator chart's `installation` against the `operator.tigera.io/v1` Installation
+/// schema (the chart renders it as that object's spec, without `enabled`).
+fn validate_proxy_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+    let chart = value.pointer("/spec/chartName").and_then(Value::as_str);
+    let Some(text) = value.pointer("/spec/valuesTemplate").and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    let pointer = "/spec/valuesTemplate";
+    let inner = SourceFile::new(format!("{}#{pointer}", src.name()), text);
+    let docs = match read::read_stream(&inner, &ReadOptions::kustomize()) {
+        Ok(docs) => docs,
+        Err(diags) => {
+            return diags
+                .into_iter()
+                .map(|d| Diagnostic {
+                    code: Code::Internal,
+                    ..d
+                })
+                .collect();
+        }
+    };
+    let mut out = Vec::new();
+    for d in docs {
+        let values = d.to_json();
+        if let Some(chart) = chart.and_then(values::chart_of_app) {
+            out.extend(check_values(src, doc, chart, pointer, &values));
+        }
+        if chart == Some("tigera-operator")
+            && let Some(Value::Object(installation)) = values.get("installation")
+        {
+            let mut spec = installation.clone();
+            spec.remove("enabled");
+            let object = serde_json::json!({
+                "apiVersion": "operator.tigera.io/v1",
+                "kind": "Installation",
+                "metadata": {"name": "default"},
+                "spec": spec,
+            });
+            if let Outcome::Checked(violations) = check_value(&object) {
+                out.extend(violations.into_iter().map(|v| {
+                    Diagnostic::error(
+                        Code::OutputSchema,
+                        format!(
+                            "tigera-operator values in `{pointer}`: installation{}: {}",
+                            v.pointer.trim_start_matches("/spec"),
+                            v.message
+                        ),
+                    )
+                    .at(src, doc.locate(pointer).node.span)
+                }));
+            }
         }
     }
     out

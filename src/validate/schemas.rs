@@ -7,6 +7,11 @@
 /// (apiVersion, kind, JSON Schema text).
 pub const SCHEMAS: &[(&str, &str, &str)] = &[
     (
+        "addons.cluster.x-k8s.io/v1alpha1",
+        "HelmChartProxy",
+        include_str!("../../schema/upstream/addons.cluster.x-k8s.io/helmchartproxy_v1alpha1.json"),
+    ),
+    (
         "bootstrap.cluster.x-k8s.io/v1beta1",
         "KubeadmConfigTemplate",
         include_str!(
@@ -148,6 +153,13 @@ pub const SCHEMAS: &[(&str, &str, &str)] = &[
         "kops.k8s.io/v1alpha2",
         "InstanceGroup",
         include_str!("../../schema/upstream/kops.k8s.io/instancegroup_v1alpha2.json"),
+    ),
+    // Not an object platc applies: the Installation the tigera-operator chart renders from
+    // the `installation` values of a capa cluster's Calico HelmChartProxy.
+    (
+        "operator.tigera.io/v1",
+        "Installation",
+        include_str!("../../schema/upstream/operator.tigera.io/installation_v1.json"),
     ),
 ];
 

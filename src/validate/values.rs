@@ -1,6 +1,7 @@
 //! Helm values that platc writes, against their charts' own `values.schema.json` (bundled in
 //! `schema/upstream/helm/`, verbatim from the charts' release tags): the values files of a
-//! cluster's `addons/` by file name, and the values blocks of the Installation's apps by app.
+//! cluster's `addons/` by file name, the values blocks of the Installation's apps by app, and
+//! the `valuesTemplate` of a HelmChartProxy by its chart.
 //! Charts without a published schema (kube-prometheus-stack) are not listed.
 
 use std::collections::BTreeMap;
@@ -10,6 +11,10 @@ use serde_json::Value;
 
 /// (chart, values.schema.json text).
 pub const CHARTS: &[(&str, &str)] = &[
+    (
+        "aws-ebs-csi-driver",
+        include_str!("../../schema/upstream/helm/aws-ebs-csi-driver/values.schema.json"),
+    ),
     (
         "cert-manager",
         include_str!("../../schema/upstream/helm/cert-manager/values.schema.json"),

@@ -1,8 +1,10 @@
 //! Self-managed Cluster API clusters on AWS (`provider: capa`): per cluster, the Cluster and
 //! AWSCluster, the KubeadmControlPlane with its machine template, and per node pool the
-//! MachineDeployments (one per zone), their machine and bootstrap templates and a health check.
+//! MachineDeployments (one per zone), their machine and bootstrap templates and a health check;
+//! and the HelmChartProxies that install what the nodes need to become Ready ([`bring_up`]).
 
 pub mod api;
+pub mod bring_up;
 pub(crate) mod cluster;
 mod control_plane;
 pub mod fields;
@@ -42,6 +44,11 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
                 Origin::control_plane(&c.name),
             ),
         ];
+        files.push((
+            format!("{dir}/bring-up.yaml"),
+            Content::Objects(bring_up::objects(r, c)),
+            Origin::cluster(&c.name),
+        ));
         for pool in &c.node_pools {
             files.push((
                 format!("{dir}/nodepool-{}.yaml", pool.name),
