@@ -67,6 +67,9 @@ pub fn irsa_role_name(platform: &str, cluster: &str, consumer: &str) -> String {
 /// carry (`outputs.md`: "one role per cluster and consumer").
 pub const CONSUMER_EXTERNAL_DNS: &str = "external-dns";
 pub const CONSUMER_CERT_MANAGER: &str = "cert-manager";
+/// The IRSA role of the EBS CSI driver's controller on eks (`<platform>-<cluster>-ebs-csi`):
+/// no longer than the consumers' names, so the checker's role-name length rule covers it.
+pub const ROLE_EBS_CSI: &str = "ebs-csi";
 
 /// Where external-dns and cert-manager run and the service accounts they use: the namespaces
 /// and service account names of their Helm charts' defaults (release `external-dns` in

@@ -4,7 +4,7 @@
 
 use super::Cx;
 use super::syntax::{dns_name, dns_subdomain, looks_like_placeholder, parse_url, show_char};
-use crate::blueprint::model::WorkloadIdentity;
+use crate::blueprint::model::{Provider, WorkloadIdentity};
 use crate::diag::{Code, Diagnostic};
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
@@ -156,6 +156,18 @@ fn workload_identity(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         consumers.push("cert-manager (solver dns01-route53)");
     }
     let account = spec.aws.as_ref().and_then(|a| a.account_id.as_ref());
+    // The EBS CSI add-on of every eks cluster assumes its IRSA role by ARN.
+    let eks = spec.clusters.iter().any(|c| c.provider == Provider::Eks);
+    if account.is_none() && consumers.is_empty() && eks {
+        out.push(
+            cx.key_error(
+                Code::MissingField,
+                &cx.spec().field("aws").field("accountID"),
+                "missing, and required: the EBS CSI driver add-on of every eks cluster assumes an IAM role by ARN (`serviceAccountRoleARN`), which names the account",
+            )
+            .help("add `accountID: \"123456789012\"` (12 digits, quoted) under spec.aws"),
+        );
+    }
     if account.is_none() && !consumers.is_empty() {
         let aws_path = cx.spec().field("aws");
         let what = match mode {

@@ -2,10 +2,13 @@
 //! AWSManagedCluster and the AWSManagedControlPlane (`infrastructure/cluster.yaml`), and per
 //! node pool a MachinePool with its AWSManagedMachinePool, an EKS managed node group
 //! (`infrastructure/nodepool-<pool>.yaml`). Like capa's objects, they are applied to the
-//! management cluster, whose CAPA (with EKS support on) creates the cluster.
+//! management cluster, whose CAPA (with EKS support on) creates the cluster; the EKS managed
+//! add-ons are part of the control plane. The default StorageClass is applied inside the
+//! cluster with its add-ons (`addons/storage-class.yaml`).
 
 mod control_plane;
 mod machine_pool;
+pub mod storage_class;
 
 use super::capa::metadata;
 use super::{GenError, Origin, Output};
@@ -22,6 +25,11 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
             format!("{dir}/cluster.yaml"),
             GENERATOR,
             control_plane::objects(r, c),
+        )?;
+        out.origin(Origin::cluster(&c.name)).objects(
+            format!("{}/addons/storage-class.yaml", naming::cluster_dir(&c.name)),
+            GENERATOR,
+            vec![storage_class::object(r, c)],
         )?;
         for pool in &c.node_pools {
             out.origin(Origin::node_pool(&c.name, &pool.name)).objects(

@@ -12,8 +12,7 @@
 use serde_json::{Map, Value, json};
 
 use super::cfn::{self, ISSUER_PARAMETER, OIDC_PROVIDER_ID, Template};
-use super::model::{ClusterIdentity, Plan, Policy, Role};
-use super::text::Text;
+use super::model::{ClusterIdentity, Plan, Policy, Role, Workload};
 use crate::naming;
 use crate::resolve::{Consumer, Resolved};
 
@@ -39,11 +38,12 @@ pub const CHECKOV_SKIPS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The logical ID of a consumer's role.
-pub fn role_id(consumer: Consumer) -> &'static str {
-    match consumer {
-        Consumer::ExternalDns => "ExternalDnsRole",
-        Consumer::CertManager => "CertManagerRole",
+/// The logical ID of a workload's role.
+pub fn role_id(workload: Workload) -> &'static str {
+    match workload {
+        Workload::Consumer(Consumer::ExternalDns) => "ExternalDnsRole",
+        Workload::Consumer(Consumer::CertManager) => "CertManagerRole",
+        Workload::EbsCsiDriver => "EbsCsiDriverRole",
     }
 }
 
@@ -190,13 +190,13 @@ pub fn cluster_template(r: &Resolved, c: &ClusterIdentity) -> Value {
     }
     for role in &c.roles {
         t.resources.insert(
-            role_id(role.consumer).into(),
+            role_id(role.workload).into(),
             Value::Object(role_resource(r, role)),
         );
         t.output(
-            &format!("{}Arn", role_id(role.consumer)),
+            &format!("{}Arn", role_id(role.workload)),
             &format!("The ARN of role {}", role.name),
-            json!({"Fn::GetAtt": [role_id(role.consumer), "Arn"]}),
+            json!({"Fn::GetAtt": [role_id(role.workload), "Arn"]}),
         );
     }
     t.into_value()
@@ -212,7 +212,7 @@ fn role_resource(r: &Resolved, role: &Role) -> Map<String, Value> {
     );
     properties.insert(
         "ManagedPolicyArns".into(),
-        json!([cfn::text(&Text::arn(&naming::policy_arn_of(&role.policy)))]),
+        json!([cfn::text(&role.policy.arn())]),
     );
     cfn::tag(r, &mut properties);
     cfn::resource("AWS::IAM::Role", properties)

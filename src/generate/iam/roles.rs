@@ -20,6 +20,16 @@ pub fn trust(
     management: bool,
 ) -> Vec<Statement> {
     let (namespace, service_account) = consumer.service_account(management);
+    trust_service_account(principal, issuer, namespace, service_account)
+}
+
+/// The trust statements of a role for the service account `namespace/service_account`.
+pub fn trust_service_account(
+    principal: Principal,
+    issuer: &Text,
+    namespace: &str,
+    service_account: &str,
+) -> Vec<Statement> {
     let key = |claim: &str| issuer.clone().then(Text::lit(format!(":{claim}")));
     vec![Statement {
         sid: "ServiceAccount",

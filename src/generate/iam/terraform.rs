@@ -11,7 +11,9 @@
 
 use std::collections::BTreeSet;
 
-use super::model::{ClusterIdentity, Condition, Plan, Policy, Principal, Role, Statement};
+use super::model::{
+    Attached, ClusterIdentity, Condition, Plan, Policy, Principal, Role, Statement, Workload,
+};
 use super::text::{Piece, Text};
 use crate::hcl::{self, Block, Body, Expr, Template};
 use crate::naming;
@@ -58,8 +60,8 @@ fn oidc_name(cluster: &str) -> String {
     ident(&["oidc", cluster])
 }
 
-fn role_name(cluster: &str, consumer: Consumer) -> String {
-    ident(&["irsa", cluster, consumer.name()])
+fn role_name(cluster: &str, workload: Workload) -> String {
+    ident(&["irsa", cluster, workload.name()])
 }
 
 fn region_alias(region: &str) -> String {
@@ -369,7 +371,7 @@ fn cluster(r: &Resolved, c: &ClusterIdentity) -> Body {
 }
 
 fn role_blocks(r: &Resolved, c: &ClusterIdentity, role: &Role, file: &mut Body) {
-    let name = role_name(&c.cluster, role.consumer);
+    let name = role_name(&c.cluster, role.workload);
     let trust = format!("{name}_trust");
     file.section(document(&trust, &role.trust, Some(&c.cluster)));
     let mut res = Body::new();
@@ -383,7 +385,14 @@ fn role_blocks(r: &Resolved, c: &ClusterIdentity, role: &Role, file: &mut Body) 
         .attr("role", Expr::Ref(format!("aws_iam_role.{name}.name")))
         .attr(
             "policy_arn",
-            Expr::Ref(format!("aws_iam_policy.{}.arn", policy_name(role.consumer))),
+            // The platform's own policy by reference (Terraform orders the two); an AWS
+            // managed policy by its ARN in the current partition.
+            match (&role.policy, role.workload) {
+                (Attached::Platform(_), Workload::Consumer(consumer)) => {
+                    Expr::Ref(format!("aws_iam_policy.{}.arn", policy_name(consumer)))
+                }
+                _ => text(&role.policy.arn(), Some(&c.cluster)),
+            },
         );
     file.section(resource(
         "aws_iam_role_policy_attachment",
@@ -445,7 +454,7 @@ fn outputs(plan: &Plan) -> Body {
             );
         }
         for role in &c.roles {
-            let name = role_name(&c.cluster, role.consumer);
+            let name = role_name(&c.cluster, role.workload);
             output(
                 format!("{name}_role_arn"),
                 format!("The ARN of role {}", role.name),
