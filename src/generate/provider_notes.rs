@@ -92,6 +92,16 @@ pub fn section(r: &Resolved) -> String {
                 );
             }
         }
+        let _ = writeln!(
+            s,
+            "kOps installs what the nodes and the platform's certificates need itself, from the `Cluster`:
+             Calico (`networking.calico`), the AWS cloud-controller-manager (`cloudControllerManager`), the
+             EBS CSI driver (`cloudConfig.awsEBSCSIDriver`) with its default StorageClass `kops-csi-1-21`
+             (encrypted `gp3`, `cloudConfig.manageStorageClasses`), cert-manager (`certManager`, in
+             `kube-system`) and, where a pool autoscales, the cluster autoscaler (`clusterAutoscaler`)
+             between its InstanceGroups' `minSize` and `maxSize`. Flux installs none of these on kops.
+"
+        );
         let mirrors = r
             .spec
             .registries
@@ -116,9 +126,8 @@ pub fn section(r: &Resolved) -> String {
                 "With IRSA, kOps publishes each cluster's service-account issuer into the cluster's discovery\n\
                  bucket, which `iam/` creates (apply it before `kops create`), and creates the IAM OIDC\n\
                  provider and one role per service account of `iam.serviceAccountExternalPermissions`. Its pod\n\
-                 identity webhook, which gives those pods their roles, needs cert-manager: install cert-manager\n\
-                 (in namespace `cert-manager`) as on every cluster, then restart its pods once the webhook\n\
-                 runs, so that they start with their role.\n"
+                 identity webhook gives those pods their roles; kOps installs it with cert-manager, which it\n\
+                 needs (cert-manager runs in `kube-system` there).\n"
             );
         }
     }

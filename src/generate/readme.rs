@@ -59,7 +59,9 @@ fn text(r: &Resolved) -> String {
     let _ = writeln!(
         s,
         "- `clusters/<cluster>/infrastructure/`: what creates the cluster, applied to the management\n  \
-         cluster: `cluster.yaml`, `control-plane.yaml` and one `nodepool-<pool>.yaml` per node pool.\n  \
+         cluster: `cluster.yaml`, `control-plane.yaml`, one `nodepool-<pool>.yaml` per node pool, and\n  \
+         `bring-up.yaml`, what the nodes need to become Ready (Calico, the AWS cloud-controller-manager,\n  \
+         the EBS CSI driver with the default StorageClass `gp3`, encrypted), installed by Cluster API.\n  \
          A node pool spread over several zones is one MachineDeployment per zone (CAPA places a\n  \
          MachineDeployment's machines in one zone); replicas and autoscaling bounds are split evenly.\n  \
          Machine and bootstrap template names end in a digest of their content: a changed template\n  \
@@ -73,9 +75,9 @@ fn text(r: &Resolved) -> String {
         s,
         "1. The AWS IAM roles and instance profiles that Cluster API's AWS provider uses are created once per\n   \
          account with `clusterawsadm bootstrap iam create-cloudformation-stack`.\n\
-         2. Machines run the external AWS cloud provider (`cloud-provider: external`): install the AWS\n   \
-         cloud-controller-manager and a CNI (Calico) in each new cluster, for example with a\n   \
-         ClusterResourceSet or from the cluster's `addons/`.\n\
+         2. Cluster API runs with the AWS provider and its add-on provider for Helm, which installs each\n   \
+         capa cluster's `infrastructure/bring-up.yaml` (Calico, the AWS cloud-controller-manager, the\n   \
+         EBS CSI driver): `clusterctl init --infrastructure aws --addon helm`.\n\
          3. Machines have no SSH key (`sshKeyName: \"\"`): reach them through AWS Systems Manager.\n\
          4. cert-manager must be installed in a cluster before its `addons/cert-manager.yaml` applies."
     );
@@ -83,7 +85,7 @@ fn text(r: &Resolved) -> String {
         let _ = writeln!(
             s,
             "5. `{name}` manages itself. Create it from a temporary bootstrap cluster (`kind`), then move\n   \
-             its Cluster API objects into it: `clusterctl init --infrastructure aws` on the new cluster,\n   \
+             its Cluster API objects into it: `clusterctl init --infrastructure aws --addon helm` on the new cluster,\n   \
              then `clusterctl move --to-kubeconfig <{name}.kubeconfig>` from the bootstrap cluster.",
             name = c.name
         );

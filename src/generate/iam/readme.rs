@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::clusterawsadm;
 use super::model::Plan;
-use crate::blueprint::model::WorkloadIdentity;
+use crate::blueprint::model::{Provider, WorkloadIdentity};
 use crate::naming;
 use crate::resolve::{Consumer, Resolved, ServiceAccountIssuer};
 
@@ -273,7 +273,11 @@ fn plan_steps(r: &Resolved, plan: &Plan, steps: &mut Steps) {
     let values: Vec<String> = r
         .clusters
         .iter()
-        .filter(|c| c.issuer.is_some() && r.consumers.contains(&Consumer::CertManager))
+        .filter(|c| {
+            c.issuer.is_some()
+                && c.provider != Provider::Kops
+                && r.consumers.contains(&Consumer::CertManager)
+        })
         .map(|c| format!("`{}`", naming::cert_manager_values_path(&c.name)))
         .collect();
     if !values.is_empty() {

@@ -10,6 +10,7 @@
 use serde_json::{Map, Value, json};
 
 use super::super::{Content, GenError, Origin, Output, Source};
+use crate::blueprint::model::Provider;
 use crate::naming;
 use crate::resolve::{Consumer, Resolved, ResolvedCluster};
 
@@ -18,6 +19,10 @@ pub const TOKEN_FS_GROUP: u32 = 1001;
 
 /// The values of one cluster, when cert-manager uses IRSA there.
 pub fn cert_manager(r: &Resolved, c: &ResolvedCluster) -> Option<Value> {
+    // On kops, cert-manager is kOps' own add-on, which reads no values file.
+    if c.provider == Provider::Kops {
+        return None;
+    }
     let issuer = c.issuer.as_ref()?;
     if !r.consumers.contains(&Consumer::CertManager) {
         return None;

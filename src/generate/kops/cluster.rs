@@ -2,7 +2,8 @@
 //! kOps creates), private topology with a public network load balancer for the API and no
 //! DNS records (kOps' `None` DNS), Calico, etcd with one member per control-plane machine,
 //! the API server's SSO, audit and Pod Security settings, registry mirrors, workload
-//! identity, and tags on every AWS resource.
+//! identity, tags on every AWS resource, and kOps' add-ons: the cloud-controller-manager, the
+//! EBS CSI driver with its default StorageClass, cert-manager and the cluster autoscaler.
 
 use serde_json::{Map, Value, json};
 
@@ -35,7 +36,23 @@ pub fn object(
     if !r.tags.is_empty() {
         spec.insert("cloudLabels".into(), json!(r.tags));
     }
+    // kOps' own add-ons for what the nodes need (kOps v1.36.2): the EBS CSI driver and, with
+    // `manageStorageClasses` (kOps' default on AWS, `pkg/model/components/
+    // cloudconfiguration.go`), its `storage-aws` add-on, whose `kops-csi-1-21` class is the
+    // cluster's default: encrypted `gp3`, expandable, WaitForFirstConsumer
+    // (`upup/models/cloudup/resources/addons/storage-aws.addons.k8s.io/v1.15.0.yaml.template`).
+    spec.insert(
+        "cloudConfig".into(),
+        json!({"awsEBSCSIDriver": {"enabled": true}, "manageStorageClasses": true}),
+    );
+    // The AWS cloud-controller-manager, which kOps runs on every AWS cluster
+    // (`pkg/model/components/awscloudcontrollermanager.go`), written out.
+    spec.insert("cloudControllerManager".into(), json!({"cloudProvider": "aws"}));
     spec.insert("cloudProvider".into(), json!("aws"));
+    // cert-manager is kOps' add-on on kops clusters (release-managed by kOps in
+    // `kube-system`, `certmanager.io` add-on), which its pod identity webhook requires; Flux
+    // does not install it there.
+    spec.insert("certManager".into(), json!({"enabled": true}));
     let state_store = c.kops_state_store.as_deref().unwrap_or_default();
     spec.insert(
         "configBase".into(),

@@ -10,7 +10,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::blueprint::model::WorkloadIdentity;
-use crate::resolve::{self, Resolved, ResolvedCluster, ServiceAccountIssuer};
+use crate::naming;
+use crate::resolve::{self, Consumer, Resolved, ResolvedCluster, ServiceAccountIssuer};
 
 /// The ARN of a consumer's Route 53 policy (the checker makes sure the account is known
 /// whenever a consumer exists).
@@ -33,7 +34,7 @@ pub fn fields(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
                 .iter()
                 .filter_map(|&consumer| {
                     let arn = policy_arn(r, consumer)?;
-                    let (namespace, service_account) = consumer.service_account(c.management);
+                    let (namespace, service_account) = kops_service_account(consumer, c.management);
                     Some(json!({
                         "name": service_account,
                         "namespace": namespace,
@@ -54,15 +55,10 @@ pub fn fields(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
                     "enableAWSOIDCProvider": true,
                 }),
             );
-            out.insert("podIdentityWebhook".into(), json!({"enabled": true}));
             // kOps refuses the pod identity webhook without cert-manager, which issues the
-            // webhook's serving certificate. The platform installs cert-manager on every
-            // cluster, in its own namespace (the service account the role above trusts);
-            // kOps' own copy would run in kube-system, so kOps only learns it is there.
-            out.insert(
-                "certManager".into(),
-                json!({"enabled": true, "managed": false}),
-            );
+            // webhook's serving certificate: kOps installs both (`certManager` in
+            // [`super::cluster`]).
+            out.insert("podIdentityWebhook".into(), json!({"enabled": true}));
         }
         (_, WorkloadIdentity::NodeRole) => {
             let arns: Vec<String> = r
@@ -79,4 +75,17 @@ pub fn fields(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
     }
     out.insert("iam".into(), Value::Object(iam));
     out
+}
+
+/// Where a consumer runs on a kops cluster: cert-manager is kOps' add-on there, in
+/// `kube-system` with service account `cert-manager` (kOps v1.36.2,
+/// `upup/models/cloudup/resources/addons/certmanager.io/k8s-1.16.yaml.template`).
+pub fn kops_service_account(consumer: Consumer, management: bool) -> (&'static str, &'static str) {
+    match consumer {
+        Consumer::CertManager => (
+            crate::resolve::SYSTEM_NAMESPACE,
+            naming::CERT_MANAGER_SERVICE_ACCOUNT,
+        ),
+        Consumer::ExternalDns => consumer.service_account(management),
+    }
 }
