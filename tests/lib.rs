@@ -26,6 +26,8 @@ mod hardening;
 /// The IAM of every golden tree: least privilege, one service account per role, partitions,
 /// CloudFormation and Terraform alike.
 mod iam;
+/// What every golden cluster's nodes need to become Ready, by its provider's installer.
+mod nodes_ready;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
 /// The platform layer, add-on values and their schemas.

@@ -113,12 +113,36 @@ pub const EBS_CSI_DRIVER_TAG: &str = "v1.64.0";
 /// The sidecars: (chart value under `sidecars`, registry.k8s.io repository, tag), from
 /// upstream's `deploy/kubernetes/overlays/stable/gcr/kustomization.yaml` at the chart's tag.
 pub const EBS_CSI_SIDECARS: [(&str, &str, &str); 6] = [
-    ("attacher", "registry.k8s.io/sig-storage/csi-attacher", "v4.12.0"),
-    ("livenessProbe", "registry.k8s.io/sig-storage/livenessprobe", "v2.19.0"),
-    ("nodeDriverRegistrar", "registry.k8s.io/sig-storage/csi-node-driver-registrar", "v2.17.0"),
-    ("provisioner", "registry.k8s.io/sig-storage/csi-provisioner", "v6.3.0"),
-    ("resizer", "registry.k8s.io/sig-storage/csi-resizer", "v2.2.1"),
-    ("snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter", "v8.6.0"),
+    (
+        "attacher",
+        "registry.k8s.io/sig-storage/csi-attacher",
+        "v4.12.0",
+    ),
+    (
+        "livenessProbe",
+        "registry.k8s.io/sig-storage/livenessprobe",
+        "v2.19.0",
+    ),
+    (
+        "nodeDriverRegistrar",
+        "registry.k8s.io/sig-storage/csi-node-driver-registrar",
+        "v2.17.0",
+    ),
+    (
+        "provisioner",
+        "registry.k8s.io/sig-storage/csi-provisioner",
+        "v6.3.0",
+    ),
+    (
+        "resizer",
+        "registry.k8s.io/sig-storage/csi-resizer",
+        "v2.2.1",
+    ),
+    (
+        "snapshotter",
+        "registry.k8s.io/sig-storage/csi-snapshotter",
+        "v8.6.0",
+    ),
 ];
 
 /// One EKS managed add-on at the version platc pins for one Kubernetes minor.
@@ -141,24 +165,114 @@ const EKS_USER_GUIDE: &str = "Amazon EKS User Guide";
 /// version" tables, each minor from the newest snapshot that lists it); the VPC CNI and the
 /// EBS CSI driver publish one version for every supported minor.
 pub const EKS_ADDONS: &[EksAddon] = &[
-    EksAddon { name: "aws-ebs-csi-driver", minor: None, version: "v1.66.0-eksbuild.1", source: "EKS DescribeAddonVersions defaultVersion as quoted in mitodl/ol-infrastructure#5959 (2026-09-21); driver v1.66.0 (kubernetes-sigs/aws-ebs-csi-driver)" },
-    EksAddon { name: "coredns", minor: Some(28), version: "v1.10.1-eksbuild.38", source: EKS_USER_GUIDE },
-    EksAddon { name: "coredns", minor: Some(29), version: "v1.11.4-eksbuild.24", source: EKS_USER_GUIDE },
-    EksAddon { name: "coredns", minor: Some(30), version: "v1.11.4-eksbuild.33", source: EKS_USER_GUIDE },
-    EksAddon { name: "coredns", minor: Some(31), version: "v1.11.4-eksbuild.33", source: EKS_USER_GUIDE },
-    EksAddon { name: "coredns", minor: Some(32), version: "v1.11.4-eksbuild.33", source: EKS_USER_GUIDE },
-    EksAddon { name: "coredns", minor: Some(33), version: "v1.13.2-eksbuild.4", source: EKS_USER_GUIDE },
-    EksAddon { name: "coredns", minor: Some(34), version: "v1.13.2-eksbuild.4", source: EKS_USER_GUIDE },
-    EksAddon { name: "coredns", minor: Some(35), version: "v1.13.2-eksbuild.4", source: EKS_USER_GUIDE },
-    EksAddon { name: "kube-proxy", minor: Some(28), version: "v1.28.15-eksbuild.31", source: EKS_USER_GUIDE },
-    EksAddon { name: "kube-proxy", minor: Some(29), version: "v1.29.15-eksbuild.16", source: EKS_USER_GUIDE },
-    EksAddon { name: "kube-proxy", minor: Some(30), version: "v1.30.14-eksbuild.28", source: EKS_USER_GUIDE },
-    EksAddon { name: "kube-proxy", minor: Some(31), version: "v1.31.14-eksbuild.9", source: EKS_USER_GUIDE },
-    EksAddon { name: "kube-proxy", minor: Some(32), version: "v1.32.13-eksbuild.5", source: EKS_USER_GUIDE },
-    EksAddon { name: "kube-proxy", minor: Some(33), version: "v1.33.10-eksbuild.2", source: EKS_USER_GUIDE },
-    EksAddon { name: "kube-proxy", minor: Some(34), version: "v1.34.6-eksbuild.2", source: EKS_USER_GUIDE },
-    EksAddon { name: "kube-proxy", minor: Some(35), version: "v1.35.3-eksbuild.2", source: EKS_USER_GUIDE },
-    EksAddon { name: "vpc-cni", minor: None, version: "v1.22.3-eksbuild.1", source: "EKS DescribeAddonVersions as quoted in ministryofjustice/cloud-platform-infrastructure#4678 (2026-07-08); the user guide lists one VPC CNI version for every minor" },
+    EksAddon {
+        name: "aws-ebs-csi-driver",
+        minor: None,
+        version: "v1.66.0-eksbuild.1",
+        source: "EKS DescribeAddonVersions defaultVersion as quoted in mitodl/ol-infrastructure#5959 (2026-09-21); driver v1.66.0 (kubernetes-sigs/aws-ebs-csi-driver)",
+    },
+    EksAddon {
+        name: "coredns",
+        minor: Some(28),
+        version: "v1.10.1-eksbuild.38",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "coredns",
+        minor: Some(29),
+        version: "v1.11.4-eksbuild.24",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "coredns",
+        minor: Some(30),
+        version: "v1.11.4-eksbuild.33",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "coredns",
+        minor: Some(31),
+        version: "v1.11.4-eksbuild.33",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "coredns",
+        minor: Some(32),
+        version: "v1.11.4-eksbuild.33",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "coredns",
+        minor: Some(33),
+        version: "v1.13.2-eksbuild.4",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "coredns",
+        minor: Some(34),
+        version: "v1.13.2-eksbuild.4",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "coredns",
+        minor: Some(35),
+        version: "v1.13.2-eksbuild.4",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "kube-proxy",
+        minor: Some(28),
+        version: "v1.28.15-eksbuild.31",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "kube-proxy",
+        minor: Some(29),
+        version: "v1.29.15-eksbuild.16",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "kube-proxy",
+        minor: Some(30),
+        version: "v1.30.14-eksbuild.28",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "kube-proxy",
+        minor: Some(31),
+        version: "v1.31.14-eksbuild.9",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "kube-proxy",
+        minor: Some(32),
+        version: "v1.32.13-eksbuild.5",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "kube-proxy",
+        minor: Some(33),
+        version: "v1.33.10-eksbuild.2",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "kube-proxy",
+        minor: Some(34),
+        version: "v1.34.6-eksbuild.2",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "kube-proxy",
+        minor: Some(35),
+        version: "v1.35.3-eksbuild.2",
+        source: EKS_USER_GUIDE,
+    },
+    EksAddon {
+        name: "vpc-cni",
+        minor: None,
+        version: "v1.22.3-eksbuild.1",
+        source: "EKS DescribeAddonVersions as quoted in ministryofjustice/cloud-platform-infrastructure#4678 (2026-07-08); the user guide lists one VPC CNI version for every minor",
+    },
 ];
 
 /// The EKS managed add-ons every eks cluster gets, in the order they are written.
@@ -200,7 +314,11 @@ mod tests {
         sorted.sort_unstable();
         assert_eq!(names, sorted, "ADDONS must stay sorted by component");
         for a in ADDONS {
-            assert!(!a.source.is_empty() && !a.version.is_empty(), "{}", a.component);
+            assert!(
+                !a.source.is_empty() && !a.version.is_empty(),
+                "{}",
+                a.component
+            );
         }
         let eks: Vec<(&str, Option<u32>)> = EKS_ADDONS.iter().map(|a| (a.name, a.minor)).collect();
         let mut sorted = eks.clone();

@@ -94,13 +94,12 @@ pub fn section(r: &Resolved) -> String {
         }
         let _ = writeln!(
             s,
-            "kOps installs what the nodes and the platform's certificates need itself, from the `Cluster`:
-             Calico (`networking.calico`), the AWS cloud-controller-manager (`cloudControllerManager`), the
-             EBS CSI driver (`cloudConfig.awsEBSCSIDriver`) with its default StorageClass `kops-csi-1-21`
-             (encrypted `gp3`, `cloudConfig.manageStorageClasses`), cert-manager (`certManager`, in
-             `kube-system`) and, where a pool autoscales, the cluster autoscaler (`clusterAutoscaler`)
-             between its InstanceGroups' `minSize` and `maxSize`. Flux installs none of these on kops.
-"
+            "kOps installs what the nodes and the platform's certificates need itself, from the `Cluster`:\n\
+             Calico (`networking.calico`), the AWS cloud-controller-manager (`cloudControllerManager`), the\n\
+             EBS CSI driver (`cloudConfig.awsEBSCSIDriver`) with its default StorageClass `kops-csi-1-21`\n\
+             (encrypted `gp3`, `cloudConfig.manageStorageClasses`), cert-manager (`certManager`, in\n\
+             `kube-system`) and, where a pool autoscales, the cluster autoscaler (`clusterAutoscaler`)\n\
+             between its InstanceGroups' `minSize` and `maxSize`. Flux installs none of these on kops.\n"
         );
         let mirrors = r
             .spec

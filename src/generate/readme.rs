@@ -85,8 +85,9 @@ fn text(r: &Resolved) -> String {
         let _ = writeln!(
             s,
             "5. `{name}` manages itself. Create it from a temporary bootstrap cluster (`kind`), then move\n   \
-             its Cluster API objects into it: `clusterctl init --infrastructure aws --addon helm` on the new cluster,\n   \
-             then `clusterctl move --to-kubeconfig <{name}.kubeconfig>` from the bootstrap cluster.",
+             its Cluster API objects into it: `clusterctl init --infrastructure aws --addon helm` on the\n   \
+             new cluster, then `clusterctl move --to-kubeconfig <{name}.kubeconfig>` from the bootstrap\n   \
+             cluster.",
             name = c.name
         );
     }

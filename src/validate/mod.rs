@@ -443,7 +443,7 @@ pub fn check_embedded(path: &str, content: &str) -> Vec<String> {
 
 /// Helm values against their chart's schema: a values file of a chart platc has a schema for,
 /// and the values block of each Installation app that installs such a chart.
-fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+pub(crate) fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
     if value.get("apiVersion").is_none() {
         return match values::chart_of_file(src.name()) {
             Some(chart) => check_values(src, doc, chart, "", value),
@@ -490,7 +490,10 @@ fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnosti
 /// schema (the chart renders it as that object's spec, without `enabled`).
 fn validate_proxy_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
     let chart = value.pointer("/spec/chartName").and_then(Value::as_str);
-    let Some(text) = value.pointer("/spec/valuesTemplate").and_then(Value::as_str) else {
+    let Some(text) = value
+        .pointer("/spec/valuesTemplate")
+        .and_then(Value::as_str)
+    else {
         return Vec::new();
     };
     let pointer = "/spec/valuesTemplate";

@@ -206,3 +206,183 @@ pub fn storage_class() -> Value {
         "parameters": {"type": "gp3", "encrypted": "true"},
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::test_support::{REFERENCE, objects, reference_with, resolved};
+    use crate::source::SourceFile;
+    use crate::validate::{self, Outcome, check_value};
+    use crate::yaml::read::{ReadOptions, read_stream};
+
+    const FILE: &str = "clusters/management/infrastructure/bring-up.yaml";
+
+    fn values(hcp: &Value) -> Value {
+        let text = hcp["spec"]["valuesTemplate"].as_str().unwrap();
+        let src = SourceFile::new("values", text);
+        read_stream(&src, &ReadOptions::kustomize()).unwrap()[0].to_json()
+    }
+
+    /// `platc validate`'s diagnostics of one object, as written to a file (what
+    /// `validate_tree` runs on each document).
+    fn check(object: &Value) -> Vec<crate::diag::Diagnostic> {
+        let src = SourceFile::new("bring-up.yaml", write::to_yaml(object));
+        let docs = read_stream(&src, &ReadOptions::kustomize()).unwrap();
+        docs.iter()
+            .flat_map(|d| {
+                let value = d.to_json();
+                let mut out = validate::validate_object(&src, d, &value);
+                out.extend(validate::validate_values(&src, d, &value));
+                out
+            })
+            .collect()
+    }
+
+    fn by_component<'a>(objs: &'a [Value], component: &str) -> &'a Value {
+        objs.iter()
+            .find(|o| o["metadata"]["labels"][naming::LABEL_COMPONENT] == component)
+            .unwrap_or_else(|| panic!("no {component}"))
+    }
+
+    #[test]
+    fn one_proxy_per_component_selecting_exactly_its_cluster() {
+        let r = resolved(REFERENCE);
+        let objs = objects(&r, FILE);
+        assert_eq!(objs.len(), COMPONENTS.len());
+        for (hcp, component) in objs.iter().zip(COMPONENTS) {
+            let row = addons::addon(component).unwrap();
+            assert_eq!(hcp["apiVersion"], HCP_API_VERSION);
+            assert_eq!(hcp["kind"], HCP_KIND);
+            assert_eq!(hcp["metadata"]["name"], format!("management-{component}"));
+            assert_eq!(hcp["metadata"]["namespace"], "default");
+            assert_eq!(
+                hcp["metadata"]["labels"][naming::LABEL_CLUSTER],
+                "management"
+            );
+            assert_eq!(
+                hcp["spec"]["clusterSelector"],
+                json!({"matchLabels": {"platc.io/cluster": "management"}})
+            );
+            assert_eq!(hcp["spec"]["chartName"], row.chart);
+            assert_eq!(hcp["spec"]["version"], row.version);
+            assert_eq!(hcp["spec"]["repoURL"], row.repository);
+            assert_eq!(hcp["spec"]["namespace"], "kube-system");
+            match check_value(hcp) {
+                Outcome::Checked(v) => assert!(v.is_empty(), "{component}: {v:?}"),
+                other => panic!("{component}: {other:?}"),
+            }
+        }
+        // The Cluster carries the label the proxies select.
+        let cluster = &objects(&r, "clusters/management/infrastructure/cluster.yaml")[0];
+        assert_eq!(
+            cluster["metadata"]["labels"][naming::LABEL_CLUSTER],
+            "management"
+        );
+    }
+
+    #[test]
+    fn calico_gets_the_pod_range_and_bgp_and_validates_as_an_installation() {
+        let r = resolved(&reference_with(&[(
+            "podCIDR: 192.168.0.0/16",
+            "podCIDR: 172.20.0.0/16",
+        )]));
+        let objs = objects(&r, FILE);
+        let v = values(by_component(&objs, "tigera-operator"));
+        let installation = &v["installation"];
+        assert_eq!(installation["calicoNetwork"]["bgp"], "Enabled");
+        assert_eq!(
+            installation["calicoNetwork"]["ipPools"][0]["cidr"],
+            "172.20.0.0/16"
+        );
+        assert_eq!(
+            installation["calicoNetwork"]["ipPools"][0]["encapsulation"],
+            "IPIP"
+        );
+        assert!(
+            installation.get("registry").is_none(),
+            "images keep their upstream names"
+        );
+        let object = |spec: &Value| {
+            json!({"apiVersion": "operator.tigera.io/v1", "kind": "Installation",
+                   "metadata": {"name": "default"}, "spec": spec})
+        };
+        assert!(matches!(check_value(&object(installation)), Outcome::Checked(v) if v.is_empty()));
+        // The check can fail: a BGP setting Calico does not know.
+        let mut wrong = installation.clone();
+        wrong["calicoNetwork"]["bgp"] = json!("On");
+        assert!(matches!(check_value(&object(&wrong)), Outcome::Checked(v) if !v.is_empty()));
+    }
+
+    #[test]
+    fn ebs_csi_values_pass_the_charts_schema_and_make_the_default_class() {
+        let r = resolved(REFERENCE);
+        let objs = objects(&r, FILE);
+        let v = values(by_component(&objs, "aws-ebs-csi-driver"));
+        assert_eq!(
+            validate::values::check("aws-ebs-csi-driver", &v).unwrap(),
+            Vec::new()
+        );
+        assert_eq!(v["storageClasses"], json!([storage_class()]));
+        assert_eq!(
+            v["storageClasses"][0]["parameters"],
+            json!({"type": "gp3", "encrypted": "true"})
+        );
+        assert_eq!(v["node"]["tolerateAllTaints"], true);
+        assert_eq!(
+            v["image"]["repository"],
+            "registry.k8s.io/provider-aws/aws-ebs-csi-driver"
+        );
+        // Every image is one the facts row lists.
+        let row = addons::addon("aws-ebs-csi-driver").unwrap();
+        for (_, sidecar) in v["sidecars"].as_object().unwrap() {
+            let repo = sidecar["image"]["repository"].as_str().unwrap();
+            assert!(row.images.contains(&repo), "{repo}");
+        }
+        // The chart's schema catches a wrong value.
+        let mut wrong = v.clone();
+        wrong["node"]["tolerateAllTaints"] = json!("yes");
+        assert!(
+            !validate::values::check("aws-ebs-csi-driver", &wrong)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_cloud_controller_manager_runs_on_the_host_network() {
+        let r = resolved(REFERENCE);
+        let objs = objects(&r, FILE);
+        let v = values(by_component(&objs, "aws-cloud-controller-manager"));
+        assert_eq!(v["hostNetworking"], true);
+        assert!(
+            v["args"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("--cloud-provider=aws"))
+        );
+    }
+
+    #[test]
+    fn validate_reports_wrong_proxy_values() {
+        // A valuesTemplate that breaks the chart's schema is an error of `platc validate`.
+        let r = resolved(REFERENCE);
+        let mut hcp = by_component(&objects(&r, FILE), "aws-ebs-csi-driver").clone();
+        hcp["spec"]["valuesTemplate"] = json!("node:\n  tolerateAllTaints: maybe\n");
+        let diags = check(&hcp);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.message.contains("aws-ebs-csi-driver values")),
+            "{diags:?}"
+        );
+        let mut hcp = by_component(&objects(&r, FILE), "tigera-operator").clone();
+        hcp["spec"]["valuesTemplate"] = json!("installation:\n  calicoNetwork:\n    bgp: On\n");
+        let diags = check(&hcp);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.message.contains("tigera-operator values")),
+            "{diags:?}"
+        );
+    }
+}

@@ -69,7 +69,7 @@ fn control_plane_carries_version_region_tags_identity_and_audit() {
     let r = resolved(REFERENCE);
     let objs = objects(&r, CLUSTER);
     let spec = &kind(&objs, "AWSManagedControlPlane")["spec"];
-    assert_eq!(spec["version"], "v1.30.4");
+    assert_eq!(spec["version"], "v1.34.2");
     assert_eq!(spec["region"], "us-west-2");
     assert_eq!(spec["eksClusterName"], "sandbox-eks");
     assert_eq!(
@@ -118,7 +118,8 @@ fn node_role_audit_off_and_no_sso_leave_their_fields_out() {
     ]));
     let objs = objects(&r, CLUSTER);
     let spec = &kind(&objs, "AWSManagedControlPlane")["spec"];
-    assert!(spec.get("associateOIDCProvider").is_none());
+    // The EBS CSI driver add-on's role needs the OIDC provider with any workload identity.
+    assert_eq!(spec["associateOIDCProvider"], true);
     assert!(spec.get("logging").is_none());
     let text = reference_with(&[]);
     let start = text.find("  identity:\n").unwrap();
@@ -148,7 +149,7 @@ fn node_pool_is_a_managed_node_group_with_scaling_labels_and_taints() {
         })
     );
     assert!(mp["spec"].get("replicas").is_none());
-    assert_eq!(mp["spec"]["template"]["spec"]["version"], "v1.30.4");
+    assert_eq!(mp["spec"]["template"]["spec"]["version"], "v1.34.2");
     assert_eq!(
         mp["spec"]["template"]["spec"]["bootstrap"],
         json!({"dataSecretName": ""})
@@ -237,4 +238,66 @@ fn every_eks_object_validates_against_its_schema() {
         assert!(problems.is_empty(), "{problems:#?}");
         assert!(tree.get(CLUSTER).is_some() && tree.get(POOL).is_some());
     }
+}
+
+#[test]
+fn managed_addons_follow_the_kubernetes_minor_and_the_csi_driver_has_its_role() {
+    let r = resolved(REFERENCE);
+    let objs = objects(&r, CLUSTER);
+    let addons = &kind(&objs, "AWSManagedControlPlane")["spec"]["addons"];
+    assert_eq!(
+        addons,
+        &json!([
+            {"name": "aws-ebs-csi-driver", "version": "v1.66.0-eksbuild.1", "conflictResolution": "overwrite",
+             "serviceAccountRoleARN": "arn:aws:iam::123456789012:role/demo-sandbox-eks-ebs-csi"},
+            {"name": "coredns", "version": "v1.13.2-eksbuild.4", "conflictResolution": "overwrite"},
+            {"name": "kube-proxy", "version": "v1.34.6-eksbuild.2", "conflictResolution": "overwrite"},
+            {"name": "vpc-cni", "version": "v1.22.3-eksbuild.1", "conflictResolution": "overwrite"},
+        ])
+    );
+    // Another minor, other CoreDNS and kube-proxy versions.
+    let r = resolved(&reference_with(&[(
+        "kubernetesVersion: v1.34.2",
+        "kubernetesVersion: v1.31.4",
+    )]));
+    let objs = objects(&r, CLUSTER);
+    let addons = &kind(&objs, "AWSManagedControlPlane")["spec"]["addons"];
+    assert_eq!(addons[1]["version"], "v1.11.4-eksbuild.33");
+    assert_eq!(addons[2]["version"], "v1.31.14-eksbuild.9");
+    // The partition goes into the role's ARN.
+    let r = resolved(&reference_with(&[
+        (
+            "    region: us-west-2\n    partition: aws\n",
+            "    region: us-gov-west-1\n    partition: aws-us-gov\n",
+        ),
+        (
+            "[us-west-2a, us-west-2b]",
+            "[us-gov-west-1a, us-gov-west-1b]",
+        ),
+    ]));
+    let objs = objects(&r, CLUSTER);
+    assert_eq!(
+        kind(&objs, "AWSManagedControlPlane")["spec"]["addons"][0]["serviceAccountRoleARN"],
+        "arn:aws-us-gov:iam::123456789012:role/demo-sandbox-eks-ebs-csi"
+    );
+}
+
+#[test]
+fn the_default_storage_class_is_encrypted_gp3_among_the_addons() {
+    let r = resolved(REFERENCE);
+    let objs = objects(&r, "clusters/sandbox-eks/addons/storage-class.yaml");
+    assert_eq!(objs.len(), 1);
+    let sc = &objs[0];
+    assert_eq!(sc["kind"], "StorageClass");
+    assert_eq!(sc["metadata"]["name"], "gp3");
+    assert_eq!(
+        sc["metadata"]["annotations"],
+        json!({"storageclass.kubernetes.io/is-default-class": "true"})
+    );
+    assert_eq!(sc["provisioner"], "ebs.csi.aws.com");
+    assert_eq!(
+        sc["parameters"],
+        json!({"type": "gp3", "encrypted": "true"})
+    );
+    assert_eq!(sc["volumeBindingMode"], "WaitForFirstConsumer");
 }

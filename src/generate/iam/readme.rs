@@ -60,23 +60,32 @@ pub fn section(r: &Resolved, plan: Option<&Plan>) -> String {
             (false, true) => "`iam/terraform/`",
             _ => "`iam/cloudformation/`",
         };
-        let _ = writeln!(
-            s,
-            "- {formats}: one Route 53 policy per workload that needs one ({}), limited to hosted zone\n  \
+        if plan.policies.is_empty() {
+            // Only the EBS CSI driver add-on roles of eks clusters.
+            let _ = writeln!(
+                s,
+                "- {formats}: per eks cluster, the IRSA role of its EBS CSI driver add-on (AWS's\n  \
+                 `AmazonEBSCSIDriverPolicy`), which only the add-on's service account may assume."
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "- {formats}: one Route 53 policy per workload that needs one ({}), limited to hosted zone\n  \
              `{}`{}.",
-            plan.policies
-                .iter()
-                .map(|p| p.consumer.name())
-                .collect::<Vec<_>>()
-                .join(", "),
-            r.hosted_zone_id.as_deref().unwrap_or_default(),
-            if plan.clusters.is_empty() {
-                ""
-            } else {
-                "; per cluster, its workload identity (IRSA): the roles that exactly one service account\n  \
+                plan.policies
+                    .iter()
+                    .map(|p| p.consumer.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                r.hosted_zone_id.as_deref().unwrap_or_default(),
+                if plan.clusters.is_empty() {
+                    ""
+                } else {
+                    "; per cluster, its workload identity (IRSA): the roles that exactly one service account\n  \
                  may assume and, where platc runs the issuer, its discovery bucket and IAM OIDC provider"
-            },
-        );
+                },
+            );
+        }
     }
     let _ = writeln!(s, "\nDeploy them in this order:\n");
     let mut steps = Steps(String::new(), 0);
@@ -129,6 +138,9 @@ fn terraform_commands(vars: &str) -> String {
 
 /// The Route 53 policies; with Terraform and no EKS issuer to wait for, all of it at once.
 fn policy_step(r: &Resolved, plan: &Plan, steps: &mut Steps) {
+    if plan.policies.is_empty() {
+        return;
+    }
     let terraform_now = r.iam.terraform.is_some() && terraform_vars(plan).is_empty();
     if r.iam.cloudformation {
         let commands: Vec<String> = plan

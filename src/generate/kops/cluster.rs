@@ -47,7 +47,10 @@ pub fn object(
     );
     // The AWS cloud-controller-manager, which kOps runs on every AWS cluster
     // (`pkg/model/components/awscloudcontrollermanager.go`), written out.
-    spec.insert("cloudControllerManager".into(), json!({"cloudProvider": "aws"}));
+    spec.insert(
+        "cloudControllerManager".into(),
+        json!({"cloudProvider": "aws"}),
+    );
     spec.insert("cloudProvider".into(), json!("aws"));
     // cert-manager is kOps' add-on on kops clusters (release-managed by kOps in
     // `kube-system`, `certmanager.io` add-on), which its pod identity webhook requires; Flux

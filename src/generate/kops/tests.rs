@@ -28,7 +28,7 @@ fn cluster_in_an_existing_vpc_with_private_topology() {
         spec["configBase"],
         "s3://demo-kops-state/legacy-kops.demo.example.cloud"
     );
-    assert_eq!(spec["kubernetesVersion"], "1.28.13");
+    assert_eq!(spec["kubernetesVersion"], "1.33.6");
     assert_eq!(spec["cloudProvider"], "aws");
     assert_eq!(spec["networkID"], "vpc-0a1b2c3d4e5f67890");
     assert_eq!(spec["networkCIDR"], "10.20.0.0/16");
@@ -233,7 +233,8 @@ fn irsa_gives_external_dns_and_cert_manager_roles_with_the_route53_policies() {
             "serviceAccountExternalPermissions": [
                 {"name": "external-dns", "namespace": "external-dns",
                  "aws": {"policyARNs": ["arn:aws:iam::123456789012:policy/demo-external-dns-route53"]}},
-                {"name": "cert-manager", "namespace": "cert-manager",
+                // kOps' cert-manager runs in kube-system.
+                {"name": "cert-manager", "namespace": "kube-system",
                  "aws": {"policyARNs": ["arn:aws:iam::123456789012:policy/demo-cert-manager-route53"]}},
             ],
         })
@@ -246,10 +247,7 @@ fn irsa_gives_external_dns_and_cert_manager_roles_with_the_route53_policies() {
         })
     );
     assert_eq!(spec["podIdentityWebhook"], json!({"enabled": true}));
-    assert_eq!(
-        spec["certManager"],
-        json!({"enabled": true, "managed": false})
-    );
+    assert_eq!(spec["certManager"], json!({"enabled": true}));
     assert!(spec.get("externalPolicies").is_none());
     // The partition goes into every ARN.
     let spec = cluster_spec(&resolved(&reference_with(&[
@@ -283,13 +281,11 @@ fn node_role_attaches_the_policies_to_the_nodes() {
             "arn:aws:iam::123456789012:policy/demo-cert-manager-route53",
         ]})
     );
-    for key in [
-        "serviceAccountIssuerDiscovery",
-        "podIdentityWebhook",
-        "certManager",
-    ] {
+    for key in ["serviceAccountIssuerDiscovery", "podIdentityWebhook"] {
         assert!(spec.get(key).is_none(), "{key}");
     }
+    // kOps installs cert-manager with any workload identity.
+    assert_eq!(spec["certManager"], json!({"enabled": true}));
     // Pods must reach the node's credentials: one more metadata hop on nodes.
     let ig = &objects(&r, &format!("{DIR}/nodepool-nodes.yaml"))[0];
     assert_eq!(ig["spec"]["instanceMetadata"]["httpPutResponseHopLimit"], 2);
@@ -320,9 +316,9 @@ fn node_pools_are_instance_groups() {
         spec["instanceMetadata"],
         json!({"httpTokens": "required", "httpPutResponseHopLimit": 1})
     );
-    assert!(
-        spec.get("image").is_none(),
-        "the reference pins no AMI for kops"
+    assert_eq!(
+        spec["image"], "ami-0fedcba9876543210",
+        "the reference pins the kops cluster's AMI"
     );
     let ig = &objects(&r, &format!("{DIR}/nodepool-nodes.yaml"))[0];
     assert_eq!(ig["spec"]["minSize"], 3);
@@ -331,8 +327,8 @@ fn node_pools_are_instance_groups() {
     // An AMI, a pool in some zones, a monitoring pool and a taint without a value.
     let r = resolved(&reference_with(&[
         (
-            "      kops:\n        stateStore: s3://demo-kops-state\n",
-            "      kops:\n        stateStore: s3://demo-kops-state\n      image: {ami: ami-0123456789abcdef1}\n",
+            "        ami: ami-0fedcba9876543210",
+            "        ami: ami-0123456789abcdef1",
         ),
         (
             "        - name: nodes\n          instanceType: m5.xlarge\n",
@@ -433,6 +429,11 @@ fn kops_service_accounts_get_their_role_from_kops_not_from_an_annotation() {
     for (cluster, annotated) in [("legacy-kops", false), ("sandbox-eks", true)] {
         for file in ["external-dns-values.yaml", "cert-manager-values.yaml"] {
             let path = format!("clusters/{cluster}/addons/{file}");
+            // kOps' own cert-manager reads no values.
+            if cluster == "legacy-kops" && file == "cert-manager-values.yaml" {
+                assert!(out.get(&path).is_none(), "{path}");
+                continue;
+            }
             let Content::Document(values) = &out.get(&path).expect(&path).content else {
                 panic!("{path} is not a values document");
             };
@@ -444,4 +445,21 @@ fn kops_service_accounts_get_their_role_from_kops_not_from_an_annotation() {
             );
         }
     }
+}
+
+#[test]
+fn kops_installs_what_the_nodes_need_itself() {
+    let spec = cluster_spec(&resolved(REFERENCE));
+    assert_eq!(spec["networking"], json!({"calico": {}}));
+    assert_eq!(
+        spec["cloudControllerManager"],
+        json!({"cloudProvider": "aws"})
+    );
+    assert_eq!(
+        spec["cloudConfig"],
+        json!({"awsEBSCSIDriver": {"enabled": true}, "manageStorageClasses": true})
+    );
+    assert_eq!(spec["certManager"], json!({"enabled": true}));
+    assert_eq!(spec["podIdentityWebhook"], json!({"enabled": true}));
+    assert_eq!(spec["clusterAutoscaler"], json!({"enabled": true}));
 }
