@@ -1415,6 +1415,18 @@ fn platform() {
             Want::Error(Code::MissingField, "spec.aws.accountID"),
         ),
         (
+            // The EBS CSI driver add-on of an eks cluster assumes its role by ARN.
+            "eks without account",
+            variant(&[
+                ("    accountID: \"123456789012\"\n", ""),
+                (
+                    "      provider: capa\n      kubernetesVersion: v1.30.4\n      availabilityZones: [eu-central-1a, eu-central-1b, eu-central-1c]\n      controlPlane:\n        replicas: 3\n        instanceType: m5.large\n",
+                    "      provider: eks\n      kubernetesVersion: v1.33.4\n      availabilityZones: [eu-central-1a, eu-central-1b, eu-central-1c]\n",
+                ),
+            ]),
+            Want::ErrorSaying(Code::MissingField, "spec.aws.accountID", "EBS CSI"),
+        ),
+        (
             "node-role without account",
             with_section(
                 "  dns: {provider: route53}\n  security: {workloadIdentity: node-role}\n",
