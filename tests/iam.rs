@@ -585,9 +585,15 @@ fn from_terraform(tree: &BTreeMap<String, Vec<u8>>) -> Iam {
         let attached = attachments
             .values()
             .filter(|a| ref_name(a.get("role").unwrap(), "aws_iam_role") == *id)
-            .map(|a| {
-                let p = ref_name(a.get("policy_arn").unwrap(), "aws_iam_policy");
-                tf_text(policies[&p].get("name").unwrap())
+            .map(|a| match a.get("policy_arn").unwrap() {
+                // A policy of the tree, by reference.
+                e @ Expr::Ref(_) => {
+                    let p = ref_name(e, "aws_iam_policy");
+                    tf_text(policies[&p].get("name").unwrap())
+                }
+                // An AWS managed policy, by ARN (its name is the ARN's last segment, as the
+                // CloudFormation side reads it).
+                other => tf_text(other).rsplit('/').next().unwrap().to_string(),
             })
             .collect();
         iam.roles.insert(
