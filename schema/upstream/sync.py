@@ -29,6 +29,7 @@ KINDS = [
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedCluster",
     "infrastructure.cluster.x-k8s.io/v1beta2/AWSManagedMachinePool",
     "kops.k8s.io/v1alpha2/Cluster", "kops.k8s.io/v1alpha2/InstanceGroup",
+    "helm.toolkit.fluxcd.io/v2/HelmRelease", "source.toolkit.fluxcd.io/v1/HelmRepository",
 ]
 
 # Helm charts whose values files platc writes: their values.schema.json, verbatim.

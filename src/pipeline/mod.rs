@@ -158,6 +158,10 @@ pub fn compile_stages(
     {
         *content = audit_policy;
     }
+    let refused = refused_images(&checked.loaded, &resolved);
+    if !refused.is_empty() {
+        return Err(refused.into());
+    }
     let mut output = generate::generate(&resolved)
         .map_err(|e| Diagnostics::from(Diagnostic::error(Code::Internal, e.message)))?;
     let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
@@ -201,6 +205,34 @@ pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree,
     } else {
         Err(problems.into())
     }
+}
+
+/// The platform's own components obey its image policy: an image of a component platc installs
+/// that no allowed source admits (for the cluster it runs on, mirrors included) is an error
+/// at `spec.registries.allowedImageSources`, naming the cluster, component and image.
+fn refused_images(loaded: &Loaded, resolved: &resolve::Resolved) -> Vec<Diagnostic> {
+    let cx = check::Cx::new(loaded);
+    let path = BlueprintPath::root()
+        .field("spec")
+        .field("registries")
+        .field("allowedImageSources");
+    generate::releases::images::check(resolved)
+        .into_iter()
+        .map(|(i, e)| {
+            cx.error(
+                Code::Registry,
+                &path,
+                format!(
+                    "cluster `{}`: image `{}` of {} (installed by platc) is not admitted by spec.registries.allowedImageSources",
+                    resolved.clusters[i].name, e.image, e.component
+                ),
+            )
+            .help(format!(
+                "add a source that admits it (`{}/`), or a mirror of its registry whose endpoint's host is an allowed source",
+                e.image.split('/').next().unwrap_or_default()
+            ))
+        })
+        .collect()
 }
 
 /// Parts of the blueprint language that pass the checker but that this version of platc
