@@ -430,9 +430,16 @@ fn kops_service_accounts_get_their_role_from_kops_not_from_an_annotation() {
     // (`iam.serviceAccountExternalPermissions`); the Helm values must not name another role.
     let r = resolved(REFERENCE);
     let out = generate::generate(&r).expect("generates");
-    for (cluster, annotated) in [("legacy-kops", false), ("sandbox-eks", true)] {
-        for file in ["external-dns-values.yaml", "cert-manager-values.yaml"] {
-            let path = format!("clusters/{cluster}/addons/{file}");
+    for (cluster, annotated, files) in [
+        ("legacy-kops", false, &["external-dns-values.yaml"][..]),
+        (
+            "sandbox-eks",
+            true,
+            &["external-dns-values.yaml", "cert-manager-values.yaml"][..],
+        ),
+    ] {
+        for file in files {
+            let path = format!("clusters/{cluster}/releases/{file}");
             let Content::Document(values) = &out.get(&path).expect(&path).content else {
                 panic!("{path} is not a values document");
             };

@@ -164,12 +164,16 @@ pub fn select(
     component: &'static str,
 ) -> Result<Selected, NotAdmitted> {
     let spec = images_of(component);
+    // Kyverno's own namespace is outside its webhooks (kyverno v1.19.0 charts/kyverno/
+    // values.yaml: `config.excludeKyvernoNamespace: true`), so its images are never refused;
+    // an admitted alternative is still preferred.
+    let exempt = component == plan::KYVERNO;
     let enforced = policy_enforced(r);
     let sources = cluster_sources(r, running);
     let ok = |image: &str| !enforced || admits(&sources, image);
     let mut images: Vec<String> = Vec::new();
     for image in spec.fixed {
-        if !ok(image) {
+        if !ok(image) && !exempt {
             return Err(NotAdmitted {
                 component,
                 image: image.to_string(),
@@ -204,11 +208,12 @@ pub fn select(
             }
         }
     }
-    let Some((index, (chosen, mirror))) = candidates
+    let found = candidates
         .iter()
         .enumerate()
         .find(|(_, (imgs, _))| imgs.iter().all(|i| ok(i)))
-    else {
+        .or_else(|| candidates.first().filter(|_| exempt).map(|c| (0, c)));
+    let Some((index, (chosen, mirror))) = found else {
         return Err(NotAdmitted {
             component,
             image: spec.choices[0][0].to_string(),

@@ -16,6 +16,7 @@
 
 pub mod images;
 pub mod plan;
+pub mod steps;
 
 use serde_json::{Map, Value, json};
 
