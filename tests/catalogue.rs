@@ -748,7 +748,7 @@ fn row_87_read_only_and_full_disk() {
     let old = read_tree(&dir.join("old"));
     let new = read_tree(&dir.join("new"));
     let mnt = dir.join("mnt");
-    let Some(mount) = tmpfs(&mnt, "size=64k") else {
+    let Some(mount) = tmpfs(&mnt, "size=128k") else {
         // Not root, or no mount namespace: permissions still apply to a normal user.
         return read_only_without_mount(dir, &old);
     };

@@ -12,7 +12,8 @@
 //! registry whose chart lets the registry be set is pulled from the mirror's host by name
 //! (`<mirror host>/grafana/grafana`: the path containerd itself would ask the mirror for),
 //! with the mirror's credentials Secret as its pull secret. A component image that no
-//! allowed source admits is an error (`check`), naming the component and the field.
+//! allowed source admits is reported (`check`; a warning of the pipeline), naming the component
+//! and the field, and the chart's own image is kept.
 
 use serde_json::{Map, Value, json};
 
@@ -223,6 +224,23 @@ pub fn select(
     images.extend(chosen.iter().cloned());
     images.sort();
     Ok(Selected { images, values })
+}
+
+/// [`select`], falling back to the chart's own images when none is admitted (reported as a
+/// warning by the pipeline, `pipeline::refused_images`).
+pub fn choose(r: &Resolved, running: &ResolvedCluster, component: &'static str) -> Selected {
+    select(r, running, component).unwrap_or_else(|_| {
+        let spec = images_of(component);
+        let mut images: Vec<String> = spec.fixed.iter().map(|s| s.to_string()).collect();
+        if let Some(first) = spec.choices.first() {
+            images.extend(first.iter().map(|s| s.to_string()));
+        }
+        images.sort();
+        Selected {
+            images,
+            values: None,
+        }
+    })
 }
 
 /// `registry/repository` of an image reference without a tag.

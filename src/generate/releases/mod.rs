@@ -110,7 +110,7 @@ fn values_file(out: &Output, c: &ResolvedCluster, component: &str) -> Option<Str
     path.rsplit('/').next().map(str::to_string)
 }
 
-/// The releases of cluster `c` (the component images must be admitted: `images::check`).
+/// The releases of cluster `c`.
 pub fn releases(r: &Resolved, c: &ResolvedCluster, out: &Output) -> Result<Vec<Release>, GenError> {
     let remote = plan::remote(r, c);
     let components = plan::components(r, c);
@@ -121,12 +121,7 @@ pub fn releases(r: &Resolved, c: &ResolvedCluster, out: &Output) -> Result<Vec<R
             message: format!("no facts::addons row for `{component}`"),
         })?;
         let running = images::running_cluster(r, c, component);
-        let selected = images::select(r, running, component).map_err(|e| GenError {
-            message: format!(
-                "image {} of {} is not admitted and passed the check",
-                e.image, e.component
-            ),
-        })?;
+        let selected = images::choose(r, running, component);
         let mut values = selected.values;
         let mut depends_on = Vec::new();
         let mut namespace = match component {
