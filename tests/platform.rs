@@ -295,21 +295,23 @@ fn monitoring_placement_equals_the_monitoring_pool() {
         // Installation's app block.
         let kommander_values = tree.get("platform/installation.yaml").and_then(|b| {
             let doc = docs("installation", std::str::from_utf8(b).unwrap()).remove(0);
-            let block = doc["apps"]["kube-prometheus-stack"]["values"].as_str()?.to_string();
+            let block = doc["apps"]["kube-prometheus-stack"]["values"]
+                .as_str()?
+                .to_string();
             Some(docs("values", &block).remove(0))
         });
         for cluster in clusters {
             let file = tree
-                .get(&format!("clusters/{cluster}/releases/monitoring-values.yaml"))
+                .get(&format!(
+                    "clusters/{cluster}/releases/monitoring-values.yaml"
+                ))
                 .map(|v| docs("values", std::str::from_utf8(v).unwrap()).remove(0));
             // With monitoring on, only the management cluster has no values file of its own.
             let is_management = file.is_none()
                 && tree.contains_key(&format!("clusters/{cluster}/infrastructure/cluster.yaml"));
-            let Some(values) = file.or_else(|| {
-                is_management
-                    .then(|| kommander_values.clone())
-                    .flatten()
-            }) else {
+            let Some(values) =
+                file.or_else(|| is_management.then(|| kommander_values.clone()).flatten())
+            else {
                 continue;
             };
             let values = &values;

@@ -26,11 +26,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::releases::plan::KOMMANDER_CERT_MANAGER;
 use super::releases::HELM_API;
+use super::releases::plan::KOMMANDER_CERT_MANAGER;
 use super::{Content, GenError, Origin, Output, Source, capa};
-use crate::blueprint::model::Provider;
 use crate::blueprint::model::Flux;
+use crate::blueprint::model::Provider;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
 

@@ -10,8 +10,8 @@
 use serde_json::{Map, Value, json};
 
 use super::super::{Content, GenError, Origin, Output, Source};
-use crate::naming;
 use crate::blueprint::model::Provider;
+use crate::naming;
 use crate::resolve::{Consumer, Resolved, ResolvedCluster, ServiceAccountIssuer};
 
 /// The group the projected token is readable by (cert-manager's guide uses 1001).

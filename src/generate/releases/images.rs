@@ -51,7 +51,10 @@ pub fn policy_enforced(r: &Resolved) -> bool {
 /// A mirror's host and path, as an image reference prefix: `https://mirror.example/x/` →
 /// `mirror.example/x`.
 pub fn mirror_host(m: &Mirror) -> &str {
-    let rest = m.endpoint.split_once("://").map_or(m.endpoint.as_str(), |(_, r)| r);
+    let rest = m
+        .endpoint
+        .split_once("://")
+        .map_or(m.endpoint.as_str(), |(_, r)| r);
     rest.trim_end_matches('/')
 }
 

@@ -356,12 +356,21 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
             continue;
         }
         let dir = naming::releases_dir(&c.name);
-        let sources = releases.iter().map(|rel| helm_repository(r, c, rel)).collect();
+        let sources = releases
+            .iter()
+            .map(|rel| helm_repository(r, c, rel))
+            .collect();
         let helm = releases.iter().map(|rel| helm_release(r, c, rel)).collect();
-        out.origin(Origin::cluster(&c.name))
-            .objects(format!("{dir}/sources.yaml"), GENERATOR, sources)?;
-        out.origin(Origin::cluster(&c.name))
-            .objects(format!("{dir}/helmreleases.yaml"), GENERATOR, helm)?;
+        out.origin(Origin::cluster(&c.name)).objects(
+            format!("{dir}/sources.yaml"),
+            GENERATOR,
+            sources,
+        )?;
+        out.origin(Origin::cluster(&c.name)).objects(
+            format!("{dir}/helmreleases.yaml"),
+            GENERATOR,
+            helm,
+        )?;
         for rel in &releases {
             if let Some(file) = &rel.values_file {
                 out.config_map(
@@ -386,3 +395,6 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

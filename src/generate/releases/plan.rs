@@ -42,7 +42,8 @@ pub fn autoscales(c: &ResolvedCluster) -> bool {
 /// Whether the cluster runs the pod identity webhook from Flux: a self-managed (capa) cluster
 /// whose workloads use IRSA (EKS runs its own, kOps installs its own).
 pub fn needs_pod_identity_webhook(c: &ResolvedCluster) -> bool {
-    c.provider == Provider::Capa && matches!(c.issuer, Some(ServiceAccountIssuer::SelfHosted { .. }))
+    c.provider == Provider::Capa
+        && matches!(c.issuer, Some(ServiceAccountIssuer::SelfHosted { .. }))
 }
 
 /// The components Flux installs for cluster `c`, sorted by name.

@@ -164,7 +164,8 @@ pub fn not_files(r: &Resolved) -> String {
             );
         }
         if let Some(secret) = flux.and_then(|f| f.secret_ref.as_ref()) {
-            let namespaces: BTreeSet<String> = clusters.iter().map(|c| capa::namespace(c)).collect();
+            let namespaces: BTreeSet<String> =
+                clusters.iter().map(|c| capa::namespace(c)).collect();
             for ns in namespaces {
                 commands.push(format!(
                     "flux create secret git {} --namespace {ns} --url=<repository URL> --private-key-file=<deploy key>",
@@ -172,7 +173,11 @@ pub fn not_files(r: &Resolved) -> String {
                 ));
             }
         }
-        if let Some(eab) = r.acme.as_ref().and_then(|a| a.external_account_binding.as_ref()) {
+        if let Some(eab) = r
+            .acme
+            .as_ref()
+            .and_then(|a| a.external_account_binding.as_ref())
+        {
             commands.push(format!(
                 "kubectl -n {} create secret generic {} --from-literal={}=<EAB HMAC key>   # in each cluster (cert-manager reads it)",
                 naming::CERT_MANAGER_NAMESPACE,
@@ -181,7 +186,9 @@ pub fn not_files(r: &Resolved) -> String {
             ));
         }
         for m in r.spec.registries.iter().flat_map(|reg| reg.mirrors.iter()) {
-            let Some(creds) = &m.credentials_ref else { continue };
+            let Some(creds) = &m.credentials_ref else {
+                continue;
+            };
             match p {
                 Provider::Capa => {
                     let namespaces: BTreeSet<String> =
