@@ -419,6 +419,18 @@ fn external_dns_values_are_judged_by_the_charts_schema() {
     let problems = platc::validate::validate_tree(&tree);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].code, Code::OutputSchema);
+    // A HelmRelease's inline values of such a chart too (the object itself is schema-valid).
+    let mut tree = Tree::new();
+    tree.insert(
+        "clusters/a/releases/helmreleases.yaml",
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: a-external-dns\n  namespace: default\n\
+         spec:\n  chart:\n    spec:\n      chart: external-dns\n      sourceRef:\n        kind: HelmRepository\n        name: a-external-dns\n\
+         \x20 interval: 10m\n  values:\n    policy: sometimes\n",
+    );
+    let problems = platc::validate::validate_tree(&tree);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].code, Code::OutputSchema);
+    assert!(problems[0].message.contains("/spec/values"), "{problems:?}");
     // The same values as an Installation app's block are judged by the same schema.
     let mut tree = Tree::new();
     tree.insert(
