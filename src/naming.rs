@@ -262,14 +262,15 @@ pub fn cert_manager_path(cluster: &str) -> String {
     format!("{}/addons/cert-manager.yaml", cluster_dir(cluster))
 }
 
-/// The Helm values of cert-manager in one cluster (the role of its service account).
+/// The Helm values of cert-manager in one cluster (the role of its service account), beside
+/// the HelmRelease that reads them.
 pub fn cert_manager_values_path(cluster: &str) -> String {
-    format!("{}/addons/cert-manager-values.yaml", cluster_dir(cluster))
+    format!("{}/cert-manager-values.yaml", releases_dir(cluster))
 }
 
-/// The Helm values of external-dns in one cluster (`outputs.md`).
+/// The Helm values of external-dns in one cluster (`outputs.md`), beside its HelmRelease.
 pub fn external_dns_values_path(cluster: &str) -> String {
-    format!("{}/addons/external-dns-values.yaml", cluster_dir(cluster))
+    format!("{}/external-dns-values.yaml", releases_dir(cluster))
 }
 
 pub fn partition_name(p: Partition) -> &'static str {
@@ -415,9 +416,9 @@ pub const INSTALLATION_PATH: &str = "platform/installation.yaml";
 pub const WORKSPACES_PATH: &str = "platform/workspaces.yaml";
 pub const ACCESS_PATH: &str = "platform/access.yaml";
 
-/// Helm values of kube-prometheus-stack in one cluster.
+/// Helm values of kube-prometheus-stack in one cluster, beside its HelmRelease.
 pub fn monitoring_values_path(cluster: &str) -> String {
-    format!("{}/addons/monitoring-values.yaml", cluster_dir(cluster))
+    format!("{}/monitoring-values.yaml", releases_dir(cluster))
 }
 
 /// The folder of a cluster's add-ons, relative to the tree's root.
@@ -478,4 +479,44 @@ pub fn external_dns_namespace(management: bool) -> &'static str {
     } else {
         EXTERNAL_DNS_NAMESPACE
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bring-up through Flux: the releases of each cluster and the Kustomizations that apply them.
+
+/// The folder of a cluster's Flux sources, HelmReleases and their values (applied on the
+/// management cluster, or by the cluster's own Flux without one).
+pub fn releases_dir(cluster: &str) -> String {
+    format!("{}/releases", cluster_dir(cluster))
+}
+
+/// The folder of the Namespaces (with their Pod Security labels) that a cluster's releases
+/// install into, applied inside the cluster before the releases.
+pub fn namespaces_dir(cluster: &str) -> String {
+    format!("{}/namespaces", cluster_dir(cluster))
+}
+
+/// A HelmRelease (and its source) of one cluster: `<cluster>-<component>`, unique among the
+/// clusters whose Flux objects share a namespace of the management cluster.
+pub fn helm_release_name(cluster: &str, component: &str) -> String {
+    format!("{cluster}-{component}")
+}
+
+/// The ConfigMap a HelmRelease reads its values from: `<cluster>-<component>-values`.
+pub fn values_config_map_name(cluster: &str, component: &str) -> String {
+    format!("{cluster}-{component}-values")
+}
+
+/// Flux's Kustomizations of one cluster besides `-addons`: `<platform>-<cluster>-releases`,
+/// `-namespaces` and `-infrastructure`.
+pub fn flux_releases_name(platform: &str, cluster: &str) -> String {
+    format!("{platform}-{cluster}-releases")
+}
+
+pub fn flux_namespaces_name(platform: &str, cluster: &str) -> String {
+    format!("{platform}-{cluster}-namespaces")
+}
+
+pub fn flux_infrastructure_name(platform: &str, cluster: &str) -> String {
+    format!("{platform}-{cluster}-infrastructure")
 }

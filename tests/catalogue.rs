@@ -748,7 +748,11 @@ fn row_87_read_only_and_full_disk() {
     let old = read_tree(&dir.join("old"));
     let new = read_tree(&dir.join("new"));
     let mnt = dir.join("mnt");
-    let Some(mount) = tmpfs(&mnt, "size=64k") else {
+    // Room for the old tree (a page per 4 KiB of each file) and a little more: the new tree's
+    // first writes then find the disk full.
+    let pages: usize = old.values().map(|b| b.len().div_ceil(4096).max(1)).sum();
+    let size = format!("size={}k", (pages + 4) * 4);
+    let Some(mount) = tmpfs(&mnt, &size) else {
         // Not root, or no mount namespace: permissions still apply to a normal user.
         return read_only_without_mount(dir, &old);
     };
@@ -772,10 +776,10 @@ fn row_87_read_only_and_full_disk() {
     assert!(err.contains(out.to_str().unwrap()), "{err}");
     assert_eq!(read_tree(&out), old);
 
-    // Full: the new tree does not fit in 64 KiB. Exit 74; every file old or new.
+    // Full: the new tree does not fit. Exit 74; every file old or new.
     mount.remount("rw");
     assert!(
-        new.values().map(Vec::len).sum::<usize>() > 64 << 10,
+        new.values().map(Vec::len).sum::<usize>() > (pages + 4) * 4096,
         "the fleet must not fit"
     );
     let o = run(

@@ -176,7 +176,7 @@ fn helm_values_fields_are_explained_by_their_generators_rules() {
             "explain",
             "-f",
             "blueprints/platform-reference.yaml",
-            "clusters/management/addons/external-dns-values.yaml#txtOwnerId",
+            "clusters/sandbox/releases/external-dns-values.yaml#txtOwnerId",
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));

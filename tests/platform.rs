@@ -185,7 +185,9 @@ fn check_no_literal_secret(v: &Value, at: &str, out: &mut Vec<String>) {
                     let reference = s.starts_with('$')
                         || lower.ends_with("name")
                         || lower.ends_with("file")
-                        || lower.ends_with("ref");
+                        || lower.ends_with("ref")
+                        // The cluster autoscaler chart's name of its kubeconfig Secret.
+                        || k == "clusterAPIKubeconfigSecret";
                     if !reference {
                         out.push(format!("{here}: literal `{s}`"));
                     }
@@ -289,13 +291,30 @@ fn monitoring_placement_equals_the_monitoring_pool() {
             .keys()
             .filter_map(|p| p.strip_prefix("clusters/")?.split('/').next())
             .collect();
+        // The management cluster's kube-prometheus-stack is Kommander's: its values are the
+        // Installation's app block.
+        let kommander_values = tree.get("platform/installation.yaml").and_then(|b| {
+            let doc = docs("installation", std::str::from_utf8(b).unwrap()).remove(0);
+            let block = doc["apps"]["kube-prometheus-stack"]["values"]
+                .as_str()?
+                .to_string();
+            Some(docs("values", &block).remove(0))
+        });
         for cluster in clusters {
+            let file = tree
+                .get(&format!(
+                    "clusters/{cluster}/releases/monitoring-values.yaml"
+                ))
+                .map(|v| docs("values", std::str::from_utf8(v).unwrap()).remove(0));
+            // With monitoring on, only the management cluster has no values file of its own.
+            let is_management = file.is_none()
+                && tree.contains_key(&format!("clusters/{cluster}/infrastructure/cluster.yaml"));
             let Some(values) =
-                tree.get(&format!("clusters/{cluster}/addons/monitoring-values.yaml"))
+                file.or_else(|| is_management.then(|| kommander_values.clone()).flatten())
             else {
                 continue;
             };
-            let values = &docs("values", std::str::from_utf8(values).unwrap())[0];
+            let values = &values;
             let pools: BTreeMap<_, _> = tree
                 .iter()
                 .filter(|(p, _)| {
@@ -400,6 +419,18 @@ fn external_dns_values_are_judged_by_the_charts_schema() {
     let problems = platc::validate::validate_tree(&tree);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].code, Code::OutputSchema);
+    // A HelmRelease's inline values of such a chart too (the object itself is schema-valid).
+    let mut tree = Tree::new();
+    tree.insert(
+        "clusters/a/releases/helmreleases.yaml",
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: a-external-dns\n  namespace: default\n\
+         spec:\n  chart:\n    spec:\n      chart: external-dns\n      sourceRef:\n        kind: HelmRepository\n        name: a-external-dns\n\
+         \x20 interval: 10m\n  values:\n    policy: sometimes\n",
+    );
+    let problems = platc::validate::validate_tree(&tree);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].code, Code::OutputSchema);
+    assert!(problems[0].message.contains("/spec/values"), "{problems:?}");
     // The same values as an Installation app's block are judged by the same schema.
     let mut tree = Tree::new();
     tree.insert(

@@ -31,6 +31,7 @@ KINDS = [
     "kops.k8s.io/v1alpha2/Cluster", "kops.k8s.io/v1alpha2/InstanceGroup",
     # capa bring-up (CAAPH), and the tigera operator's Installation its Calico values carry.
     "addons.cluster.x-k8s.io/v1alpha1/HelmChartProxy", "operator.tigera.io/v1/Installation",
+    "helm.toolkit.fluxcd.io/v2/HelmRelease", "source.toolkit.fluxcd.io/v1/HelmRepository",
 ]
 
 # Helm charts whose values files platc writes: their values.schema.json, verbatim.

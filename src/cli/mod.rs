@@ -434,6 +434,9 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         }
     };
     let mut findings = checked.warnings;
+    // The platform's own images against its image policy (needs the resolved model).
+    let resolved = crate::resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+    findings.extend(pipeline::refused_images(&checked.loaded, &resolved));
     let mut cel = crate::validate::cel::Stats::default();
     match pipeline::compile(&input, &beside_of(file)) {
         Ok(compiled) => {

@@ -52,17 +52,47 @@ pub fn emit(output: &Output, blueprint_file: &str) -> Result<Tree, String> {
     }
     for (dir, resources) in kustomizations(&folders) {
         let path = format!("{dir}/kustomization.yaml");
-        let body = json!({
+        let mut body = json!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
             "kind": "Kustomization",
             "resources": resources,
         });
+        if let Some(generated) = output.config_maps().get(&dir) {
+            add_config_maps(&mut body, generated);
+        }
         let text = format!("{head}{}", write::to_yaml(&body));
         if !tree.insert(&path, text.into_bytes()) {
             return Err(path);
         }
     }
     Ok(tree)
+}
+
+/// The label that makes Flux's helm-controller watch a ConfigMap a HelmRelease reads, and
+/// upgrade the release as soon as it changes (helm-controller v1.6.3,
+/// docs/spec/v2/helmreleases.md, "Reacting immediately to configuration dependencies").
+pub const FLUX_WATCH_LABEL: (&str, &str) = ("reconcile.fluxcd.io/watch", "Enabled");
+
+/// The `configMapGenerator` of a folder's kustomization. Names keep no hash suffix: kustomize
+/// rewrites references to a generated name only in the kinds it knows, and a HelmRelease's
+/// `valuesFrom` is not one of them; the watch label gives the prompt upgrade a new name would.
+fn add_config_maps(body: &mut Value, generated: &[crate::generate::ConfigMapGen]) {
+    let entries: Vec<Value> = generated
+        .iter()
+        .map(|g| {
+            json!({
+                "name": g.name,
+                "namespace": g.namespace,
+                "files": [format!("{}={}", g.key, g.file)],
+            })
+        })
+        .collect();
+    body["configMapGenerator"] = Value::Array(entries);
+    let (key, value) = FLUX_WATCH_LABEL;
+    body["generatorOptions"] = json!({
+        "disableNameSuffixHash": true,
+        "labels": {key: value},
+    });
 }
 
 /// The bytes of one generated file: header and notice, then its YAML (or the text as is).

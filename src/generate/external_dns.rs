@@ -1,5 +1,5 @@
 //! external-dns: the Helm values of the kubernetes-sigs chart for every cluster
-//! (`addons/external-dns-values.yaml`): the AWS provider, the blueprint's domain filters and
+//! (`releases/external-dns-values.yaml`, read by its Flux HelmRelease): the AWS provider, the blueprint's domain filters and
 //! policy, a TXT registry with a per-cluster owner and the blueprint's prefix, the cluster's
 //! region, the hosted zone as the only zone external-dns may touch, and, with IRSA, the role
 //! ARN on its service account (with the node role: no identity settings at all). The same
@@ -24,7 +24,8 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     if r.dns.is_none() {
         return Ok(());
     }
-    for c in &r.clusters {
+    // On the management cluster Kommander installs it, with these values in the Installation.
+    for c in r.clusters.iter().filter(|c| !c.management) {
         out.origin(Origin::cluster(&c.name).with("dns", Source::path("spec.dns")))
             .add(
                 naming::external_dns_values_path(&c.name),

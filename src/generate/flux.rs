@@ -1,21 +1,36 @@
 //! GitOps with Flux (`gitops.flux`): per cluster, `gitops/flux/<cluster>.yaml` with a
-//! `GitRepository` of the repository the rendered tree lives in and a `Kustomization` that
-//! applies the cluster's `addons/` from it (its path under the blueprint's `path`).
+//! `GitRepository` of the repository the rendered tree lives in and one `Kustomization` per
+//! folder of the cluster, in the order a cluster comes up:
+//! - `<platform>-<cluster>-infrastructure` (capa and eks, with a management cluster): the
+//!   Cluster API objects, so a commit creates the cluster;
+//! - `-namespaces`: the releases' Namespaces with their Pod Security labels, in the cluster;
+//! - `-releases` (after `-namespaces`, `wait: true`): the HelmRepositories and HelmReleases,
+//!   which live where Flux runs; Ready only once every HelmRelease is (on the management
+//!   cluster also Kommander's cert-manager, a health check);
+//! - `-addons` (after `-releases`): the objects that need the releases' CRDs (ClusterIssuer,
+//!   ClusterPolicy, Calico's BGP objects), in the cluster.
+//!
+//! Calico's BGP objects wait for Calico transitively: the releases become Ready only on Ready
+//! nodes, and nodes are Ready only with a CNI.
 //!
 //! With a management cluster, Flux runs there and delivers every cluster: the objects live in
-//! the namespace of the cluster's Cluster API objects, and a workload cluster's Kustomization
-//! reaches it through the kubeconfig Secret Cluster API keeps there (`<cluster>-kubeconfig`),
-//! so `kubectl apply -k gitops/flux` on the management cluster delivers all of them. Without
-//! one, each cluster's own Flux applies its file, locally.
+//! the namespace of the cluster's Cluster API objects, and a Kustomization of objects inside a
+//! workload cluster reaches it through the kubeconfig Secret Cluster API keeps there
+//! (`<cluster>-kubeconfig`), so `kubectl apply -k gitops/flux` on the management cluster
+//! delivers all of them. Without one, each cluster's own Flux applies its file, locally (no
+//! infrastructure: the cluster cannot create itself).
 //!
-//! This generator runs after every generator of `addons/` objects: a cluster whose `addons/`
-//! holds no Kubernetes object (so no `kustomization.yaml`) has nothing to deliver and gets no
-//! file, since Flux would otherwise apply its Helm values files as if they were manifests.
+//! This generator runs last: a folder without Kubernetes objects (so without a
+//! `kustomization.yaml`) gets no Kustomization, since Flux would otherwise apply its Helm
+//! values files as if they were manifests.
 
 use serde_json::{Map, Value, json};
 
+use super::releases::HELM_API;
+use super::releases::plan::KOMMANDER_CERT_MANAGER;
 use super::{Content, GenError, Origin, Output, Source, capa};
 use crate::blueprint::model::Flux;
+use crate::blueprint::model::Provider;
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
 
@@ -36,40 +51,68 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     let Some(flux) = r.gitops.as_ref().and_then(|g| g.flux.as_ref()) else {
         return Ok(());
     };
-    let remote = r.management_cluster().is_some();
+    let management = r.management_cluster().is_some();
     for c in &r.clusters {
-        let addons = naming::addons_dir(&c.name);
-        let delivers_something = out.files().any(|(path, file)| {
-            matches!(file.content, Content::Objects(_))
-                && path
-                    .strip_prefix(&addons)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        });
-        if !delivers_something {
+        let has = |dir: String| has_objects(out, &dir);
+        let folders = Folders {
+            infrastructure: management
+                && c.provider != Provider::Kops
+                && has(format!("{}/infrastructure", naming::cluster_dir(&c.name))),
+            namespaces: has(naming::namespaces_dir(&c.name)),
+            releases: has(naming::releases_dir(&c.name)),
+            addons: has(naming::addons_dir(&c.name)),
+        };
+        if !(folders.infrastructure || folders.namespaces || folders.releases || folders.addons) {
             continue;
         }
         out.origin(Origin::cluster(&c.name).with("flux", Source::path("spec.gitops.flux")))
             .objects(
                 naming::flux_path(&c.name),
                 GENERATOR,
-                objects(r, c, flux, remote && !c.management),
+                objects(r, c, flux, management && !c.management, &folders),
             )?;
     }
     Ok(())
 }
 
+/// Whether a folder holds Kubernetes objects (so a kustomization): Flux would otherwise
+/// apply its other files (Helm values) as if they were manifests.
+fn has_objects(out: &Output, dir: &str) -> bool {
+    let prefix = format!("{dir}/");
+    out.files_under(&prefix)
+        .any(|(_, file)| matches!(file.content, Content::Objects(_)))
+}
+
+/// Which of a cluster's folders Flux applies.
+struct Folders {
+    infrastructure: bool,
+    namespaces: bool,
+    releases: bool,
+    addons: bool,
+}
+
 /// The path of a cluster's `addons/` in the repository: under the tree's folder there.
 pub fn addons_path(tree_path: &str, cluster: &str) -> String {
+    repo_path(tree_path, &naming::addons_dir(cluster))
+}
+
+/// The path of a folder of the tree in the repository.
+pub fn repo_path(tree_path: &str, dir: &str) -> String {
     let base = tree_path.trim_start_matches("./").trim_matches('/');
-    let addons = naming::addons_dir(cluster);
     if base.is_empty() || base == "." {
-        format!("./{addons}")
+        format!("./{dir}")
     } else {
-        format!("./{base}/{addons}")
+        format!("./{base}/{dir}")
     }
 }
 
-fn objects(r: &Resolved, c: &ResolvedCluster, flux: &Flux, remote: bool) -> Vec<Value> {
+fn objects(
+    r: &Resolved,
+    c: &ResolvedCluster,
+    flux: &Flux,
+    remote: bool,
+    folders: &Folders,
+) -> Vec<Value> {
     let namespace = capa::namespace(c);
     let metadata = |name: &str| {
         let mut m = Map::new();
@@ -89,39 +132,111 @@ fn objects(r: &Resolved, c: &ResolvedCluster, flux: &Flux, remote: bool) -> Vec<
     if let Some(secret) = &flux.secret_ref {
         source.insert("secretRef".into(), json!({"name": secret.name}));
     }
-    let mut spec = Map::new();
-    spec.insert("interval".into(), json!(APPLY_INTERVAL));
-    spec.insert("path".into(), json!(addons_path(r.flux_path(), &c.name)));
-    // Objects removed from the blueprint are removed from the cluster: what is in Git is
-    // exactly what runs.
-    spec.insert("prune".into(), json!(true));
-    spec.insert(
-        "sourceRef".into(),
-        json!({"kind": "GitRepository", "name": source_name}),
-    );
-    if remote {
+    let mut objects = vec![json!({
+        "apiVersion": SOURCE_API,
+        "kind": "GitRepository",
+        "metadata": metadata(&source_name),
+        "spec": source,
+    })];
+    // One Kustomization per folder; `in_cluster` ones reach a workload cluster through Cluster
+    // API's kubeconfig Secret, the others apply where Flux runs.
+    let kustomization = |name: String, dir: String, in_cluster: bool, extra: Map<String, Value>| {
+        let mut spec = Map::new();
+        spec.insert("interval".into(), json!(APPLY_INTERVAL));
+        spec.insert("path".into(), json!(repo_path(r.flux_path(), &dir)));
+        // Objects removed from the blueprint are removed from the cluster: what is in Git is
+        // exactly what runs.
+        spec.insert("prune".into(), json!(true));
         spec.insert(
-            "kubeConfig".into(),
-            json!({"secretRef": {
-                "name": naming::kubeconfig_secret_name(&c.name),
-                "key": KUBECONFIG_KEY,
-            }}),
+            "sourceRef".into(),
+            json!({"kind": "GitRepository", "name": source_name}),
         );
-    }
-    vec![
-        json!({
-            "apiVersion": SOURCE_API,
-            "kind": "GitRepository",
-            "metadata": metadata(&source_name),
-            "spec": source,
-        }),
+        if in_cluster && remote {
+            spec.insert(
+                "kubeConfig".into(),
+                json!({"secretRef": {
+                    "name": naming::kubeconfig_secret_name(&c.name),
+                    "key": KUBECONFIG_KEY,
+                }}),
+            );
+        }
+        spec.extend(extra);
         json!({
             "apiVersion": KUSTOMIZE_API,
             "kind": "Kustomization",
-            "metadata": metadata(&naming::flux_kustomization_name(&r.platform, &c.name)),
+            "metadata": metadata(&name),
             "spec": spec,
-        }),
-    ]
+        })
+    };
+    let depends = |names: Vec<String>| {
+        let list: Vec<Value> = names.into_iter().map(|n| json!({"name": n})).collect();
+        let mut m = Map::new();
+        if !list.is_empty() {
+            m.insert("dependsOn".into(), Value::Array(list));
+        }
+        m
+    };
+    if folders.infrastructure {
+        // A commit creates (and changes) the cluster: its Cluster API objects apply on the
+        // management cluster.
+        objects.push(kustomization(
+            naming::flux_infrastructure_name(&r.platform, &c.name),
+            format!("{}/infrastructure", naming::cluster_dir(&c.name)),
+            false,
+            Map::new(),
+        ));
+    }
+    if folders.namespaces {
+        objects.push(kustomization(
+            naming::flux_namespaces_name(&r.platform, &c.name),
+            naming::namespaces_dir(&c.name),
+            true,
+            Map::new(),
+        ));
+    }
+    let releases_name = naming::flux_releases_name(&r.platform, &c.name);
+    if folders.releases {
+        let mut extra = depends(if folders.namespaces {
+            vec![naming::flux_namespaces_name(&r.platform, &c.name)]
+        } else {
+            Vec::new()
+        });
+        // Ready only when every HelmRelease is Ready (kustomize-controller: `wait` checks
+        // every object it applied), so the add-ons that need their CRDs wait for them.
+        extra.insert("wait".into(), json!(true));
+        if c.management && r.acme.is_some() {
+            // The ClusterIssuer needs cert-manager, which Kommander installs there.
+            let (name, ns) = KOMMANDER_CERT_MANAGER;
+            extra.insert(
+                "healthChecks".into(),
+                json!([{
+                    "apiVersion": HELM_API,
+                    "kind": "HelmRelease",
+                    "name": name,
+                    "namespace": ns,
+                }]),
+            );
+        }
+        objects.push(kustomization(
+            releases_name.clone(),
+            naming::releases_dir(&c.name),
+            false,
+            extra,
+        ));
+    }
+    if folders.addons {
+        objects.push(kustomization(
+            naming::flux_kustomization_name(&r.platform, &c.name),
+            naming::addons_dir(&c.name),
+            true,
+            depends(if folders.releases {
+                vec![releases_name]
+            } else {
+                Vec::new()
+            }),
+        ));
+    }
+    objects
 }
 
 #[cfg(test)]

@@ -16,12 +16,13 @@ pub mod output;
 pub mod platform;
 pub mod provider_notes;
 pub mod readme;
+pub mod releases;
 #[cfg(test)]
 pub(crate) mod test_support;
 
 use crate::resolve::Resolved;
 pub use origin::{FieldRule, Origin, Source};
-pub use output::{Content, Embedded, File, GenError, Output};
+pub use output::{ConfigMapGen, Content, Embedded, File, GenError, Output};
 
 pub type Generate = fn(&Resolved, &mut Output) -> Result<(), GenError>;
 
@@ -39,6 +40,8 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("iam", iam::generate),
     ("eks", eks::generate),
     ("kops", kops::generate),
+    // After every generator of values files: the releases read them.
+    ("releases", releases::generate),
     // Last: it delivers each cluster's `addons/` only when other generators put objects there.
     ("flux", flux::generate),
 ];

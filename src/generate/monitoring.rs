@@ -1,5 +1,5 @@
 //! Monitoring: the Helm values of kube-prometheus-stack for every cluster
-//! (`addons/monitoring-values.yaml`), in that chart's layout: Prometheus's retention, storage
+//! (`releases/monitoring-values.yaml`, read by its Flux HelmRelease), in that chart's layout: Prometheus's retention, storage
 //! claim and resources; and on a cluster with the dedicated monitoring pool, a nodeSelector on
 //! the pool's role label and tolerations of every taint of the pool for Prometheus,
 //! Alertmanager, Grafana, the operator and kube-state-metrics, so they run there and only
@@ -22,7 +22,8 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     if r.spec.monitoring.is_none() {
         return Ok(());
     }
-    for c in &r.clusters {
+    // On the management cluster Kommander installs it, with these values in the Installation.
+    for c in r.clusters.iter().filter(|c| !c.management) {
         out.origin(Origin::cluster(&c.name).with("monitoring", Source::path("spec.monitoring")))
             .add(
                 naming::monitoring_values_path(&c.name),

@@ -41,6 +41,22 @@ pub struct Output {
     embedded: Vec<Embedded>,
     /// Where in the blueprint each file comes from (for `platc explain`), by path.
     origins: BTreeMap<String, Origin>,
+    /// Per folder, the ConfigMaps its kustomization generates from files beside it.
+    config_maps: BTreeMap<String, Vec<ConfigMapGen>>,
+}
+
+/// A ConfigMap that a folder's kustomization generates (`configMapGenerator`) from one file
+/// of the folder: Helm values that a Flux HelmRelease reads through `valuesFrom`. Generated
+/// without a name suffix and labelled for helm-controller to watch (see `emit`), so the
+/// HelmRelease names it as written and upgrades as soon as it changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigMapGen {
+    pub name: String,
+    pub namespace: String,
+    /// The file's name in the folder.
+    pub file: String,
+    /// The data key the file's content goes under.
+    pub key: String,
 }
 
 /// A data tree that a file carries as YAML text (a Helm values block, `values: |`): after
@@ -212,6 +228,19 @@ impl Output {
     /// Records the origin of a file already added.
     pub fn set_origin(&mut self, path: impl Into<String>, origin: Origin) {
         self.origins.insert(path.into(), origin);
+    }
+
+    /// Declares a ConfigMap that `dir`'s kustomization generates from one of its files.
+    pub fn config_map(&mut self, dir: impl Into<String>, generated: ConfigMapGen) {
+        self.config_maps
+            .entry(dir.into())
+            .or_default()
+            .push(generated);
+    }
+
+    /// Every folder's generated ConfigMaps, by folder.
+    pub fn config_maps(&self) -> &BTreeMap<String, Vec<ConfigMapGen>> {
+        &self.config_maps
     }
 
     /// Where in the blueprint a file comes from, when its generator said so.

@@ -78,7 +78,8 @@ pub fn section(r: &Resolved) -> String {
             for c in &kops {
                 let _ = writeln!(
                     s,
-                    "Flux delivers `{dir}/addons` through the Secret `{secret}` (key `value`) in namespace\n\
+                    "Flux reaches the cluster (`{dir}/namespaces`, `{dir}/addons` and the HelmReleases of\n\
+                     `{dir}/releases`) through the Secret `{secret}` (key `value`) in namespace\n\
                      `{ns}` of the management cluster, which Cluster API creates for capa and eks clusters\n\
                      but nothing creates for kops: once the cluster is up, `kops export kubecfg --admin=8760h\n\
                      --name {name} --kubeconfig {cluster}.kubeconfig` and `kubectl -n {ns} create secret generic\n\
@@ -124,9 +125,10 @@ pub fn section(r: &Resolved) -> String {
                 s,
                 "With IRSA, kOps publishes each cluster's service-account issuer into the cluster's discovery\n\
                  bucket, which `iam/` creates (apply it before `kops create`), and creates the IAM OIDC\n\
-                 provider and one role per service account of `iam.serviceAccountExternalPermissions`. Its pod\n\
-                 identity webhook gives those pods their roles; kOps installs it with cert-manager, which it\n\
-                 needs (cert-manager runs in `kube-system` there).\n"
+                 provider and one role per service account of `iam.serviceAccountExternalPermissions`. kOps\n\
+                 also installs its pod identity webhook, which gives those pods their roles, and the\n\
+                 cert-manager it needs (its `podIdentityWebhook` and `certManager` settings); Flux installs\n\
+                 external-dns once the cluster is up, so its Pods start with their role.\n"
             );
         }
     }

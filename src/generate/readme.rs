@@ -66,31 +66,13 @@ fn text(r: &Resolved) -> String {
          MachineDeployment's machines in one zone); replicas and autoscaling bounds are split evenly.\n  \
          Machine and bootstrap template names end in a digest of their content: a changed template\n  \
          is a new object, and Cluster API rolls the machines.\n\
-         - `clusters/<cluster>/addons/`: what runs inside the cluster once it is up.\n\
+         - `clusters/<cluster>/namespaces/`, `releases/`, `addons/`: the platform inside the cluster\n  \
+         (see Bring-up).\n\
          - Every folder with Kubernetes objects has a `kustomization.yaml`; `kubectl kustomize\n  \
          clusters/<cluster>` builds a whole cluster.\n"
     );
-    let _ = writeln!(s, "## Steps that are not files\n");
-    let _ = writeln!(
-        s,
-        "1. The AWS IAM roles and instance profiles that Cluster API's AWS provider uses are created once per\n   \
-         account with `clusterawsadm bootstrap iam create-cloudformation-stack`.\n\
-         2. Cluster API runs with the AWS provider and its add-on provider for Helm, which installs each\n   \
-         capa cluster's `infrastructure/bring-up.yaml` (Calico, the AWS cloud-controller-manager, the\n   \
-         EBS CSI driver): `clusterctl init --infrastructure aws --addon helm`.\n\
-         3. Machines have no SSH key (`sshKeyName: \"\"`): reach them through AWS Systems Manager.\n\
-         4. cert-manager must be installed in a cluster before its `addons/cert-manager.yaml` applies."
-    );
-    for c in r.clusters.iter().filter(|c| c.management) {
-        let _ = writeln!(
-            s,
-            "5. `{name}` manages itself. Create it from a temporary bootstrap cluster (`kind`), then move\n   \
-             its Cluster API objects into it: `clusterctl init --infrastructure aws --addon helm` on the\n   \
-             new cluster, then `clusterctl move --to-kubeconfig <{name}.kubeconfig>` from the bootstrap\n   \
-             cluster.",
-            name = c.name
-        );
-    }
+    s.push_str(&super::releases::steps::bring_up(r));
+    s.push_str(&super::releases::steps::not_files(r));
     s.push_str(&super::hardening::notes::section(r));
     s.push_str(&super::platform::steps::text(r));
     s.push_str(&super::iam::readme::section(

@@ -167,7 +167,11 @@ pub fn compile_stages(
     Ok(Stages {
         compiled: Compiled {
             tree,
-            warnings: checked.warnings,
+            warnings: {
+                let mut w = checked.warnings;
+                w.extend(refused_images(&checked.loaded, &resolved));
+                w
+            },
             blueprint_sha256: inputs::digest(input, &checked.loaded, beside),
             inputs: inputs_beside(&checked.loaded),
         },
@@ -201,6 +205,51 @@ pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree,
     } else {
         Err(problems.into())
     }
+}
+
+/// The platform's own components obey its image policy: an image of a component platc installs
+/// that no allowed source admits (for the cluster it runs on, mirrors included) is a warning at
+/// `spec.registries.allowedImageSources`, one per image, naming the component and the clusters
+/// (`validate --strict` fails on it). A warning, not an error, because the shared fleet
+/// generator's blueprint (`tools/gen_fleet.py`, which must render) admits only its mirror and
+/// registry.k8s.io while cert-manager and Prometheus publish on quay.io alone.
+pub fn refused_images(loaded: &Loaded, resolved: &resolve::Resolved) -> Vec<Diagnostic> {
+    let cx = check::Cx::new(loaded);
+    let path = BlueprintPath::root()
+        .field("spec")
+        .field("registries")
+        .field("allowedImageSources");
+    let mut by_image: std::collections::BTreeMap<(String, &str), Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for (i, e) in generate::releases::images::check(resolved) {
+        by_image
+            .entry((e.image, e.component))
+            .or_default()
+            .push(&resolved.clusters[i].name);
+    }
+    by_image
+        .into_iter()
+        .map(|((image, component), clusters)| {
+            let shown: Vec<String> = clusters.iter().take(5).map(|c| format!("`{c}`")).collect();
+            let more = if clusters.len() > 5 {
+                format!(" and {} more", clusters.len() - 5)
+            } else {
+                String::new()
+            };
+            cx.warning(
+                Code::Registry,
+                &path,
+                format!(
+                    "image `{image}` of {component} (installed by platc) is not admitted by spec.registries.allowedImageSources on cluster(s) {}{more}: the image policy will refuse its Pods",
+                    shown.join(", ")
+                ),
+            )
+            .help(format!(
+                "add a source that admits it (`{}/`), or a mirror of its registry whose endpoint's host is an allowed source",
+                image.split('/').next().unwrap_or_default()
+            ))
+        })
+        .collect()
 }
 
 /// Parts of the blueprint language that pass the checker but that this version of platc

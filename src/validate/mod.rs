@@ -442,7 +442,8 @@ pub fn check_embedded(path: &str, content: &str) -> Vec<String> {
 }
 
 /// Helm values against their chart's schema: a values file of a chart platc has a schema for,
-/// and the values block of each Installation app that installs such a chart.
+/// and the values block of each Installation app that installs such a chart, and a
+/// HelmRelease's inline values of such a chart.
 pub(crate) fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
     if value.get("apiVersion").is_none() {
         return match values::chart_of_file(src.name()) {
@@ -452,6 +453,18 @@ pub(crate) fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Ve
     }
     if value.get("kind").and_then(Value::as_str) == Some("HelmChartProxy") {
         return validate_proxy_values(src, doc, value);
+    }
+    // A HelmRelease's inline values, for a chart platc has a schema for (the values it reads
+    // from a ConfigMap are the values file beside it, checked by name).
+    if value.get("kind").and_then(Value::as_str) == Some("HelmRelease") {
+        let chart = value
+            .pointer("/spec/chart/spec/chart")
+            .and_then(Value::as_str)
+            .and_then(values::chart_of_app);
+        return match (chart, value.pointer("/spec/values")) {
+            (Some(chart), Some(inline)) => check_values(src, doc, chart, "/spec/values", inline),
+            _ => Vec::new(),
+        };
     }
     if value.get("kind").and_then(Value::as_str) != Some("Installation") {
         return Vec::new();

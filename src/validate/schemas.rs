@@ -95,6 +95,16 @@ pub const SCHEMAS: &[(&str, &str, &str)] = &[
         include_str!("../../schema/upstream/source.toolkit.fluxcd.io/gitrepository_v1.json"),
     ),
     (
+        "source.toolkit.fluxcd.io/v1",
+        "HelmRepository",
+        include_str!("../../schema/upstream/source.toolkit.fluxcd.io/helmrepository_v1.json"),
+    ),
+    (
+        "helm.toolkit.fluxcd.io/v2",
+        "HelmRelease",
+        include_str!("../../schema/upstream/helm.toolkit.fluxcd.io/helmrelease_v2.json"),
+    ),
+    (
         "infrastructure.cluster.x-k8s.io/v1beta2",
         "AWSCluster",
         include_str!(

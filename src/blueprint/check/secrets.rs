@@ -453,8 +453,14 @@ fn secret_named(key: &str) -> bool {
 /// Settings whose names look secret-ish but that hold no secret (normalized as in
 /// [`secret_named`]). `httpTokens`: EC2's instance metadata switch, `optional` or
 /// `required` (IMDSv2), in CAPA's `instanceMetadataOptions`; overlays patch it and platc
-/// renders it.
-const NOT_SECRETS: &[&str] = &["httptokens"];
+/// renders it. Names of Secrets in Helm values platc renders: the cluster autoscaler's
+/// `clusterAPIKubeconfigSecret`, image pull secrets (`pullSecrets`, `imagePullSecrets`).
+const NOT_SECRETS: &[&str] = &[
+    "httptokens",
+    "clusterapikubeconfigsecret",
+    "pullsecrets",
+    "imagepullsecrets",
+];
 
 /// Fields whose values have known, non-secret ID formats (and often look random): no
 /// entropy-style detection there.

@@ -40,8 +40,10 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     if r.policy_engine != PolicyEngine::Kyverno {
         return Ok(());
     }
-    let sources = allowed_sources(r);
     for c in &r.clusters {
+        // The blueprint's sources, plus the registries the cluster's nodes mirror through an
+        // admitted mirror (`releases::images::cluster_sources`).
+        let sources = crate::generate::releases::images::cluster_sources(r, c);
         out.origin(
             Origin::cluster(&c.name)
                 .with("policyEngine", Source::path("spec.security.policyEngine")),
@@ -53,14 +55,6 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
         )?;
     }
     Ok(())
-}
-
-fn allowed_sources(r: &Resolved) -> Vec<String> {
-    r.spec
-        .registries
-        .as_ref()
-        .map(|reg| reg.allowed_image_sources.clone())
-        .unwrap_or_default()
 }
 
 /// The namespaces the policy does not apply to: `kube-system` and Pod Security's exempt

@@ -82,8 +82,9 @@ pub fn section(r: &Resolved) -> String {
         let _ = writeln!(
             s,
             "- **Trusted images**: `addons/policies.yaml` (ClusterPolicy `{}`, Enforce) refuses Pods\n  \
-             whose images are outside the allowed sources. Install Kyverno first. Images are compared as\n  \
-             written: Docker Hub short names (`nginx`) are refused; write `docker.io/library/nginx`.",
+             whose images are outside the allowed sources, once Flux has installed Kyverno (`releases/`). It\n  \
+             also admits a registry the cluster's nodes mirror through an allowed mirror host. Images are\n  \
+             compared as written: Docker Hub short names (`nginx`) are refused; write `docker.io/library/nginx`.",
             kyverno::POLICY_NAME
         );
     }
@@ -97,7 +98,8 @@ pub fn section(r: &Resolved) -> String {
              `kubectl` from the machine image (`kubectl describe node` of a reflector shows it; on an\n  \
              image without `kubectl`, annotate the reflectors by hand). The reflector pool is tainted\n  \
              `route-reflector=true:NoSchedule`; calico-node tolerates every `NoSchedule` taint, so it\n  \
-             still runs there. Apply `calico-bgp.yaml` after Calico is installed.",
+             still runs there. Flux applies `calico-bgp.yaml` with `addons/`, after the releases, which\n  \
+             are Ready only on Ready nodes, so only once Calico runs.",
             calico::BGP_CONFIGURATION_NAME,
             calico::CLUSTER_ID_ANNOTATION
         );

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 
 use super::clusterawsadm;
 use super::model::Plan;
-use crate::blueprint::model::{Provider, WorkloadIdentity};
+use crate::blueprint::model::WorkloadIdentity;
 use crate::naming;
-use crate::resolve::{Consumer, Resolved, ServiceAccountIssuer};
+use crate::resolve::{Resolved, ServiceAccountIssuer};
 
 /// Numbered steps whose bodies may span several lines (indented under the number).
 struct Steps(String, usize);
@@ -260,9 +260,9 @@ fn plan_steps(r: &Resolved, plan: &Plan, steps: &mut Steps) {
              changes:\n\n```sh\n{commands}```"
         ));
         steps.step(&format!(
-            "In each self-managed cluster, install the Amazon EKS pod identity webhook\n\
-             (github.com/aws/amazon-eks-pod-identity-webhook, its serving certificate from cert-manager):\n\
-             it gives a pod the role its service account names in `{}`.",
+            "Flux installs the Amazon EKS pod identity webhook in each self-managed cluster\n\
+             (`releases/helmreleases.yaml`): it gives a pod the role its service account names in `{}`.\n\
+             cert-manager, which issues the webhook's certificate, reads its role's token itself.",
             naming::ROLE_ARN_ANNOTATION
         ));
     }
@@ -281,23 +281,5 @@ fn plan_steps(r: &Resolved, plan: &Plan, steps: &mut Steps) {
             )),
             _ => {}
         }
-    }
-    let values: Vec<String> = r
-        .clusters
-        .iter()
-        .filter(|c| {
-            c.issuer.is_some()
-                && c.provider != Provider::Kops
-                && r.consumers.contains(&Consumer::CertManager)
-        })
-        .map(|c| format!("`{}`", naming::cert_manager_values_path(&c.name)))
-        .collect();
-    if !values.is_empty() {
-        steps.step(&format!(
-            "Install cert-manager as release `cert-manager` in namespace `{}` with its cluster's values,\n\
-             {}: its service account is the one its role trusts.",
-            naming::CERT_MANAGER_NAMESPACE,
-            values.join(", ")
-        ));
     }
 }

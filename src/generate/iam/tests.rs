@@ -262,7 +262,7 @@ fn values_annotate_roles_platc_writes_only() {
         values("sandbox-eks")["serviceAccount"]["annotations"][naming::ROLE_ARN_ANNOTATION],
         "arn:aws:iam::123456789012:role/demo-sandbox-eks-cert-manager"
     );
-    // kops: cert-manager is kOps' add-on, which reads no values file.
+    // kOps installs its own cert-manager: no values file for Flux's there.
     assert!(
         out.get(&naming::cert_manager_values_path("legacy-kops"))
             .is_none()

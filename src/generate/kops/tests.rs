@@ -316,20 +316,15 @@ fn node_pools_are_instance_groups() {
         spec["instanceMetadata"],
         json!({"httpTokens": "required", "httpPutResponseHopLimit": 1})
     );
-    assert_eq!(
-        spec["image"], "ami-0fedcba9876543210",
-        "the reference pins the kops cluster's AMI"
-    );
+    // The shared reference pins the kops cluster's image (a KIB-built AMI).
+    assert_eq!(spec["image"], "ami-0fedcba9876543210");
     let ig = &objects(&r, &format!("{DIR}/nodepool-nodes.yaml"))[0];
     assert_eq!(ig["spec"]["minSize"], 3);
     assert_eq!(ig["spec"]["maxSize"], 9);
 
     // An AMI, a pool in some zones, a monitoring pool and a taint without a value.
     let r = resolved(&reference_with(&[
-        (
-            "        ami: ami-0fedcba9876543210",
-            "        ami: ami-0123456789abcdef1",
-        ),
+        ("ami: ami-0fedcba9876543210", "ami: ami-0123456789abcdef1"),
         (
             "        - name: nodes\n          instanceType: m5.xlarge\n",
             "        - name: monitoring\n          instanceType: r5.xlarge\n          replicas: 2\n          availabilityZones: [us-west-2b]\n          taints: [{key: gpu, effect: NoExecute}]\n        - name: nodes\n          instanceType: m5.xlarge\n",
@@ -426,14 +421,16 @@ fn kops_service_accounts_get_their_role_from_kops_not_from_an_annotation() {
     // (`iam.serviceAccountExternalPermissions`); the Helm values must not name another role.
     let r = resolved(REFERENCE);
     let out = generate::generate(&r).expect("generates");
-    for (cluster, annotated) in [("legacy-kops", false), ("sandbox-eks", true)] {
-        for file in ["external-dns-values.yaml", "cert-manager-values.yaml"] {
-            let path = format!("clusters/{cluster}/addons/{file}");
-            // kOps' own cert-manager reads no values.
-            if cluster == "legacy-kops" && file == "cert-manager-values.yaml" {
-                assert!(out.get(&path).is_none(), "{path}");
-                continue;
-            }
+    for (cluster, annotated, files) in [
+        ("legacy-kops", false, &["external-dns-values.yaml"][..]),
+        (
+            "sandbox-eks",
+            true,
+            &["external-dns-values.yaml", "cert-manager-values.yaml"][..],
+        ),
+    ] {
+        for file in files {
+            let path = format!("clusters/{cluster}/releases/{file}");
             let Content::Document(values) = &out.get(&path).expect(&path).content else {
                 panic!("{path} is not a values document");
             };

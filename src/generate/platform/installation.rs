@@ -24,6 +24,7 @@ pub const KIND: &str = "Installation";
 
 /// The platform applications, as Kommander names them (mesosphere/kommander-applications,
 /// `applications/<app>/`; the DKP 2.1 "small environment" installation lists them).
+const CERT_MANAGER: &str = "cert-manager";
 const DEX: &str = "dex";
 const DEX_K8S_AUTHENTICATOR: &str = "dex-k8s-authenticator";
 const EXTERNAL_DNS: &str = "external-dns";
@@ -95,6 +96,14 @@ pub fn installation(
             values: r.spec.monitoring.as_ref().map(|_| monitoring::values(r, m)),
         },
     ];
+    // Kommander always installs cert-manager on the management cluster; with IRSA its values
+    // bind it to its role (the same values Flux gives cert-manager elsewhere).
+    if let Some(values) = crate::generate::iam::values::cert_manager(r, m) {
+        apps.push(App {
+            name: CERT_MANAGER,
+            values: Some(values),
+        });
+    }
     if r.dns.is_some() {
         apps.push(App {
             name: EXTERNAL_DNS,

@@ -36,22 +36,20 @@ pub fn text(r: &Resolved) -> String {
              `dkp install kommander --installer-config platform/installation.yaml` on `{}`.",
             m.name
         );
-        let twice: Vec<&str> = [
-            (r.dns.is_some(), "external-dns"),
-            (r.spec.monitoring.is_some(), "kube-prometheus-stack"),
-        ]
-        .into_iter()
-        .filter_map(|(set, app)| set.then_some(app))
-        .collect();
-        if !twice.is_empty() {
-            let _ = writeln!(
-                s,
-                "  Kommander installs {} there with the values of `clusters/{}/addons/`: do not install\n  \
-                 them a second time from those files.",
-                twice.join(" and "),
-                m.name
-            );
+        let mut apps = vec!["cert-manager"];
+        if r.dns.is_some() {
+            apps.push("external-dns");
         }
+        if r.spec.monitoring.is_some() {
+            apps.push("kube-prometheus-stack");
+        }
+        let _ = writeln!(
+            s,
+            "  Kommander installs {} there, with the values in `installation.yaml`: Flux does not\n  \
+             install them on `{}` a second time.",
+            apps.join(", "),
+            m.name
+        );
         if !r.spec.workspaces.is_empty() || !r.spec.access.is_empty() {
             let _ = writeln!(
                 s,
@@ -68,7 +66,9 @@ pub fn text(r: &Resolved) -> String {
     if r.dns.is_some() || r.spec.monitoring.is_some() || cert_manager_irsa {
         let _ = writeln!(
             s,
-            "\n## Helm values (`clusters/<cluster>/addons/*-values.yaml`)\n"
+            "\n## Helm values (`clusters/<cluster>/releases/*-values.yaml`)\n\n\
+             Each file is read by exactly one HelmRelease of its folder (through the ConfigMap\n\
+             `<cluster>-<component>-values`).\n"
         );
         if r.dns.is_some() {
             let identity = match r.workload_identity {
@@ -107,8 +107,9 @@ pub fn text(r: &Resolved) -> String {
             Some(m) => {
                 let _ = writeln!(
                     s,
-                    "- Flux runs on `{}`: `kubectl apply -k gitops/flux` there delivers every cluster's `addons/`;\n  \
-                     workload clusters are reached through Cluster API's `<cluster>-kubeconfig` Secret.",
+                    "- Flux runs on `{}`: `kubectl apply -k gitops/flux` there delivers every cluster\n  \
+                     (infrastructure, namespaces, releases, add-ons; see Bring-up); workload clusters are\n  \
+                     reached through Cluster API's `<cluster>-kubeconfig` Secret.",
                     m.name
                 );
             }

@@ -1,0 +1,326 @@
+//! The tree README's sections on bring-up: what each folder does in the order a cluster comes
+//! up, who installs each platform component, the Pod Security level of each component's
+//! namespace, and the steps that cannot be files (at most three per kind of cluster, each with
+//! its command): creating the credential Secrets, running the bootstrap once, and publishing a
+//! self-managed cluster's service-account issuer.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::{plan, pod_security_level};
+use crate::blueprint::model::Provider;
+use crate::generate::capa;
+use crate::naming;
+use crate::resolve::{Resolved, ResolvedCluster, ServiceAccountIssuer};
+
+fn kind(p: Provider) -> &'static str {
+    match p {
+        Provider::Capa => "capa",
+        Provider::Eks => "eks",
+        Provider::Kops => "kops",
+    }
+}
+
+/// Who installs a component on a cluster other than Flux (for the README's table).
+fn others(r: &Resolved, c: &ResolvedCluster) -> Vec<String> {
+    let mut out = Vec::new();
+    if c.management {
+        let mut apps = vec!["cert-manager"];
+        if r.dns.is_some() {
+            apps.push("external-dns");
+        }
+        if r.spec.monitoring.is_some() {
+            apps.push("kube-prometheus-stack");
+        }
+        out.push(format!("Kommander: {}", apps.join(", ")));
+    }
+    match c.provider {
+        Provider::Kops => out.push(
+            "kOps: Calico, cloud-controller-manager, EBS CSI, cert-manager, cluster-autoscaler, pod identity webhook".into(),
+        ),
+        Provider::Eks => out.push("EKS: vpc-cni, coredns, kube-proxy, EBS CSI, pod identity webhook".into()),
+        Provider::Capa => out.push(
+            "Cluster API (HelmChartProxy): Calico, cloud-controller-manager, EBS CSI".into(),
+        ),
+    }
+    out
+}
+
+/// The bring-up sections (layout additions, order, installers, Pod Security).
+pub fn bring_up(r: &Resolved) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "## Bring-up\n");
+    let _ = writeln!(
+        s,
+        "Each cluster comes up from Git in this order (Flux, `gitops/flux/<cluster>.yaml`):\n\n\
+         1. `clusters/<cluster>/infrastructure/`: the Cluster API objects (capa, eks), applied on the\n   \
+         management cluster; Cluster API installs what nodes need to become Ready.\n\
+         2. `clusters/<cluster>/namespaces/`: the Namespaces the platform's releases install into,\n   \
+         with their Pod Security levels, applied inside the cluster before the releases.\n\
+         3. `clusters/<cluster>/releases/`: Flux's HelmRepositories and HelmReleases of the platform's\n   \
+         components, with their Helm values (`*-values.yaml`, each read by one HelmRelease through\n   \
+         a ConfigMap the folder's kustomization generates). They live where Flux runs and reach a\n   \
+         workload cluster through Cluster API's `<cluster>-kubeconfig` Secret; the Kustomization\n   \
+         is Ready only when every release is (`wait`), and a release that needs another's CRDs\n   \
+         waits for it (`dependsOn`).\n\
+         4. `clusters/<cluster>/addons/`: objects that need the releases' CRDs (ClusterIssuer,\n   \
+         ClusterPolicy, Calico's BGP objects), applied once the releases are Ready.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| cluster | Flux installs | installed by others |\n|---|---|---|"
+    );
+    for c in &r.clusters {
+        let flux = plan::components(r, c);
+        let flux = if flux.is_empty() {
+            "-".to_string()
+        } else {
+            flux.join(", ")
+        };
+        let _ = writeln!(s, "| `{}` | {flux} | {} |", c.name, others(r, c).join("; "));
+    }
+    let mut levels: Vec<String> = Vec::new();
+    for c in &r.clusters {
+        let mut seen = BTreeSet::new();
+        for component in plan::components(r, c) {
+            if component == plan::CLUSTER_AUTOSCALER {
+                continue;
+            }
+            if let Ok(rels) = namespace_of(component)
+                && seen.insert(rels)
+            {
+                levels.push(format!(
+                    "`{}`: `{rels}` {}",
+                    c.name,
+                    pod_security_level(component)
+                ));
+            }
+        }
+    }
+    if !levels.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nPod Security of the platform's namespaces (enforce, audit and warn; `namespaces/`):\n"
+        );
+        for l in levels {
+            let _ = writeln!(s, "- {l}");
+        }
+        let _ = writeln!(
+            s,
+            "\n`privileged` only where node-exporter runs (host network, PID namespace and file systems);\n\
+             every other component runs within `baseline`."
+        );
+    }
+    if r.gitops.as_ref().and_then(|g| g.flux.as_ref()).is_none() {
+        let _ = writeln!(
+            s,
+            "\nWithout `gitops.flux` nothing applies these folders for you, but `releases/` holds Flux\n\
+             objects: Flux's controllers must run where they are applied (`flux install`), and each\n\
+             cluster's folders go in the order above: `kubectl apply -k clusters/<cluster>/namespaces`,\n\
+             `kubectl apply -k clusters/<cluster>/releases`, `kubectl wait helmrelease --all --for=condition=Ready\n\
+             -n <namespace> --timeout=30m`, then `kubectl apply -k clusters/<cluster>/addons`."
+        );
+    }
+    s.push('\n');
+    s
+}
+
+fn namespace_of(component: &str) -> Result<&'static str, ()> {
+    Ok(match component {
+        plan::CERT_MANAGER => naming::CERT_MANAGER_NAMESPACE,
+        plan::EXTERNAL_DNS => naming::EXTERNAL_DNS_NAMESPACE,
+        plan::KUBE_PROMETHEUS_STACK => plan::MONITORING_NAMESPACE,
+        plan::KYVERNO => plan::KYVERNO_NAMESPACE,
+        plan::POD_IDENTITY_WEBHOOK => plan::POD_IDENTITY_WEBHOOK_NAMESPACE,
+        _ => return Err(()),
+    })
+}
+
+/// The `## Steps that are not files` section.
+pub fn not_files(r: &Resolved) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "## Steps that are not files\n");
+    let flux = r.gitops.as_ref().and_then(|g| g.flux.as_ref());
+    let management = r.management_cluster();
+    let kinds: BTreeSet<Provider> = r.clusters.iter().map(|c| c.provider).collect();
+    for p in [Provider::Capa, Provider::Eks, Provider::Kops] {
+        if !kinds.contains(&p) {
+            continue;
+        }
+        let clusters: Vec<&ResolvedCluster> =
+            r.clusters.iter().filter(|c| c.provider == p).collect();
+        let _ = writeln!(s, "### {} clusters\n", kind(p));
+        let mut n = 0;
+        let mut step = |s: &mut String, text: String| {
+            n += 1;
+            let _ = writeln!(s, "{n}. {text}\n");
+        };
+        // 1. Credentials: the Secrets that must exist before GitOps can use them.
+        let mut commands: Vec<String> = Vec::new();
+        if p != Provider::Kops {
+            commands.push(
+                "export AWS_B64ENCODED_CREDENTIALS=$(clusterawsadm bootstrap credentials encode-as-profile)   # for clusterctl init"
+                    .into(),
+            );
+        }
+        if let Some(secret) = flux.and_then(|f| f.secret_ref.as_ref()) {
+            let namespaces: BTreeSet<String> =
+                clusters.iter().map(|c| capa::namespace(c)).collect();
+            for ns in namespaces {
+                commands.push(format!(
+                    "flux create secret git {} --namespace {ns} --url=<repository URL> --private-key-file=<deploy key>",
+                    secret.name
+                ));
+            }
+        }
+        if let Some(eab) = r
+            .acme
+            .as_ref()
+            .and_then(|a| a.external_account_binding.as_ref())
+        {
+            commands.push(format!(
+                "kubectl -n {} create secret generic {} --from-literal={}=<EAB HMAC key>   # in each cluster (cert-manager reads it)",
+                naming::CERT_MANAGER_NAMESPACE,
+                eab.key_secret_ref.name,
+                eab.key_secret_ref.key
+            ));
+        }
+        for m in r.spec.registries.iter().flat_map(|reg| reg.mirrors.iter()) {
+            let Some(creds) = &m.credentials_ref else {
+                continue;
+            };
+            match p {
+                Provider::Capa => {
+                    let namespaces: BTreeSet<String> =
+                        clusters.iter().map(|c| capa::namespace(c)).collect();
+                    for ns in namespaces {
+                        commands.push(format!(
+                            "kubectl -n {ns} create secret generic {} --type=kubernetes.io/dockerconfigjson --from-file={}=<docker config.json>   # mirror credentials for the machines",
+                            creds.name, creds.key
+                        ));
+                    }
+                }
+                Provider::Eks => commands.push(format!(
+                    "kubectl -n {} create secret generic {} --type=kubernetes.io/dockerconfigjson --from-file={}=<docker config.json>   # in each eks cluster: images pulled from the mirror by name",
+                    plan::MONITORING_NAMESPACE,
+                    creds.name,
+                    creds.key
+                )),
+                Provider::Kops => {}
+            }
+        }
+        if p == Provider::Capa
+            && let (Some(m), Some(oidc)) = (management, &r.oidc)
+        {
+            commands.push(format!(
+                "kubectl -n {} create secret generic {} --from-literal={}=<client secret>   # on {}, for dex",
+                naming::KOMMANDER_NAMESPACE,
+                oidc.client_secret_ref.name,
+                oidc.client_secret_ref.key,
+                m.name
+            ));
+        }
+        for c in &clusters {
+            if p != Provider::Kops && management.is_none() && plan::autoscales(c) {
+                commands.push(format!(
+                    "kubectl -n kube-system create secret generic {} --from-file={}=<kubeconfig of the cluster holding its Cluster API objects>   # in {}, for its autoscaler",
+                    super::management_kubeconfig_secret(&c.name),
+                    super::MANAGEMENT_KUBECONFIG_KEY,
+                    c.name
+                ));
+            }
+            if p == Provider::Kops && flux.is_some() && management.is_some() {
+                commands.push(format!(
+                    "kops export kubecfg --admin=8760h --name {name} --kubeconfig {c}.kubeconfig && kubectl -n {ns} create secret generic {secret} --from-file=value={c}.kubeconfig   # on the management cluster",
+                    name = naming::kops_cluster_name(&c.name, &r.domain),
+                    c = c.name,
+                    ns = capa::namespace(c),
+                    secret = naming::kubeconfig_secret_name(&c.name),
+                ));
+            }
+        }
+        if !commands.is_empty() {
+            step(
+                &mut s,
+                format!(
+                    "**Create the credential Secrets** (secrets never enter this tree):\n\n   ```sh\n   {}\n   ```",
+                    commands.join("\n   ")
+                ),
+            );
+        }
+        // 2. The bootstrap, once.
+        match p {
+            Provider::Capa => {
+                let text = match management {
+                    Some(m) => format!(
+                        "**Bootstrap once**: a temporary cluster creates `{m}`, which then manages itself and\n   \
+                         every other cluster (Cluster API with CAPA and its Helm add-on provider, Flux, Kommander):\n\n   \
+                         ```sh\n   \
+                         kind create cluster --name bootstrap\n   \
+                         clusterctl init --infrastructure aws --addon helm\n   \
+                         kubectl apply -k clusters/{m}/infrastructure   # creates {m}\n   \
+                         clusterctl get kubeconfig {m} -n {ns} > {m}.kubeconfig\n   \
+                         clusterctl init --infrastructure aws --addon helm --kubeconfig {m}.kubeconfig\n   \
+                         flux install --kubeconfig {m}.kubeconfig\n   \
+                         dkp install kommander --installer-config platform/installation.yaml --kubeconfig {m}.kubeconfig\n   \
+                         clusterctl move --to-kubeconfig {m}.kubeconfig -n {ns}\n   \
+                         kubectl --kubeconfig {m}.kubeconfig apply -k gitops/flux   # every cluster, from {m}\n   \
+                         kind delete cluster --name bootstrap\n   \
+                         ```",
+                        m = m.name,
+                        ns = capa::namespace(m),
+                    ),
+                    None => "**Bootstrap once**: on the cluster that holds the Cluster API objects,\n   \
+                         `clusterctl init --infrastructure aws --addon helm` and `kubectl apply -k clusters/<cluster>/infrastructure`;\n   \
+                         then in each cluster, `flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`."
+                        .to_string(),
+                };
+                step(&mut s, text);
+                let issuers: Vec<&str> = clusters
+                    .iter()
+                    .filter(|c| matches!(c.issuer, Some(ServiceAccountIssuer::SelfHosted { .. })))
+                    .map(|c| c.name.as_str())
+                    .collect();
+                if !issuers.is_empty() {
+                    step(
+                        &mut s,
+                        format!(
+                            "**Publish the service-account issuer** of {} once each is up, and whenever its\n   \
+                             signing key changes: the `aws s3 cp` commands of the IAM section below.",
+                            issuers
+                                .iter()
+                                .map(|c| format!("`{c}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
+            Provider::Eks => step(
+                &mut s,
+                match management {
+                    Some(m) => format!(
+                        "**Bootstrap**: none of its own. The management cluster `{}` creates each EKS cluster from Git\n   \
+                         (CAPA's EKS support); its IAM roles follow once the cluster exists (the IAM section below).",
+                        m.name
+                    ),
+                    None => "**Bootstrap once**: on the cluster that holds the Cluster API objects, `clusterctl init\n   \
+                         --infrastructure aws` and `kubectl apply -k clusters/<cluster>/infrastructure`; then in each\n   \
+                         cluster, `flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`."
+                        .to_string(),
+                },
+            ),
+            Provider::Kops => step(
+                &mut s,
+                "**Bootstrap once** with kOps: `kops replace` and `kops update cluster` (the kops section\n   \
+                 below); Flux then installs the rest from Git."
+                    .to_string(),
+            ),
+        }
+    }
+    let _ = writeln!(
+        s,
+        "Machines have no SSH key (`sshKeyName: \"\"`): reach them through AWS Systems Manager."
+    );
+    s
+}
