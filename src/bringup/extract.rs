@@ -36,6 +36,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::crds;
 use super::model::{
     Applied, Chart, GeneratedConfigMap, Graph, Install, Key, Kustomization, Malformed, ObjRef,
     Release,
@@ -62,7 +63,7 @@ const KOMMANDER_NAMESPACE: &str = naming::KOMMANDER_NAMESPACE;
 /// `managed: false` is not installed by kOps ("The deployment of cert-manager is skipped if
 /// this is set to false": kops v1.36 CertManagerConfig).
 pub const KOPS_SETTINGS: &[(&str, bool, &str)] = &[
-    ("/spec/networking/calico", true, super::crds::CALICO),
+    ("/spec/networking/calico", true, crds::CALICO),
     (
         "/spec/cloudControllerManager",
         true,
@@ -73,7 +74,7 @@ pub const KOPS_SETTINGS: &[(&str, bool, &str)] = &[
         false,
         "aws-ebs-csi-driver",
     ),
-    ("/spec/certManager", false, super::crds::CERT_MANAGER),
+    ("/spec/certManager", false, crds::CERT_MANAGER),
     ("/spec/clusterAutoscaler", false, "cluster-autoscaler"),
     ("/spec/podIdentityWebhook", false, "pod-identity-webhook"),
 ];
@@ -83,7 +84,7 @@ pub const KOPS_SETTINGS: &[(&str, bool, &str)] = &[
 /// bootstrap (mesosphere/kommander-applications applications/cert-manager/bootstrap/
 /// kustomization.yaml; HelmRelease `cert-manager` in Kommander's namespace,
 /// applications/cert-manager/1.20.3/release/release.yaml).
-pub const KOMMANDER_ALWAYS: &[&str] = &[super::crds::CERT_MANAGER];
+pub const KOMMANDER_ALWAYS: &[&str] = &[crds::CERT_MANAGER];
 
 /// The component of a Kommander app, and the name of the HelmRelease Kommander makes for it
 /// (in its namespace): the app's name for both (kommander-applications names each app's
@@ -260,6 +261,19 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
     let mut releases = BTreeMap::new();
     let mut kustomizations = BTreeMap::new();
     for (file, doc) in objects(docs) {
+        // Only the installer and Flux kinds are read here (most objects are not).
+        if !matches!(
+            str_at(doc, "/kind"),
+            Some(
+                "HelmChartProxy"
+                    | "HelmRelease"
+                    | "Kustomization"
+                    | "AWSManagedControlPlane"
+                    | "Cluster"
+            )
+        ) {
+            continue;
+        }
         let Some(obj) = obj_ref(file, doc) else {
             continue;
         };
@@ -532,10 +546,17 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
                 .is_some_and(|rest| rest.starts_with(&format!("{ADDONS_FOLDER}/")));
             let target = if inside { c.clone() } else { hosting(c) };
             for doc in docs.get(file).into_iter().flatten() {
-                if let (Some(obj), Some(api)) = (obj_ref(file, doc), str_at(doc, "/apiVersion")) {
+                let Some(group) = str_at(doc, "/apiVersion").map(group_of) else {
+                    continue;
+                };
+                // Built-in kinds need no installer; ConfigMaps are kept for `valuesFrom`.
+                if crds::is_built_in(group) && str_at(doc, "/kind") != Some("ConfigMap") {
+                    continue;
+                }
+                if let Some(obj) = obj_ref(file, doc) {
                     g.applied.push(Applied {
                         obj,
-                        group: group_of(api).to_string(),
+                        group: group.to_string(),
                         target: target.clone(),
                     });
                 }

@@ -28,7 +28,11 @@ use crate::yaml::read::{self, ReadOptions};
 /// Every finding of a rendered tree, sorted by cluster, rule and object, against the facts
 /// table `facts::addons::ADDONS`.
 pub fn check(tree: &Tree) -> Vec<Finding> {
-    check_docs(&documents(tree), ADDONS)
+    let docs = documents(tree);
+    let findings = check_docs(&docs, ADDONS);
+    // Freeing a fleet's documents takes as long as checking them: on another thread.
+    rayon::spawn(move || drop(docs));
+    findings
 }
 
 /// [`check`] over documents already parsed (path → documents), against a facts table.
@@ -48,23 +52,25 @@ fn read_by_the_check(path: &str) -> bool {
 /// The YAML documents of the files the check reads. A file that does not read is left out:
 /// the output gate and `validate` report it.
 pub fn documents(tree: &Tree) -> Docs {
-    let mut docs = Docs::new();
-    for (path, bytes) in tree.files() {
-        if !read_by_the_check(path) {
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        let values = crate::overlay::fast_read::documents(text).or_else(|| {
-            let src = SourceFile::new(path, text);
-            read::read_stream(&src, &ReadOptions::kustomize())
-                .ok()
-                .map(|nodes| nodes.into_iter().map(|n| n.into_json()).collect())
-        });
-        if let Some(values) = values {
-            docs.insert(path.to_string(), values);
-        }
-    }
-    docs
+    use rayon::prelude::*;
+    let files: Vec<(&str, &[u8])> = tree
+        .files()
+        .filter(|(path, _)| read_by_the_check(path))
+        .collect();
+    // Files are independent: read in parallel.
+    files
+        .par_iter()
+        .filter_map(|&(path, bytes)| {
+            let text = std::str::from_utf8(bytes).ok()?;
+            let values = crate::overlay::fast_read::documents(text).or_else(|| {
+                let src = SourceFile::new(path, text);
+                read::read_stream(&src, &ReadOptions::kustomize())
+                    .ok()
+                    .map(|nodes| nodes.into_iter().map(|n| n.into_json()).collect())
+            })?;
+            Some((path.to_string(), values))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }

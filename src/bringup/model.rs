@@ -125,6 +125,8 @@ pub struct Graph {
     pub generated: Vec<GeneratedConfigMap>,
     /// Every `*-values.yaml` file platc wrote, with its cluster.
     pub values_files: Vec<(String, String)>,
+    /// The objects applied to a cluster whose API group is not built into Kubernetes, and
+    /// every ConfigMap.
     pub applied: Vec<Applied>,
     /// Folders (with a kustomization.yaml) → every object file under them, recursively.
     pub folder_files: BTreeMap<String, BTreeSet<String>>,

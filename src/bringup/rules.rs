@@ -39,8 +39,8 @@ impl<'g> Index<'g> {
         }
         let deps = g
             .kustomizations
-            .iter()
-            .map(|(key, _)| {
+            .keys()
+            .map(|key| {
                 let closure = g.kustomization_deps(key);
                 let ks = closure
                     .iter()
