@@ -1,6 +1,7 @@
 //! `cargo run --release --example bringup_bench -- DIR [RUNS]`: runs the bring-up check
 //! (`platc::bringup`) on a rendered folder and prints the time of reading its YAML and of
-//! the check, per run and fastest, and the number of findings.
+//! the check, per run and fastest, and the number of findings; `--print DIR` prints the
+//! findings instead.
 
 use std::path::Path;
 use std::time::Instant;
@@ -27,6 +28,18 @@ fn main() {
         std::process::exit(2);
     };
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+    if dir == "--print" {
+        let Some(dir) = args.get(1) else {
+            std::process::exit(2);
+        };
+        let root = Path::new(dir);
+        let mut tree = platc::tree::Tree::new();
+        read(root, root, &mut tree);
+        for f in platc::bringup::check(&tree) {
+            println!("{f}");
+        }
+        return;
+    }
     let root = Path::new(dir);
     let mut tree = platc::tree::Tree::new();
     read(root, root, &mut tree);
@@ -35,11 +48,10 @@ fn main() {
         let t = Instant::now();
         let docs = platc::bringup::documents(&tree);
         let read_s = t.elapsed().as_secs_f64();
-        let facts = platc::facts::addons::ADDONS;
         let t = Instant::now();
-        let graph = platc::bringup::extract::graph(&docs, facts);
+        let graph = platc::bringup::extract::graph(&docs);
         let graph_s = t.elapsed().as_secs_f64();
-        let findings = platc::bringup::rules::run(&graph, facts);
+        let findings = platc::bringup::rules::run(&graph, &platc::bringup::FACTS);
         let check_s = t.elapsed().as_secs_f64();
         println!(
             "run {run}: read {:.0} ms, check {:.0} ms (graph {:.0} ms), {} findings",

@@ -18,7 +18,12 @@ pub struct CrdGroup {
 
 /// platc's component names used below (the `component` of their `ADDONS` rows).
 pub const CERT_MANAGER: &str = "cert-manager";
-pub const CALICO: &str = "calico";
+/// Calico's CRD chart (`crd.projectcalico.org.v1`), installed before the tigera operator.
+pub const CALICO_CRDS: &str = "calico-crds";
+pub const TIGERA_OPERATOR: &str = "tigera-operator";
+/// kOps' Calico (`networking.calico`: kOps' own manifest, CRDs included); no facts row,
+/// kOps pins it.
+pub const KOPS_CALICO: &str = "calico";
 pub const KYVERNO: &str = "kyverno";
 pub const KUBE_PROMETHEUS_STACK: &str = "kube-prometheus-stack";
 
@@ -41,7 +46,7 @@ pub const CRD_GROUPS: &[CrdGroup] = &[
         // Calico v3.32 ships the v1 CRDs in the chart `crd.projectcalico.org.v1`, "required
         // for the tigera-operator helm chart"; kOps' `networking.calico` manifest carries them.
         group: "crd.projectcalico.org",
-        components: &[CALICO],
+        components: &[CALICO_CRDS, KOPS_CALICO],
         source: "projectcalico/calico v3.32.1 charts/crd.projectcalico.org.v1/README.md, \
                  libcalico-go/config/crd/crd.projectcalico.org_bgpconfigurations.yaml",
     },
@@ -59,8 +64,9 @@ pub const CRD_GROUPS: &[CrdGroup] = &[
     },
     CrdGroup {
         group: "operator.tigera.io",
-        components: &[CALICO],
-        source: "projectcalico/calico v3.32.1 charts/tigera-operator/crds/\
+        components: &[CALICO_CRDS, TIGERA_OPERATOR],
+        source: "projectcalico/calico v3.32.1 charts/crd.projectcalico.org.v1/templates/\
+                 operator.tigera.io_installations.yaml, charts/tigera-operator/crds/\
                  operator.tigera.io_installations.yaml",
     },
     CrdGroup {

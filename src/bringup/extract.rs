@@ -18,16 +18,18 @@
 //!   `spec.path` (a folder of the tree, possibly under the tree's folder in the repository),
 //!   `spec.dependsOn` (namespace defaults to the Kustomization's), `spec.wait`,
 //!   `spec.healthChecks`, `spec.kubeConfig` as above.
-//! - `AWSManagedControlPlane` (CAPA v2.11.1): `spec.addons[].{name,version}`; a managed add-on's
-//!   component is the `ADDONS` row whose `chart` is the add-on's name and whose repository is
-//!   empty.
+//! - `AWSManagedControlPlane` (CAPA v2.11.1): `spec.addons[].{name,version}`, `spec.version`
+//!   (`v1.<minor>`); a managed add-on's component is its name (`facts::addons::EKS_ADDONS`).
 //! - kOps `Cluster` (kops.k8s.io/v1alpha2, kops v1.36): the add-on settings of [`KOPS_SETTINGS`].
 //! - Kommander's `Installation` (`platform/installation.yaml`): `apps.<app>.enabled`, plus
 //!   the apps Kommander always installs ([`KOMMANDER_ALWAYS`]); its `clusterHostname` is
 //!   `<management cluster>.<domain>` (`naming::cluster_hostname`).
 //! - Labels: `platc.io/component` (the `ADDONS` component) on every HelmChartProxy and
-//!   HelmRelease, `platc.io/cluster` on every HelmRelease (the cluster it installs into).
-//! - Folders: `clusters/<c>/addons/` is applied inside cluster `c`; the other folders of
+//!   HelmRelease, `platc.io/cluster` on every HelmRelease: the cluster it serves, which is
+//!   where it lands except for a release run on the management cluster for another cluster
+//!   (Cluster API's cluster-autoscaler).
+//! - Folders: a file lands where the Flux Kustomization applying it points; without one,
+//!   `clusters/<c>/addons/` is applied inside cluster `c` and the other folders of
 //!   `clusters/<c>/` (infrastructure, releases) on the cluster hosting Cluster API and Flux
 //!   (the management cluster, else `c` itself). `*-values.yaml` files under `clusters/<c>/`
 //!   are Helm values; a kustomization's `configMapGenerator` turns them into ConfigMaps.
@@ -41,7 +43,7 @@ use super::model::{
     Applied, Chart, GeneratedConfigMap, Graph, Install, Key, Kustomization, Malformed, ObjRef,
     Release,
 };
-use crate::facts::addons::{Addon, Installer};
+use crate::facts::addons::Installer;
 use crate::naming;
 
 /// The parsed documents of the tree, by path.
@@ -63,7 +65,7 @@ const KOMMANDER_NAMESPACE: &str = naming::KOMMANDER_NAMESPACE;
 /// `managed: false` is not installed by kOps ("The deployment of cert-manager is skipped if
 /// this is set to false": kops v1.36 CertManagerConfig).
 pub const KOPS_SETTINGS: &[(&str, bool, &str)] = &[
-    ("/spec/networking/calico", true, crds::CALICO),
+    ("/spec/networking/calico", true, crds::KOPS_CALICO),
     (
         "/spec/cloudControllerManager",
         true,
@@ -225,8 +227,8 @@ fn dependencies(doc: &Value, own_namespace: &str) -> Vec<Key> {
         .collect()
 }
 
-/// Builds the graph of the whole tree; `facts` names the components of EKS managed add-ons.
-pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
+/// Builds the graph of the whole tree.
+pub fn graph(docs: &Docs) -> Graph {
     let mut g = Graph {
         clusters: docs
             .keys()
@@ -322,12 +324,14 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
                     .unwrap_or_default()
                     .to_string(),
                 version: str_at(doc, "/spec/version").unwrap_or_default().to_string(),
+                minor: None,
             };
             for c in selected {
                 installs.push(Install {
                     component: component.to_string(),
                     installer: Installer::ClusterApiHelm,
                     cluster: c.clone(),
+                    lands_in: c.clone(),
                     by: obj.clone(),
                     setting: None,
                     chart: Some(chart.clone()),
@@ -338,14 +342,10 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
             let ns = namespace_of(doc);
             let key = (ns.clone(), obj.name.clone());
             let target = kubeconfig_target(doc).unwrap_or_else(|| hosting(&home));
-            if let Some(labelled) = label(doc, naming::LABEL_CLUSTER)
-                && labelled != target
-            {
-                bad(format!(
-                    "is labelled `{}: {labelled}` but installs into cluster `{target}`",
-                    naming::LABEL_CLUSTER
-                ));
-            }
+            // The cluster it serves: its label (Cluster API's cluster-autoscaler of a
+            // workload cluster runs on the management cluster), else where it lands.
+            let serves =
+                label(doc, naming::LABEL_CLUSTER).map_or_else(|| target.clone(), str::to_string);
             let values_from = doc
                 .pointer("/spec/valuesFrom")
                 .and_then(Value::as_array)
@@ -383,7 +383,8 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
                 Some(component) => installs.push(Install {
                     component: component.to_string(),
                     installer: Installer::Flux,
-                    cluster: target,
+                    cluster: serves,
+                    lands_in: target,
                     by: obj.clone(),
                     setting: None,
                     chart,
@@ -439,6 +440,9 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
             "controlplane.cluster.x-k8s.io",
             "AWSManagedControlPlane",
         ) {
+            // `spec.version`: `v1.34` (or `1.34.2`).
+            let minor: Option<u32> = str_at(doc, "/spec/version")
+                .and_then(|v| v.trim_start_matches('v').split('.').nth(1)?.parse().ok());
             for addon in doc
                 .pointer("/spec/addons")
                 .and_then(Value::as_array)
@@ -453,20 +457,19 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
                     .get("version")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                let component = facts
-                    .iter()
-                    .find(|a| a.chart == name && a.repository.is_empty())
-                    .map_or(name, |a| a.component);
+                // An EKS add-on's component is its name (`facts::addons::EKS_ADDONS`).
                 installs.push(Install {
-                    component: component.to_string(),
+                    component: name.to_string(),
                     installer: Installer::EksManaged,
                     cluster: home.clone(),
+                    lands_in: home.clone(),
                     by: obj.clone(),
                     setting: Some(format!("spec.addons[{name}]")),
                     chart: Some(Chart {
                         repository: String::new(),
                         chart: name.to_string(),
                         version: version.to_string(),
+                        minor,
                     }),
                     release: None,
                 });
@@ -488,6 +491,7 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
                         component: component.to_string(),
                         installer: Installer::Kops,
                         cluster: home.clone(),
+                        lands_in: home.clone(),
                         by: obj.clone(),
                         setting: Some(pointer.trim_start_matches('/').replace('/', ".")),
                         chart: None,
@@ -526,6 +530,7 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
                         component,
                         installer: Installer::Kommander,
                         cluster: m.clone(),
+                        lands_in: m.clone(),
                         by: obj.clone(),
                         setting: Some(format!("apps.{app}")),
                         chart: None,
@@ -535,7 +540,21 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
             }
         }
     }
-    // Objects applied, per cluster: what its kustomization reaches.
+    // Where each file lands: the cluster of the Flux Kustomization applying it, else by
+    // folder (`addons/` inside the cluster, the rest on the hosting cluster).
+    let mut lands: BTreeMap<&str, &str> = BTreeMap::new();
+    for k in kustomizations.values() {
+        for file in k
+            .folder
+            .as_ref()
+            .and_then(|f| g.folder_files.get(f))
+            .into_iter()
+            .flatten()
+        {
+            lands.insert(file.as_str(), k.target.as_str());
+        }
+    }
+    let mut applied = Vec::new();
     for c in &g.clusters {
         let Some(files) = g.folder_files.get(&naming::cluster_dir(c)) else {
             continue;
@@ -544,7 +563,11 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
             let inside = file
                 .strip_prefix(&format!("{}/", naming::cluster_dir(c)))
                 .is_some_and(|rest| rest.starts_with(&format!("{ADDONS_FOLDER}/")));
-            let target = if inside { c.clone() } else { hosting(c) };
+            let target = match lands.get(file.as_str()) {
+                Some(t) => t.to_string(),
+                None if inside => c.clone(),
+                None => hosting(c),
+            };
             for doc in docs.get(file).into_iter().flatten() {
                 let Some(group) = str_at(doc, "/apiVersion").map(group_of) else {
                     continue;
@@ -554,7 +577,7 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
                     continue;
                 }
                 if let Some(obj) = obj_ref(file, doc) {
-                    g.applied.push(Applied {
+                    applied.push(Applied {
                         obj,
                         group: group.to_string(),
                         target: target.clone(),
@@ -563,6 +586,7 @@ pub fn graph(docs: &Docs, facts: &[Addon]) -> Graph {
             }
         }
     }
+    g.applied = applied;
     // Values files and the ConfigMaps generated from them.
     for path in docs.keys() {
         if let Some(c) = cluster_of_path(path)
@@ -684,6 +708,7 @@ fn release_chart(doc: &Value, ns: &str, sources: &Sources) -> Result<Chart, Stri
             repository: repository.to_string(),
             chart: chart.to_string(),
             version: tag.unwrap_or_default(),
+            minor: None,
         });
     }
     let (url, _) = find("/spec/chart/spec/sourceRef")?;
@@ -695,6 +720,7 @@ fn release_chart(doc: &Value, ns: &str, sources: &Sources) -> Result<Chart, Stri
         version: str_at(doc, "/spec/chart/spec/version")
             .unwrap_or_default()
             .to_string(),
+        minor: None,
     })
 }
 

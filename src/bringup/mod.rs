@@ -20,24 +20,38 @@ mod tests;
 pub use extract::Docs;
 pub use finding::{Finding, Rule};
 
-use crate::facts::addons::{ADDONS, Addon};
+use crate::facts::addons::{ADDONS, Addon, EKS_ADDONS, EksAddon};
 use crate::source::SourceFile;
 use crate::tree::Tree;
 use crate::yaml::read::{self, ReadOptions};
 
-/// Every finding of a rendered tree, sorted by cluster, rule and object, against the facts
-/// table `facts::addons::ADDONS`.
+/// The version tables a rendered tree is held to.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    /// Charts (HelmChartProxy, HelmRelease), by component.
+    pub charts: &'a [Addon],
+    /// EKS managed add-ons, by name and Kubernetes minor.
+    pub eks: &'a [EksAddon],
+}
+
+/// platc's own tables: `facts::addons::{ADDONS, EKS_ADDONS}`.
+pub const FACTS: Facts<'static> = Facts {
+    charts: ADDONS,
+    eks: EKS_ADDONS,
+};
+
+/// Every finding of a rendered tree, sorted by cluster, rule and object, against [`FACTS`].
 pub fn check(tree: &Tree) -> Vec<Finding> {
     let docs = documents(tree);
-    let findings = check_docs(&docs, ADDONS);
+    let findings = check_docs(&docs, &FACTS);
     // Freeing a fleet's documents takes as long as checking them: on another thread.
     rayon::spawn(move || drop(docs));
     findings
 }
 
-/// [`check`] over documents already parsed (path → documents), against a facts table.
-pub fn check_docs(docs: &Docs, facts: &[Addon]) -> Vec<Finding> {
-    rules::run(&extract::graph(docs, facts), facts)
+/// [`check`] over documents already parsed (path → documents), against `facts`.
+pub fn check_docs(docs: &Docs, facts: &Facts<'_>) -> Vec<Finding> {
+    rules::run(&extract::graph(docs), facts)
 }
 
 /// Whether the check reads `path`: the YAML of `clusters/`, `gitops/` and Kommander's

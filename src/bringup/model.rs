@@ -36,6 +36,9 @@ pub struct Chart {
     pub repository: String,
     pub chart: String,
     pub version: String,
+    /// For an EKS managed add-on: the Kubernetes minor of its control plane (add-on
+    /// versions are pinned per minor).
+    pub minor: Option<u32>,
 }
 
 /// One component installed into one cluster by one object (or one setting of it).
@@ -43,8 +46,12 @@ pub struct Chart {
 pub struct Install {
     pub component: String,
     pub installer: Installer,
-    /// The cluster it is installed into.
+    /// The cluster it serves (`platc.io/cluster`): one installer per component and cluster.
     pub cluster: String,
+    /// The cluster its objects (and CRDs) land in: the served cluster, except for a
+    /// HelmRelease that runs on the management cluster for another one (Cluster API's
+    /// cluster-autoscaler).
+    pub lands_in: String,
     /// The object that installs it (the HelmRelease, the HelmChartProxy, the
     /// AWSManagedControlPlane or kops Cluster, Kommander's Installation).
     pub by: ObjRef,

@@ -8,10 +8,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::Facts;
 use super::crds;
 use super::finding::{Finding, Rule};
 use super::model::{Applied, Graph, Install, Key, Kustomization, ObjRef, Release, find_cycles};
-use crate::facts::addons::{Addon, Installer};
+use crate::facts::addons::Installer;
 
 /// Lookups built once per run: a fleet has thousands of each.
 struct Index<'g> {
@@ -19,7 +20,7 @@ struct Index<'g> {
     appliers: BTreeMap<&'g str, Vec<&'g Kustomization>>,
     /// Kustomization → every Kustomization it depends on, transitively.
     deps: BTreeMap<&'g Key, Vec<&'g Kustomization>>,
-    /// Cluster → what is installed into it.
+    /// Cluster → what lands in it.
     installs: BTreeMap<&'g str, Vec<&'g Install>>,
 }
 
@@ -51,7 +52,7 @@ impl<'g> Index<'g> {
             .collect();
         let mut installs: BTreeMap<&str, Vec<&Install>> = BTreeMap::new();
         for i in &g.installs {
-            installs.entry(i.cluster.as_str()).or_default().push(i);
+            installs.entry(i.lands_in.as_str()).or_default().push(i);
         }
         Self {
             appliers,
@@ -60,13 +61,14 @@ impl<'g> Index<'g> {
         }
     }
 
+    /// What lands in `cluster`.
     fn installs_into(&self, cluster: &str) -> &[&'g Install] {
         self.installs.get(cluster).map_or(&[], Vec::as_slice)
     }
 }
 
 /// Every finding of the graph, sorted; versions are looked up in `facts`.
-pub fn run(g: &Graph, facts: &[Addon]) -> Vec<Finding> {
+pub fn run(g: &Graph, facts: &Facts<'_>) -> Vec<Finding> {
     let idx = Index::new(g);
     let mut out = Vec::new();
     for m in &g.malformed {
@@ -137,10 +139,17 @@ fn references_and_cycles(g: &Graph, out: &mut Vec<Finding>) {
         let first = &g.kustomizations[&cycle[0]];
         out.push(cycle_finding(first.target.clone(), &first.obj, &cycle));
     }
+    // Kommander's HelmReleases are on the management cluster, not in the tree.
+    let kommander: BTreeSet<&Key> = g
+        .installs
+        .iter()
+        .filter(|i| i.installer == Installer::Kommander)
+        .filter_map(|i| i.release.as_ref())
+        .collect();
     let mut r_edges: BTreeMap<Key, Vec<Key>> = BTreeMap::new();
     for r in g.releases.values() {
         for d in &r.depends_on {
-            if !g.releases.contains_key(d) {
+            if !g.releases.contains_key(d) && !kommander.contains(d) {
                 out.push(Finding {
                     cluster: cluster_of(&r.obj.file),
                     rule: Rule::Reference,
@@ -274,7 +283,7 @@ fn describe_wait(g: &Graph, i: &Install) -> String {
         _ => format!(
             "a HelmRelease installing into cluster `{}` (it is Ready only on Ready nodes, \
              which need {} of {})",
-            i.cluster,
+            i.lands_in,
             i.component,
             describe_installer(g, i)
         ),
@@ -503,33 +512,51 @@ fn same_repository(a: &str, b: &str) -> bool {
 }
 
 /// Rule (d).
-fn versions(g: &Graph, facts: &[Addon], out: &mut Vec<Finding>) {
+fn versions(g: &Graph, facts: &Facts<'_>, out: &mut Vec<Finding>) {
     for i in &g.installs {
         let Some(chart) = &i.chart else {
             continue;
         };
-        let known = facts.iter().any(|row| {
-            row.component == i.component
-                && row.chart == chart.chart
-                && row.version == chart.version
-                && same_repository(row.repository, &chart.repository)
-        });
+        let (known, rows): (bool, Vec<String>) = if i.installer == Installer::EksManaged {
+            // Pinned per Kubernetes minor (`None`: one version for every minor).
+            let rows = facts.eks.iter().filter(|row| row.name == chart.chart);
+            let known = rows.clone().any(|row| {
+                row.version == chart.version
+                    && row.minor.is_none_or(|m| chart.minor.is_none_or(|c| c == m))
+            });
+            let rows = rows
+                .map(|row| match row.minor {
+                    Some(m) => format!("{} {} for 1.{m}", row.name, row.version),
+                    None => format!("{} {}", row.name, row.version),
+                })
+                .collect();
+            (known, rows)
+        } else {
+            let rows = facts
+                .charts
+                .iter()
+                .filter(|row| row.component == i.component);
+            let known = rows.clone().any(|row| {
+                row.chart == chart.chart
+                    && row.version == chart.version
+                    && same_repository(row.repository, &chart.repository)
+            });
+            let rows = rows
+                .map(|row| format!("{} {} from {}", row.chart, row.version, row.repository))
+                .collect();
+            (known, rows)
+        };
         if known {
             continue;
         }
-        let rows: Vec<String> = facts
-            .iter()
-            .filter(|row| row.component == i.component)
-            .map(|row| {
-                if row.repository.is_empty() {
-                    format!("{} {}", row.chart, row.version)
-                } else {
-                    format!("{} {} from {}", row.chart, row.version, row.repository)
-                }
-            })
-            .collect();
-        let what = if chart.repository.is_empty() {
-            format!("add-on `{}` version `{}`", chart.chart, chart.version)
+        let what = if i.installer == Installer::EksManaged {
+            let minor = chart
+                .minor
+                .map_or(String::new(), |m| format!(" on Kubernetes 1.{m}"));
+            format!(
+                "add-on `{}` version `{}`{minor}",
+                chart.chart, chart.version
+            )
         } else {
             format!(
                 "chart `{}` version `{}` from `{}`",
@@ -541,8 +568,13 @@ fn versions(g: &Graph, facts: &[Addon], out: &mut Vec<Finding>) {
             rule: Rule::Version,
             object: i.by.clone(),
             message: format!(
-                "installs `{}` as {what}, which is not a row of facts::addons::ADDONS ({})",
+                "installs `{}` as {what}, which is not a row of facts::addons::{} ({})",
                 i.component,
+                if i.installer == Installer::EksManaged {
+                    "EKS_ADDONS"
+                } else {
+                    "ADDONS"
+                },
                 if rows.is_empty() {
                     "no row for the component".to_string()
                 } else {

@@ -5,43 +5,65 @@
 use serde_json::{Value, json};
 
 use super::finding::{Finding, Rule};
-use super::{Docs, check_docs};
-use crate::facts::addons::Addon;
+use super::{Docs, Facts, check_docs};
+use crate::facts::addons::{Addon, EksAddon};
 
-/// The facts rows of the synthetic tree (test data: the real rows are in `ADDONS`).
-const FACTS: &[Addon] = &[
-    row(
-        "aws-ebs-csi-driver",
-        "",
-        "aws-ebs-csi-driver",
-        "v1.48.0-eksbuild.1",
-    ),
-    row(
-        "calico",
-        "https://docs.tigera.io/calico/charts",
-        "tigera-operator",
-        "v3.32.1",
-    ),
-    row(
-        "cert-manager",
-        "https://charts.jetstack.io",
-        "cert-manager",
-        "v1.21.1",
-    ),
-    row(
-        "external-dns",
-        "https://kubernetes-sigs.github.io/external-dns/",
-        "external-dns",
-        "1.21.1",
-    ),
-    row(
-        "kyverno",
-        "https://kyverno.github.io/kyverno/",
-        "kyverno",
-        "3.6.0",
-    ),
-    row("vpc-cni", "", "vpc-cni", "v1.20.0-eksbuild.1"),
-];
+/// The facts rows of the synthetic tree (test data: the real rows are in `ADDONS` and
+/// `EKS_ADDONS`).
+const FACTS: Facts<'static> = Facts {
+    charts: &[
+        row(
+            "calico-crds",
+            "https://docs.tigera.io/calico/charts",
+            "crd.projectcalico.org.v1",
+            "v3.32.1",
+        ),
+        row(
+            "cert-manager",
+            "https://charts.jetstack.io",
+            "cert-manager",
+            "v1.21.1",
+        ),
+        row(
+            "cluster-autoscaler",
+            "https://kubernetes.github.io/autoscaler",
+            "cluster-autoscaler",
+            "9.59.0",
+        ),
+        row(
+            "external-dns",
+            "https://kubernetes-sigs.github.io/external-dns/",
+            "external-dns",
+            "1.21.1",
+        ),
+        row(
+            "kyverno",
+            "https://kyverno.github.io/kyverno/",
+            "kyverno",
+            "3.6.0",
+        ),
+        row(
+            "pod-identity-webhook",
+            "https://jkroepke.github.io/helm-charts/",
+            "amazon-eks-pod-identity-webhook",
+            "2.6.5",
+        ),
+    ],
+    eks: &[
+        EksAddon {
+            name: "aws-ebs-csi-driver",
+            minor: None,
+            version: "v1.48.0-eksbuild.1",
+            source: "test data",
+        },
+        EksAddon {
+            name: "vpc-cni",
+            minor: Some(34),
+            version: "v1.20.0-eksbuild.1",
+            source: "test data",
+        },
+    ],
+};
 
 const fn row(
     component: &'static str,
@@ -82,11 +104,11 @@ fn capi_cluster(c: &str, ns: &str) -> Value {
 fn calico_proxy(c: &str, ns: &str) -> Value {
     json!({
         "apiVersion": "addons.cluster.x-k8s.io/v1alpha1", "kind": "HelmChartProxy",
-        "metadata": meta(&format!("{c}-calico"), Some(ns), c, Some("calico")),
+        "metadata": meta(&format!("{c}-calico-crds"), Some(ns), c, Some("calico-crds")),
         "spec": {
             "clusterSelector": {"matchLabels": {"platc.io/cluster": c}},
-            "repoURL": "https://docs.tigera.io/calico/charts", "chartName": "tigera-operator",
-            "version": "v3.32.1", "namespace": "tigera-operator", "releaseName": "calico",
+            "repoURL": "https://docs.tigera.io/calico/charts", "chartName": "crd.projectcalico.org.v1",
+            "version": "v3.32.1", "namespace": "kube-system", "releaseName": "calico-crds",
         },
     })
 }
@@ -98,8 +120,8 @@ fn repo(name: &str, ns: &str, url: &str, c: &str) -> Value {
     })
 }
 
-/// A HelmRelease of `component` from `repo` in namespace `ns`, into cluster `c` (remote:
-/// through its kubeconfig Secret).
+/// A HelmRelease of `component` from the HelmRepository named after it in namespace `ns`,
+/// into cluster `c` (remote: through its kubeconfig Secret).
 fn release(component: &str, chart: &str, version: &str, ns: &str, c: &str, remote: bool) -> Value {
     let mut spec = json!({
         "interval": "10m", "releaseName": component, "targetNamespace": component,
@@ -117,7 +139,8 @@ fn release(component: &str, chart: &str, version: &str, ns: &str, c: &str, remot
 }
 
 fn with_values(mut hr: Value, configmap: &str) -> Value {
-    hr["spec"]["valuesFrom"] = json!([{"kind": "ConfigMap", "name": configmap}]);
+    hr["spec"]["valuesFrom"] =
+        json!([{"kind": "ConfigMap", "name": configmap, "valuesKey": "values.yaml"}]);
     hr
 }
 
@@ -145,6 +168,7 @@ fn bgp(c: &str) -> Value {
 const JETSTACK: &str = "https://charts.jetstack.io";
 const KYVERNO: &str = "https://kyverno.github.io/kyverno/";
 const EXTERNAL_DNS: &str = "https://kubernetes-sigs.github.io/external-dns/";
+const AUTOSCALER: &str = "https://kubernetes.github.io/autoscaler";
 
 /// The whole synthetic tree; it passes the check.
 fn tree() -> Docs {
@@ -161,8 +185,9 @@ fn tree() -> Docs {
             "apps": {"kube-prometheus-stack": {"enabled": true}},
         })],
     );
-    // mgmt (capa, management): Calico by CAAPH, external-dns and kyverno by Flux; the
-    // addons wait for the releases and for Kommander's cert-manager.
+    // mgmt (capa, management): Calico's CRDs by CAAPH; external-dns, kyverno, the pod
+    // identity webhook (after Kommander's cert-manager), its own cluster-autoscaler and the
+    // one of `eks` by Flux; the addons wait for the releases and for Kommander's cert-manager.
     put(
         "clusters/mgmt/kustomization.yaml",
         vec![kust(&["addons/", "infrastructure/", "releases/"])],
@@ -193,8 +218,24 @@ fn tree() -> Docs {
         vec![
             repo("external-dns", "default", EXTERNAL_DNS, "mgmt"),
             repo("kyverno", "default", KYVERNO, "mgmt"),
+            repo(
+                "pod-identity-webhook",
+                "default",
+                "https://jkroepke.github.io/helm-charts/",
+                "mgmt",
+            ),
+            repo("cluster-autoscaler", "default", AUTOSCALER, "mgmt"),
         ],
     );
+    let mut webhook = release(
+        "pod-identity-webhook",
+        "amazon-eks-pod-identity-webhook",
+        "2.6.5",
+        "default",
+        "mgmt",
+        false,
+    );
+    webhook["spec"]["dependsOn"] = json!([{"name": "cert-manager", "namespace": "kommander"}]);
     put(
         "clusters/mgmt/releases/helmreleases.yaml",
         vec![
@@ -210,6 +251,15 @@ fn tree() -> Docs {
                 "mgmt-external-dns-values",
             ),
             release("kyverno", "kyverno", "3.6.0", "default", "mgmt", false),
+            webhook,
+            release(
+                "cluster-autoscaler",
+                "cluster-autoscaler",
+                "9.59.0",
+                "default",
+                "mgmt",
+                false,
+            ),
         ],
     );
     put(
@@ -236,20 +286,30 @@ fn tree() -> Docs {
         "./rendered/clusters/mgmt/releases",
         "mgmt",
     );
-    // Without `wait` (which would make Flux ignore `healthChecks`): its own releases and
-    // Kommander's cert-manager.
-    mgmt_releases["spec"]["healthChecks"] = json!([
-        {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "name": "mgmt-external-dns"},
-        {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "name": "mgmt-kyverno"},
+    mgmt_releases["spec"]["wait"] = json!(true);
+    // `healthChecks` beside `wait` are ignored: Kommander's cert-manager is waited for by a
+    // Kustomization of its own, without `wait`.
+    let mut kommander = flux_kustomization(
+        "p-mgmt-kommander",
+        "default",
+        "./rendered/clusters/mgmt/kommander",
+        "mgmt",
+    );
+    kommander["spec"]["healthChecks"] = json!([
         {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "name": "cert-manager", "namespace": "kommander"},
     ]);
+    put(
+        "clusters/mgmt/kommander/kustomization.yaml",
+        vec![kust(&[])],
+    );
     let mut mgmt_addons = flux_kustomization(
         "p-mgmt-addons",
         "default",
         "./rendered/clusters/mgmt/addons",
         "mgmt",
     );
-    mgmt_addons["spec"]["dependsOn"] = json!([{"name": "p-mgmt-releases"}]);
+    mgmt_addons["spec"]["dependsOn"] =
+        json!([{"name": "p-mgmt-releases"}, {"name": "p-mgmt-kommander"}]);
     put(
         "gitops/flux/mgmt.yaml",
         vec![
@@ -259,11 +319,12 @@ fn tree() -> Docs {
                 "./rendered/clusters/mgmt/infrastructure",
                 "mgmt",
             ),
+            kommander,
             mgmt_releases,
             mgmt_addons,
         ],
     );
-    // work (capa workload): Calico by CAAPH, cert-manager and kyverno by Flux from mgmt.
+    // work (capa workload): Calico's CRDs by CAAPH, cert-manager and kyverno by Flux from mgmt.
     put(
         "clusters/work/kustomization.yaml",
         vec![kust(&["addons/", "infrastructure/", "releases/"])],
@@ -350,7 +411,8 @@ fn tree() -> Docs {
     work_addons["spec"]["kubeConfig"] =
         json!({"secretRef": {"name": "work-kubeconfig", "key": "value"}});
     put("gitops/flux/work.yaml", vec![work_releases, work_addons]);
-    // eks: managed add-ons, cert-manager by Flux.
+    // eks: managed add-ons, cert-manager by Flux, its cluster-autoscaler on mgmt (labelled
+    // for eks, no kubeConfig).
     put(
         "clusters/eks/kustomization.yaml",
         vec![kust(&["addons/", "infrastructure/", "releases/"])],
@@ -366,7 +428,7 @@ fn tree() -> Docs {
             json!({
                 "apiVersion": "controlplane.cluster.x-k8s.io/v1beta2", "kind": "AWSManagedControlPlane",
                 "metadata": meta("eks-control-plane", Some("eks"), "eks", None),
-                "spec": {"addons": [
+                "spec": {"version": "v1.34", "addons": [
                     {"name": "vpc-cni", "version": "v1.20.0-eksbuild.1"},
                     {"name": "aws-ebs-csi-driver", "version": "v1.48.0-eksbuild.1"},
                 ]},
@@ -379,18 +441,31 @@ fn tree() -> Docs {
     );
     put(
         "clusters/eks/releases/sources.yaml",
-        vec![repo("cert-manager", "eks", JETSTACK, "eks")],
+        vec![
+            repo("cert-manager", "eks", JETSTACK, "eks"),
+            repo("cluster-autoscaler", "eks", AUTOSCALER, "eks"),
+        ],
     );
     put(
         "clusters/eks/releases/helmreleases.yaml",
-        vec![release(
-            "cert-manager",
-            "cert-manager",
-            "v1.21.1",
-            "eks",
-            "eks",
-            true,
-        )],
+        vec![
+            release(
+                "cert-manager",
+                "cert-manager",
+                "v1.21.1",
+                "eks",
+                "eks",
+                true,
+            ),
+            release(
+                "cluster-autoscaler",
+                "cluster-autoscaler",
+                "9.59.0",
+                "eks",
+                "eks",
+                false,
+            ),
+        ],
     );
     put(
         "clusters/eks/addons/kustomization.yaml",
@@ -448,8 +523,9 @@ fn tree() -> Docs {
     );
     put(
         "clusters/kops/addons/kustomization.yaml",
-        vec![kust(&["cert-manager.yaml"])],
+        vec![kust(&["calico-bgp.yaml", "cert-manager.yaml"])],
     );
+    put("clusters/kops/addons/calico-bgp.yaml", vec![bgp("kops")]);
     put(
         "clusters/kops/addons/cert-manager.yaml",
         vec![issuer("kops")],
@@ -475,7 +551,7 @@ fn tree() -> Docs {
 }
 
 fn run(d: &Docs) -> Vec<Finding> {
-    check_docs(d, FACTS)
+    check_docs(d, &FACTS)
 }
 
 /// The document of `path` named `name`, to mutate.
@@ -542,7 +618,7 @@ fn the_synthetic_tree_passes_through_yaml() {
     }
     let docs = super::documents(&t);
     assert_eq!(docs, tree());
-    assert!(check_docs(&docs, FACTS).is_empty());
+    assert!(check_docs(&docs, &FACTS).is_empty());
 }
 
 #[test]
@@ -655,15 +731,32 @@ fn dropping_a_release_leaves_its_custom_resources_without_crds() {
 }
 
 #[test]
-fn dropping_the_cni_proxy_leaves_bgp_objects_without_crds() {
+fn dropping_the_cni_leaves_bgp_objects_without_crds() {
     let mut d = tree();
     d.insert("clusters/work/infrastructure/bring-up.yaml".into(), vec![]);
     let f = run(&d);
-    expect(
+    let bgp = expect(
         &f,
         Rule::Installer,
         "work",
         "clusters/work/addons/calico-bgp.yaml",
+        "BGPConfiguration",
+        "default",
+    );
+    assert!(bgp.message.contains("calico-crds"), "{bgp}");
+    // kOps' `networking.calico` installs them on kops; another CNI does not.
+    let mut d = tree();
+    doc(
+        &mut d,
+        "clusters/kops/infrastructure/cluster.yaml",
+        "kops.example.com",
+    )["spec"]["networking"] = json!({"cilium": {}});
+    let f = run(&d);
+    expect(
+        &f,
+        Rule::Installer,
+        "kops",
+        "clusters/kops/addons/calico-bgp.yaml",
         "BGPConfiguration",
         "default",
     );
@@ -854,7 +947,10 @@ fn a_version_outside_the_facts_table_is_named() {
         "AWSManagedControlPlane",
         "eks-control-plane",
     );
-    assert!(a.message.contains("vpc-cni"), "{a}");
+    assert!(
+        a.message.contains("vpc-cni") && a.message.contains("EKS_ADDONS"),
+        "{a}"
+    );
     expect(
         &f,
         Rule::Version,
@@ -862,6 +958,26 @@ fn a_version_outside_the_facts_table_is_named() {
         "clusters/mgmt/releases/helmreleases.yaml",
         "HelmRelease",
         "mgmt-kyverno",
+    );
+    // The right version for another Kubernetes minor is not pinned for this one.
+    let mut d = tree();
+    doc(
+        &mut d,
+        "clusters/eks/infrastructure/cluster.yaml",
+        "eks-control-plane",
+    )["spec"]["version"] = json!("v1.33");
+    let f = run(&d);
+    let a = expect(
+        &f,
+        Rule::Version,
+        "eks",
+        "clusters/eks/infrastructure/cluster.yaml",
+        "AWSManagedControlPlane",
+        "eks-control-plane",
+    );
+    assert!(
+        a.message.contains("1.33") && a.message.contains("for 1.34"),
+        "{a}"
     );
 }
 
@@ -897,7 +1013,7 @@ fn a_depends_on_cycle_is_named() {
 fn health_checks_beside_wait_are_ignored_as_flux_ignores_them() {
     // kustomize-controller v1.9.4 CRD: `wait` "When enabled, the HealthChecks are ignored".
     let mut d = tree();
-    doc(&mut d, "gitops/flux/mgmt.yaml", "p-mgmt-releases")["spec"]["wait"] = json!(true);
+    doc(&mut d, "gitops/flux/mgmt.yaml", "p-mgmt-kommander")["spec"]["wait"] = json!(true);
     let f = run(&d);
     let i = expect(
         &f,
@@ -908,7 +1024,7 @@ fn health_checks_beside_wait_are_ignored_as_flux_ignores_them() {
         "acme",
     );
     assert!(i.message.contains("kommander/cert-manager"), "{i}");
-    // The policies still wait: `wait` covers the kyverno release the Kustomization applies.
+    // The policies still wait: `wait` on the releases covers the kyverno release.
     assert!(
         !f.iter()
             .any(|f| f.object.name == "platc-allowed-image-sources"),
@@ -922,7 +1038,7 @@ fn unreadable_installers_and_dangling_references_are_named() {
     doc(
         &mut d,
         "clusters/work/infrastructure/bring-up.yaml",
-        "work-calico",
+        "work-calico-crds",
     )["metadata"]["labels"]
         .as_object_mut()
         .unwrap()
@@ -937,7 +1053,7 @@ fn unreadable_installers_and_dangling_references_are_named() {
         "work",
         "clusters/work/infrastructure/bring-up.yaml",
         "HelmChartProxy",
-        "work-calico",
+        "work-calico-crds",
     );
     expect(
         &f,
@@ -959,7 +1075,7 @@ fn unreadable_installers_and_dangling_references_are_named() {
 }
 
 #[test]
-fn a_release_labelled_for_another_cluster_is_named() {
+fn a_release_without_its_kubeconfig_lands_on_the_management_cluster() {
     let mut d = tree();
     doc(
         &mut d,
@@ -970,25 +1086,8 @@ fn a_release_labelled_for_another_cluster_is_named() {
         .unwrap()
         .remove("kubeConfig");
     let f = run(&d);
-    let s = expect(
-        &f,
-        Rule::Shape,
-        "work",
-        "clusters/work/releases/helmreleases.yaml",
-        "HelmRelease",
-        "work-kyverno",
-    );
-    assert!(s.message.contains("`mgmt`"), "{s}");
-    // Kyverno now lands on mgmt (twice there) and is missing on work.
-    expect(
-        &f,
-        Rule::Twice,
-        "mgmt",
-        "clusters/work/releases/helmreleases.yaml",
-        "HelmRelease",
-        "work-kyverno",
-    );
-    expect(
+    // Kyverno now lands on mgmt, which the policies of `work` do not see.
+    let p = expect(
         &f,
         Rule::Installer,
         "work",
@@ -996,4 +1095,55 @@ fn a_release_labelled_for_another_cluster_is_named() {
         "ClusterPolicy",
         "platc-allowed-image-sources",
     );
+    assert!(p.message.contains("into cluster `work`"), "{p}");
+}
+
+#[test]
+fn a_cluster_autoscaler_on_the_management_cluster_serves_its_labelled_cluster() {
+    // The base tree has mgmt's autoscaler and eks's (both landing on mgmt): not twice. A
+    // second one for eks is.
+    let mut d = tree();
+    let mut again = release(
+        "cluster-autoscaler",
+        "cluster-autoscaler",
+        "9.59.0",
+        "eks",
+        "eks",
+        true,
+    );
+    again["metadata"]["name"] = json!("eks-cluster-autoscaler-2");
+    d.get_mut("clusters/eks/releases/helmreleases.yaml")
+        .unwrap()
+        .push(again);
+    let f = run(&d);
+    let t = expect(
+        &f,
+        Rule::Twice,
+        "eks",
+        "clusters/eks/releases/helmreleases.yaml",
+        "HelmRelease",
+        "eks-cluster-autoscaler-2",
+    );
+    assert!(t.message.contains("eks/eks-cluster-autoscaler "), "{t}");
+    assert!(!f.iter().any(|f| f.cluster == "mgmt"), "{f:?}");
+}
+
+#[test]
+fn kommander_releases_may_be_depended_on_but_other_missing_ones_may_not() {
+    let mut d = tree();
+    doc(
+        &mut d,
+        "clusters/mgmt/releases/helmreleases.yaml",
+        "mgmt-pod-identity-webhook",
+    )["spec"]["dependsOn"] = json!([{"name": "cert-manager", "namespace": "cert-manager"}]);
+    let f = run(&d);
+    let r = expect(
+        &f,
+        Rule::Reference,
+        "mgmt",
+        "clusters/mgmt/releases/helmreleases.yaml",
+        "HelmRelease",
+        "mgmt-pod-identity-webhook",
+    );
+    assert!(r.message.contains("cert-manager/cert-manager"), "{r}");
 }
