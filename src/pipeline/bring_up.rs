@@ -59,7 +59,7 @@ mod tests {
     fn findings_of_platc_output_are_internal_and_those_of_overlays_are_the_overlays() {
         let platc_bug = finding("acme");
         let by_overlay = finding("other");
-        let d = diagnostics(&[platc_bug.clone()], None);
+        let d = diagnostics(std::slice::from_ref(&platc_bug), None);
         assert_eq!(d[0].code, Code::Internal);
         let d = diagnostics(&[platc_bug.clone(), by_overlay], Some(&[platc_bug]));
         assert_eq!(d[0].code, Code::Internal);
