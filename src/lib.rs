@@ -9,6 +9,7 @@ pub mod allocator;
 pub mod background;
 pub mod beside;
 pub mod blueprint;
+pub mod bringup;
 pub mod cli;
 pub mod diag;
 pub mod emit;

@@ -5,6 +5,8 @@ mod support;
 
 /// Every refused blueprint of `tests/data/bad-inputs/` (copied from ../shared/bad-inputs).
 mod bad_inputs;
+/// Every golden tree passes the bring-up check (ordering, values, twice, versions).
+mod bringup;
 /// Section 6 of the reliability research: all 90 rows of bad input, one case each at least.
 mod catalogue;
 /// SIGKILL during render never leaves a half-written tree (the long test is ignored).

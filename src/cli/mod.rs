@@ -438,11 +438,12 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
     let resolved = crate::resolve::resolve(&checked.loaded.blueprint, &input.file_name);
     findings.extend(pipeline::refused_images(&checked.loaded, &resolved));
     let mut cel = crate::validate::cel::Stats::default();
-    match pipeline::compile(&input, &beside_of(file)) {
-        Ok(compiled) => {
-            let report = crate::validate::validate_tree_report(&compiled.tree);
+    match pipeline::compile_stages(&input, &beside_of(file), true) {
+        Ok(stages) => {
+            let report = crate::validate::validate_tree_report(&stages.compiled.tree);
             findings.extend(report.diagnostics);
             cel = report.cel;
+            findings.extend(pipeline::bring_up::check(&stages, &input.file_name));
         }
         // Sections platc does not render yet were checked above; say so without failing.
         Err(diags) => findings.extend(diags.into_iter().map(|d| {
@@ -454,9 +455,15 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         })),
     }
     let failed = findings.iter().any(|d| d.is_error() || strict);
+    // A rendered tree that breaks the bring-up check is platc's bug, not the blueprint's.
+    let internal = findings
+        .iter()
+        .any(|d| d.is_error() && d.code == Code::Internal);
     let count = findings.len();
     ui.diagnostics(findings);
-    if failed {
+    if internal {
+        exit::INTERNAL
+    } else if failed {
         exit::INVALID
     } else {
         ui.say(&format!(

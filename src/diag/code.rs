@@ -78,6 +78,7 @@ codes! {
     OutputSchema = "output-schema": "a generated object does not validate against its schema",
     HandEdited = "hand-edited": "a file platc owns was edited by hand",
     Manifest = "manifest": "the output folder's manifest is unreadable",
+    BringUp = "bring-up": "an overlay keeps a cluster from coming up in order",
     Symlink = "symlink": "a symbolic link in the output folder",
     Usage = "usage": "the command line is not usable",
     Warning = "warning": "a setting that works but is not recommended",

@@ -4,6 +4,7 @@
 
 pub mod audit_policy;
 pub mod beside_gate;
+pub mod bring_up;
 pub mod inputs;
 pub mod output_gate;
 pub mod overlays;

@@ -1,0 +1,76 @@
+//! The bring-up check (`crate::bringup`) on a compiled blueprint, for `platc validate`. A
+//! finding in the tree platc renders from the blueprint alone is a platc bug (an internal
+//! error, exit 70); a finding that only appears once the blueprint's overlays are applied is
+//! the overlays' doing (`bring-up`, exit 65). The generators' output before the overlays is
+//! emitted and checked only when the final tree has findings and the overlays changed it.
+
+use super::Stages;
+use crate::bringup::{self, Finding};
+use crate::diag::Diagnostic;
+
+/// The diagnostics of the bring-up check on `stages` (compiled with the generators' output
+/// kept: `compile_stages(.., true)`).
+pub fn check(stages: &Stages, file_name: &str) -> Vec<Diagnostic> {
+    let findings = bringup::check(&stages.compiled.tree);
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    // The findings of the tree without overlays, when the overlays changed it.
+    let without_overlays = stages
+        .generated
+        .as_ref()
+        .and_then(|generated| crate::emit::emit(generated, file_name).ok())
+        .filter(|tree| *tree != stages.compiled.tree)
+        .map(|tree| bringup::check(&tree));
+    diagnostics(&findings, without_overlays.as_deref())
+}
+
+/// Each finding as an internal error, or as the overlays' `bring-up` error when the tree
+/// without overlays (`without_overlays`, when they changed it) does not have it.
+fn diagnostics(findings: &[Finding], without_overlays: Option<&[Finding]>) -> Vec<Diagnostic> {
+    findings
+        .iter()
+        .map(|f| f.diagnostic(without_overlays.is_some_and(|before| !before.contains(f))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bringup::Rule;
+    use crate::bringup::model::ObjRef;
+    use crate::diag::Code;
+
+    fn finding(name: &str) -> Finding {
+        Finding {
+            cluster: "a".into(),
+            rule: Rule::Order,
+            object: ObjRef {
+                file: "clusters/a/addons/cert-manager.yaml".into(),
+                kind: "ClusterIssuer".into(),
+                namespace: None,
+                name: name.into(),
+            },
+            message: "is applied before its CRDs exist".into(),
+        }
+    }
+
+    #[test]
+    fn findings_of_platc_output_are_internal_and_those_of_overlays_are_the_overlays() {
+        let platc_bug = finding("acme");
+        let by_overlay = finding("other");
+        let d = diagnostics(std::slice::from_ref(&platc_bug), None);
+        assert_eq!(d[0].code, Code::Internal);
+        let d = diagnostics(&[platc_bug.clone(), by_overlay], Some(&[platc_bug]));
+        assert_eq!(d[0].code, Code::Internal);
+        assert_eq!(d[1].code, Code::BringUp);
+        assert!(d[1].is_error());
+        assert!(
+            d[1].message.contains("cluster `a`")
+                && d[1].message.contains("clusters/a/addons/cert-manager.yaml")
+                && d[1].message.contains("ClusterIssuer other"),
+            "{}",
+            d[1].message
+        );
+    }
+}
