@@ -61,6 +61,7 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
             namespaces: has(naming::namespaces_dir(&c.name)),
             releases: has(naming::releases_dir(&c.name)),
             addons: has(naming::addons_dir(&c.name)),
+            helm_releases: helm_releases(out, &naming::releases_dir(&c.name)),
         };
         if !(folders.infrastructure || folders.namespaces || folders.releases || folders.addons) {
             continue;
@@ -83,12 +84,34 @@ fn has_objects(out: &Output, dir: &str) -> bool {
         .any(|(_, file)| matches!(file.content, Content::Objects(_)))
 }
 
+/// The HelmReleases (name, namespace) of a folder.
+fn helm_releases(out: &Output, dir: &str) -> Vec<(String, String)> {
+    let prefix = format!("{dir}/");
+    let mut list = Vec::new();
+    for (_, file) in out.files_under(&prefix) {
+        if let Content::Objects(objects) = &file.content {
+            for o in objects {
+                if o["kind"] == "HelmRelease" {
+                    let text = |p: &str| o.pointer(p).and_then(Value::as_str).unwrap_or_default();
+                    list.push((
+                        text("/metadata/name").to_owned(),
+                        text("/metadata/namespace").to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+    list
+}
+
 /// Which of a cluster's folders Flux applies.
 struct Folders {
     infrastructure: bool,
     namespaces: bool,
     releases: bool,
     addons: bool,
+    /// The HelmReleases of `releases/` (name, namespace), for a health check by name.
+    helm_releases: Vec<(String, String)>,
 }
 
 /// The path of a cluster's `addons/` in the repository: under the tree's folder there.
@@ -186,12 +209,30 @@ fn objects(
             Map::new(),
         ));
     }
+    // On the management cluster the ClusterIssuer needs cert-manager, which Kommander
+    // installs there: a Kustomization the add-ons depend on checks Kommander's HelmRelease.
+    // Not `-releases`: kustomize-controller ignores `healthChecks` where `wait` is set
+    // (kustomize-controller v1.9.4, the Kustomization CRD's `wait` field).
+    let kommander_check = (c.management && r.acme.is_some()).then(|| {
+        let (name, ns) = KOMMANDER_CERT_MANAGER;
+        json!([{
+            "apiVersion": HELM_API,
+            "kind": "HelmRelease",
+            "name": name,
+            "namespace": ns,
+        }])
+    });
+    let mut kommander_check = kommander_check;
     if folders.namespaces {
+        let mut extra = Map::new();
+        if let Some(check) = kommander_check.take() {
+            extra.insert("healthChecks".into(), check);
+        }
         objects.push(kustomization(
             naming::flux_namespaces_name(&r.platform, &c.name),
             naming::namespaces_dir(&c.name),
             true,
-            Map::new(),
+            extra,
         ));
     }
     let releases_name = naming::flux_releases_name(&r.platform, &c.name);
@@ -203,19 +244,19 @@ fn objects(
         });
         // Ready only when every HelmRelease is Ready (kustomize-controller: `wait` checks
         // every object it applied), so the add-ons that need their CRDs wait for them.
-        extra.insert("wait".into(), json!(true));
-        if c.management && r.acme.is_some() {
-            // The ClusterIssuer needs cert-manager, which Kommander installs there.
-            let (name, ns) = KOMMANDER_CERT_MANAGER;
-            extra.insert(
-                "healthChecks".into(),
-                json!([{
-                    "apiVersion": HELM_API,
-                    "kind": "HelmRelease",
-                    "name": name,
-                    "namespace": ns,
-                }]),
-            );
+        match kommander_check.take() {
+            // No namespaces to carry the check: the releases check Kommander's cert-manager
+            // and their own HelmReleases by name instead of `wait`.
+            Some(check) => {
+                let mut checks = check.as_array().cloned().unwrap_or_default();
+                checks.extend(folders.helm_releases.iter().map(|(name, ns)| {
+                    json!({"apiVersion": HELM_API, "kind": "HelmRelease", "name": name, "namespace": ns})
+                }));
+                extra.insert("healthChecks".into(), Value::Array(checks));
+            }
+            None => {
+                extra.insert("wait".into(), json!(true));
+            }
         }
         objects.push(kustomization(
             releases_name.clone(),

@@ -216,9 +216,16 @@ fn releases_wait_for_what_they_need() {
             remote
         );
     }
+    // Kommander's cert-manager is checked where `wait` does not hide the check (the
+    // namespaces, which the releases and so the add-ons depend on).
     assert_eq!(
-        kustomization("management", "releases")["spec"]["healthChecks"][0]["name"],
+        kustomization("management", "namespaces")["spec"]["healthChecks"][0]["name"],
         "cert-manager"
+    );
+    assert!(
+        kustomization("management", "releases")["spec"]
+            .get("healthChecks")
+            .is_none()
     );
     // A commit creates the capa and eks clusters; kOps applies its own input.
     assert!(
