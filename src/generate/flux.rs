@@ -199,37 +199,49 @@ fn objects(
         }
         m
     };
+    // On the management cluster the ClusterIssuer needs cert-manager, which Kommander
+    // installs there: a Kustomization the add-ons depend on checks Kommander's HelmRelease
+    // (`-namespaces`, else `-infrastructure`, else `-releases` with its own releases named).
+    // Never beside `wait`: kustomize-controller ignores `healthChecks` where `wait` is set
+    // (kustomize-controller v1.9.4, the Kustomization CRD's `wait` field).
+    let mut kommander_check = (c.management && r.acme.is_some()).then(|| {
+        let (name, ns) = KOMMANDER_CERT_MANAGER;
+        vec![json!({"apiVersion": HELM_API, "kind": "HelmRelease", "name": name, "namespace": ns})]
+    });
+    // The Kustomizations the add-ons wait for.
+    let mut addons_after = Vec::new();
+    let health = |checks: Vec<Value>| {
+        let mut m = Map::new();
+        m.insert("healthChecks".into(), Value::Array(checks));
+        m
+    };
     if folders.infrastructure {
         // A commit creates (and changes) the cluster: its Cluster API objects apply on the
         // management cluster.
+        let name = naming::flux_infrastructure_name(&r.platform, &c.name);
+        let extra = match kommander_check.take_if(|_| !folders.namespaces) {
+            Some(checks) => {
+                addons_after.push(name.clone());
+                health(checks)
+            }
+            None => Map::new(),
+        };
         objects.push(kustomization(
-            naming::flux_infrastructure_name(&r.platform, &c.name),
+            name,
             format!("{}/infrastructure", naming::cluster_dir(&c.name)),
             false,
-            Map::new(),
+            extra,
         ));
     }
-    // On the management cluster the ClusterIssuer needs cert-manager, which Kommander
-    // installs there: a Kustomization the add-ons depend on checks Kommander's HelmRelease.
-    // Not `-releases`: kustomize-controller ignores `healthChecks` where `wait` is set
-    // (kustomize-controller v1.9.4, the Kustomization CRD's `wait` field).
-    let kommander_check = (c.management && r.acme.is_some()).then(|| {
-        let (name, ns) = KOMMANDER_CERT_MANAGER;
-        json!([{
-            "apiVersion": HELM_API,
-            "kind": "HelmRelease",
-            "name": name,
-            "namespace": ns,
-        }])
-    });
-    let mut kommander_check = kommander_check;
     if folders.namespaces {
-        let mut extra = Map::new();
-        if let Some(check) = kommander_check.take() {
-            extra.insert("healthChecks".into(), check);
+        let name = naming::flux_namespaces_name(&r.platform, &c.name);
+        let extra = kommander_check.take().map(health).unwrap_or_default();
+        if !extra.is_empty() && !folders.releases {
+            // The releases depend on the namespaces; without releases the add-ons do directly.
+            addons_after.push(name.clone());
         }
         objects.push(kustomization(
-            naming::flux_namespaces_name(&r.platform, &c.name),
+            name,
             naming::namespaces_dir(&c.name),
             true,
             extra,
@@ -242,18 +254,17 @@ fn objects(
         } else {
             Vec::new()
         });
-        // Ready only when every HelmRelease is Ready (kustomize-controller: `wait` checks
-        // every object it applied), so the add-ons that need their CRDs wait for them.
         match kommander_check.take() {
-            // No namespaces to carry the check: the releases check Kommander's cert-manager
-            // and their own HelmReleases by name instead of `wait`.
-            Some(check) => {
-                let mut checks = check.as_array().cloned().unwrap_or_default();
+            // Nothing else carries the check: the releases check Kommander's cert-manager and
+            // their own HelmReleases by name instead of `wait`.
+            Some(mut checks) => {
                 checks.extend(folders.helm_releases.iter().map(|(name, ns)| {
                     json!({"apiVersion": HELM_API, "kind": "HelmRelease", "name": name, "namespace": ns})
                 }));
-                extra.insert("healthChecks".into(), Value::Array(checks));
+                extra.extend(health(checks));
             }
+            // Ready only when every HelmRelease is Ready (kustomize-controller: `wait` checks
+            // every object it applied), so the add-ons that need their CRDs wait for them.
             None => {
                 extra.insert("wait".into(), json!(true));
             }
@@ -264,17 +275,14 @@ fn objects(
             false,
             extra,
         ));
+        addons_after.insert(0, releases_name);
     }
     if folders.addons {
         objects.push(kustomization(
             naming::flux_kustomization_name(&r.platform, &c.name),
             naming::addons_dir(&c.name),
             true,
-            depends(if folders.releases {
-                vec![releases_name]
-            } else {
-                Vec::new()
-            }),
+            depends(addons_after),
         ));
     }
     objects
