@@ -26,6 +26,9 @@ mod hardening;
 /// The IAM of every golden tree: least privilege, one service account per role, partitions,
 /// CloudFormation and Terraform alike.
 mod iam;
+/// Issue 21: check compares with the compiled tree; manifests and output folders cannot
+/// reach outside the generated layout; inputs are read safely; exit codes as documented.
+mod integrity;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
 /// The platform layer, add-on values and their schemas.

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "platc",
     version,
     about = "Compile a platform blueprint into the Git repository of rendered cluster configuration",
-    after_help = "Exit codes: 0 success (nothing to change for check/diff --exit-code), 1 the tree is out of date,\n2 usage error, 65 the blueprint or an overlay is invalid, 74 an input or output error."
+    after_help = "Exit codes: 0 success (nothing to change for check/diff --exit-code), 1 the tree is out of date,\n2 usage error, 65 the blueprint or an overlay is invalid, 70 platc found a bug in itself (nothing written),\n74 an input or output error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -82,7 +82,10 @@ pub enum Command {
         blueprint: BlueprintArg,
         #[command(flatten)]
         out: OutArg,
-        /// Overwrite files edited by hand and files platc does not own.
+        /// Overwrite files platc generates that were edited by hand or stand in the way (a
+        /// file platc did not write at a path it generates), remove files it no longer
+        /// generates that were edited by hand, and render over a control plane skipping a
+        /// minor version. Other files in the folder are never touched.
         #[arg(long)]
         force: bool,
     },

@@ -3,6 +3,7 @@
 //! reads the environment or touches the disk (through `output`).
 
 mod args;
+mod out_dir;
 mod starter;
 
 use std::io::{IsTerminal, Write};
@@ -173,9 +174,14 @@ fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
     }
 }
 
-/// `render`, `check` and `diff` refuse an output folder that is the blueprint's own folder
-/// or one of its parents: pruning there could delete inputs.
+/// `render`, `check` and `diff` refuse `-o -`, an output folder inside a Git directory
+/// (`out_dir`), and one that is the blueprint's own folder or one of its parents: pruning
+/// there could delete inputs.
 fn guard_output(ui: &Ui, blueprint: &Path, out: &Path) -> Result<(), u8> {
+    if let Some(message) = out_dir::refusal(out) {
+        ui.diagnostics([Diagnostic::error(Code::Usage, message)]);
+        return Err(exit::USAGE);
+    }
     let Ok(input_dir) = blueprint
         .parent()
         .map(|p| {
@@ -296,29 +302,9 @@ fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
     e.exit_code()
 }
 
-/// The fast path of `render` and `check`: the folder's manifest was written for inputs with
-/// this blueprint's digest and every file it lists still holds its bytes, so compiling would
-/// give the same tree (ARCHITECTURE.md, "Inputs digest"). `None` sends the caller down the
-/// full path, which also reports every problem.
-fn already_current(file: &Path, out: &Path) -> Option<usize> {
-    if !output::has_manifest(out) {
-        return None;
-    }
-    let input = input(file, std::fs::read(file).ok()?);
-    let digest = pipeline::inputs::quick_digest(&input, &beside_of(file))?;
-    output::is_current(out, &digest).ok().flatten()
-}
-
 fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
     if let Err(code) = guard_output(ui, file, out) {
         return code;
-    }
-    if let Some(n) = already_current(file, out) {
-        ui.say(&format!(
-            "rendered {n} file{}: 0 created, 0 changed, 0 removed, {n} unchanged",
-            if n == 1 { "" } else { "s" }
-        ));
-        return exit::OK;
     }
     let compiled = match compile(ui, file) {
         Ok(c) => c,
@@ -346,10 +332,6 @@ fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
 fn check_cmd(ui: &Ui, file: &Path, out: &Path) -> u8 {
     if let Err(code) = guard_output(ui, file, out) {
         return code;
-    }
-    if already_current(file, out).is_some() {
-        ui.say(&format!("{} is up to date", out.display()));
-        return exit::OK;
     }
     let compiled = match compile(ui, file) {
         Ok(c) => c,

@@ -19,7 +19,7 @@ use std::io;
 use std::path::PathBuf;
 
 pub use manifest::{FORMAT_VERSION, GENERATOR, LOCK_PATH, MANIFEST_PATH, Manifest, sha256_hex};
-pub use plan::{Action, Counts, Entry, LineStats, Plan, has_manifest, is_current, plan};
+pub use plan::{Action, Counts, Entry, LineStats, Plan, plan};
 pub use write::{LOCK_WAIT, Report, apply, render};
 
 /// Why reading or writing the output folder failed. Every variant names the path involved so
