@@ -221,3 +221,285 @@ fn an_output_folder_inside_a_git_directory_is_refused() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+// ---- Nothing hangs, nothing reads without bound (item 4) ----
+
+fn minimal() -> String {
+    std::fs::read_to_string(root().join("blueprints/minimal-capa.yaml")).unwrap()
+}
+
+/// Runs platc and fails the test (killing it) when it takes longer than 20 s.
+fn run_bounded(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(crate::support::PLATC)
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("platc {args:?} blocked for 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+#[test]
+fn an_audit_policy_that_is_a_fifo_does_not_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = minimal().replace(
+        "  clusters:\n",
+        "  security:\n    auditLog:\n      enabled: true\n      policy: policy.yaml\n  clusters:\n",
+    );
+    std::fs::write(dir.path().join("platform.yaml"), text).unwrap();
+    mkfifo(&dir.path().join("policy.yaml"));
+    for command in ["validate", "render", "check"] {
+        let o = run_bounded(dir.path(), &[command, "-f", "platform.yaml"]);
+        assert!(
+            matches!(o.status.code(), Some(65 | 74)),
+            "{command}: {:?} {}",
+            o.status,
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("FIFO"), "{command}: {}", stderr(&o));
+    }
+    assert!(!dir.path().join("rendered").exists());
+}
+
+#[test]
+fn a_blueprint_that_is_a_device_or_a_fifo_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("fifo.yaml"));
+    for (file, what) in [("/dev/zero", "device"), ("fifo.yaml", "FIFO")] {
+        for command in ["validate", "render"] {
+            let o = run_bounded(dir.path(), &[command, "-f", file]);
+            assert_eq!(
+                o.status.code(),
+                Some(74),
+                "{command} -f {file}: {}",
+                stderr(&o)
+            );
+            assert!(stderr(&o).contains(what), "{}", stderr(&o));
+        }
+    }
+}
+
+#[test]
+fn an_oversized_blueprint_is_read_only_up_to_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    // 64 MiB of one comment line: refused as too large, and platc reads 16 MiB + 1 of it.
+    let f = std::fs::File::create(dir.path().join("big.yaml")).unwrap();
+    f.set_len(64 << 20).unwrap();
+    let o = run_bounded(dir.path(), &["validate", "-f", "big.yaml"]);
+    assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stopped reading at 16777217 bytes"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+// ---- Exit codes and messages as documented (item 5) ----
+
+#[test]
+fn a_fractional_count_is_a_type_error_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to, path, at) in [
+        (
+            "      controlPlane:\n        replicas: 3\n",
+            "      controlPlane:\n        replicas: 3.0\n",
+            "spec.clusters[0].controlPlane.replicas",
+            "platform.yaml:22:19",
+        ),
+        (
+            "          replicas: 3\n",
+            "          autoscaling: {min: 1.0, max: 3}\n",
+            "spec.clusters[0].nodePools[0].autoscaling.min",
+            "platform.yaml:27:30",
+        ),
+    ] {
+        let text = minimal();
+        assert!(text.contains(from));
+        std::fs::write(dir.path().join("platform.yaml"), text.replacen(from, to, 1)).unwrap();
+        for args in [&["validate"][..], &["render", "-o", "out"]] {
+            let command = args[0];
+            let o = platc(dir.path(), &[args, &["-f", "platform.yaml"]].concat());
+            assert_eq!(o.status.code(), Some(65), "{command}: {}", stderr(&o));
+            assert!(stderr(&o).contains(path), "{command}: {}", stderr(&o));
+            assert!(stderr(&o).contains(at), "{command}: {}", stderr(&o));
+            assert!(!stderr(&o).contains("bug"), "{}", stderr(&o));
+        }
+    }
+}
+
+#[test]
+fn an_overlay_folder_linking_out_says_it_leaves_the_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("kustomization.yaml"),
+        "commonAnnotations:\n  a: b\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("overlay")).unwrap();
+    let text = minimal().replace(
+        "  clusters:\n",
+        "  overlays:\n    - path: overlay\n  clusters:\n",
+    );
+    std::fs::write(dir.path().join("platform.yaml"), text).unwrap();
+    for args in [&["validate"][..], &["render", "-o", "out"]] {
+        let o = platc(dir.path(), &[args, &["-f", "platform.yaml"]].concat());
+        assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("leaves the blueprint's folder"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn a_corrupt_journal_gets_advice_that_works() {
+    let dir = rendered();
+    let journal = dir.path().join("out/.platc/pending.json");
+    std::fs::write(&journal, "{\"formatVersion\": 1, \"files\": {").unwrap();
+    let o = run(dir.path(), "render", &[]);
+    assert_eq!(o.status.code(), Some(74), "{}", stderr(&o));
+    let advice = stderr(&o);
+    assert!(advice.contains("rm out/.platc/pending.json"), "{advice}");
+    assert!(!advice.contains("git checkout"), "{advice}");
+    // Follow it.
+    std::fs::remove_file(&journal).unwrap();
+    let o = run(dir.path(), "render", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(run(dir.path(), "check", &[]).status.code(), Some(0));
+}
+
+#[test]
+fn dash_f_reads_standard_input_and_dash_o_is_refused() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    for (command, out) in [
+        ("validate", None),
+        ("render", Some("out")),
+        ("check", Some("out")),
+    ] {
+        let mut args = vec![command, "-f", "-"];
+        if let Some(out) = out {
+            args.extend(["-o", out]);
+        }
+        let mut child = std::process::Command::new(crate::support::PLATC)
+            .args(&args)
+            .current_dir(dir.path())
+            .env_clear()
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(minimal().as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{command}: {}", stderr(&o));
+    }
+    assert!(dir.path().join("out/README.md").exists());
+
+    std::fs::write(dir.path().join("platform.yaml"), minimal()).unwrap();
+    for command in ["render", "check", "diff"] {
+        let o = platc(dir.path(), &[command, "-f", "platform.yaml", "-o", "-"]);
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
+        assert!(stderr(&o).contains("standard output"), "{}", stderr(&o));
+        assert!(!dir.path().join("-").exists(), "{command} created `-`");
+    }
+}
+
+/// `platc man | head`: the reader goes away; platc stops quietly (no message, no I/O error).
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let dir = rendered();
+    for args in [
+        &["man"][..],
+        &["schema"],
+        &["completions", "bash"],
+        &["--help"],
+        &["diff", "-f", "platform.yaml", "-o", "fresh"],
+        &["explain", "README.md", "-f", "platform.yaml", "-o", "out"],
+        &["kustomize", "out/clusters/blue/infrastructure"],
+        &["validate", "-f", "platform.yaml"],
+        &["render", "-f", "platform.yaml", "-o", "out"],
+    ] {
+        let mut child = std::process::Command::new(crate::support::PLATC)
+            .args(args)
+            .current_dir(dir.path())
+            .env_clear()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            !err.contains("error") && !err.contains("pipe"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn help_documents_exit_70_and_what_force_touches() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = stdout(&platc(dir.path(), &["--help"]));
+    assert!(help.contains("70 platc found a bug in itself"), "{help}");
+    let render = stdout(&platc(dir.path(), &["render", "--help"]));
+    assert!(!render.contains("files platc does not own"), "{render}");
+    assert!(render.contains("never touched"), "{render}");
+}
+
+#[test]
+fn a_wrong_indentation_is_called_one() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("      provider: capa", "     provider: capa"),
+        (
+            "        instanceType: m5.large",
+            "          instanceType: m5.large",
+        ),
+        ("    region: eu-central-1", "   region: eu-central-1"),
+    ] {
+        std::fs::write(
+            dir.path().join("platform.yaml"),
+            minimal().replace(from, to),
+        )
+        .unwrap();
+        let o = platc(dir.path(), &["validate", "-f", "platform.yaml"]);
+        assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("check the indentation"),
+            "{to}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -44,7 +44,7 @@ pub const STATE_DIR: &str = ".platc";
 
 /// A manifest larger than this is refused unread: real ones are a few kilobytes, and a
 /// hostile one must not make platc allocate without bound.
-const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_MANIFEST_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Manifest {
@@ -113,7 +113,7 @@ impl Manifest {
             path: path.to_path_buf(),
             reason,
         };
-        if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        if bytes.len() > MAX_MANIFEST_BYTES {
             return Err(bad(format!(
                 "it is larger than {} MiB",
                 MAX_MANIFEST_BYTES / 1024 / 1024

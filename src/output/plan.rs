@@ -22,9 +22,16 @@ use rayon::prelude::*;
 
 use super::OutputError;
 use super::manifest::{
-    MANIFEST_PATH, Manifest, PENDING_PATH, is_owned_path, is_sha256_hex, sha256_hex,
+    MANIFEST_PATH, MAX_MANIFEST_BYTES, Manifest, PENDING_PATH, is_owned_path, is_sha256_hex,
+    sha256_hex,
 };
+use crate::regular_file::{self, Links};
 use crate::tree::Tree;
+
+/// A file in the output folder larger than this is no file platc wrote (a blueprint is at
+/// most 16 MiB, and the largest rendered file of a 5,000-cluster fleet is a few MiB): it is
+/// refused after reading this much, never read to its end.
+const MAX_FILE_BYTES: usize = 256 << 20;
 
 /// What a render does with one path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -563,12 +570,35 @@ impl<'a> Probe<'a> {
                          through links: delete the link"
                     .to_owned(),
             }),
-            Ok(m) if m.is_file() => match std::fs::read(&full) {
-                Ok(bytes) => Ok(OnDisk::File(bytes)),
-                // Deleted between the look and the read (another render pruning).
-                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(OnDisk::Absent),
-                Err(e) => Err(OutputError::io(full, "read", e)),
-            },
+            Ok(m) if m.is_file() => {
+                // The manifest and journal: their parser refuses one byte past its cap.
+                let bookkeeping = rel == MANIFEST_PATH || rel == PENDING_PATH;
+                let cap = if bookkeeping {
+                    MAX_MANIFEST_BYTES
+                } else {
+                    MAX_FILE_BYTES
+                };
+                match regular_file::read(&full, cap, Links::Refuse) {
+                    Ok(bytes) if !bookkeeping && bytes.len() > cap => Err(OutputError::Unsafe {
+                        path: full,
+                        reason: format!(
+                            "it is larger than any file platc writes ({} MiB): move it away",
+                            cap >> 20
+                        ),
+                    }),
+                    Ok(bytes) => Ok(OnDisk::File(bytes)),
+                    // Deleted between the look and the read (another render pruning).
+                    Err(regular_file::Error::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
+                        Ok(OnDisk::Absent)
+                    }
+                    Err(regular_file::Error::Io(e)) => Err(OutputError::io(full, "read", e)),
+                    // Swapped for a link, pipe or device between the look and the open.
+                    Err(e @ regular_file::Error::NotRegular(_)) => Err(OutputError::Unsafe {
+                        path: full,
+                        reason: format!("{e}: move it away"),
+                    }),
+                }
+            }
             Ok(m) if m.is_dir() => Err(OutputError::Unsafe {
                 path: full,
                 reason: "it is a folder where platc keeps a file: move it away".to_owned(),

@@ -129,6 +129,14 @@ fn read_one(
                 format!("`{dir}` is a file; an overlay is a folder with a kustomization.yaml"),
             )]);
         }
+        beside::Entry::Outside => {
+            return Err(vec![cx.error(
+                Code::Path,
+                field,
+                format!("`{dir}` leaves the blueprint's folder (through a symbolic link)"),
+            )
+            .help("an overlay folder must be inside the blueprint's folder; copy it there instead of linking to it")]);
+        }
         beside::Entry::Missing => {
             return Err(vec![
                 cx.error(
