@@ -503,3 +503,29 @@ fn a_wrong_indentation_is_called_one() {
         );
     }
 }
+
+// ---- Limits Kubernetes enforces (item 6) ----
+
+/// A workspace description becomes an annotation: beyond 256 KiB the API server refuses the
+/// object, so platc refuses the blueprint, naming the field and its position.
+#[test]
+fn an_oversized_workspace_description_is_refused_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("blueprints/platform-reference.yaml"))
+        .unwrap()
+        .replacen(
+            "      description: Production workspace\n",
+            &format!("      description: {}\n", "Production ".repeat(30_000)),
+            1,
+        );
+    std::fs::write(dir.path().join("platform.yaml"), text).unwrap();
+    for args in [&["validate"][..], &["render", "-o", "out"]] {
+        let o = platc(dir.path(), &[args, &["-f", "platform.yaml"]].concat());
+        assert_eq!(o.status.code(), Some(65), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("spec.workspaces[0].description"), "{err}");
+        assert!(err.contains("platform.yaml:53:20"), "{err}");
+        assert!(err.contains("262144 bytes"), "{err}");
+    }
+    assert!(!dir.path().join("out").exists());
+}
