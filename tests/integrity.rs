@@ -529,3 +529,32 @@ fn an_oversized_workspace_description_is_refused_with_its_path() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+/// Strings an overlay copies into labels and annotations are held to the same limits.
+#[test]
+fn an_overlay_label_or_annotation_beyond_the_api_servers_limits_is_refused() {
+    for (kustomization, pointer) in [
+        (
+            "commonLabels:\n  team: a b\n".to_owned(),
+            "/metadata/labels/team",
+        ),
+        (
+            format!("commonAnnotations:\n  note: {}\n", "n".repeat(300 << 10)),
+            "/metadata/annotations",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("overlay")).unwrap();
+        std::fs::write(dir.path().join("overlay/kustomization.yaml"), kustomization).unwrap();
+        let text = minimal().replace(
+            "  clusters:\n",
+            "  overlays:\n    - path: overlay\n  clusters:\n",
+        );
+        std::fs::write(dir.path().join("platform.yaml"), text).unwrap();
+        let o = platc(dir.path(), &["render", "-f", "platform.yaml", "-o", "out"]);
+        assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(pointer) && err.contains("overlay"), "{err}");
+        assert!(!dir.path().join("out").exists());
+    }
+}
