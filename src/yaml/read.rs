@@ -1225,7 +1225,7 @@ impl<'s> Reader<'s> {
         }
         let mut d = Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {info}"))
             .at(self.src, Span::new(at, at + 1));
-        if let Some(hint) = indentation_hint(self.text, at, &info) {
+        if let Some(hint) = indentation_hint(self.text, at, info) {
             d = d.help(hint);
         }
         self.error(d);
