@@ -69,7 +69,7 @@ fn control_plane_carries_version_region_tags_identity_and_audit() {
     let r = resolved(REFERENCE);
     let objs = objects(&r, CLUSTER);
     let spec = &kind(&objs, "AWSManagedControlPlane")["spec"];
-    assert_eq!(spec["version"], "v1.30.4");
+    assert_eq!(spec["version"], "v1.34.2");
     assert_eq!(spec["region"], "us-west-2");
     assert_eq!(spec["eksClusterName"], "sandbox-eks");
     assert_eq!(
@@ -148,7 +148,7 @@ fn node_pool_is_a_managed_node_group_with_scaling_labels_and_taints() {
         })
     );
     assert!(mp["spec"].get("replicas").is_none());
-    assert_eq!(mp["spec"]["template"]["spec"]["version"], "v1.30.4");
+    assert_eq!(mp["spec"]["template"]["spec"]["version"], "v1.34.2");
     assert_eq!(
         mp["spec"]["template"]["spec"]["bootstrap"],
         json!({"dataSecretName": ""})

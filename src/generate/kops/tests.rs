@@ -28,7 +28,7 @@ fn cluster_in_an_existing_vpc_with_private_topology() {
         spec["configBase"],
         "s3://demo-kops-state/legacy-kops.demo.example.cloud"
     );
-    assert_eq!(spec["kubernetesVersion"], "1.28.13");
+    assert_eq!(spec["kubernetesVersion"], "1.33.6");
     assert_eq!(spec["cloudProvider"], "aws");
     assert_eq!(spec["networkID"], "vpc-0a1b2c3d4e5f67890");
     assert_eq!(spec["networkCIDR"], "10.20.0.0/16");
@@ -320,20 +320,15 @@ fn node_pools_are_instance_groups() {
         spec["instanceMetadata"],
         json!({"httpTokens": "required", "httpPutResponseHopLimit": 1})
     );
-    assert!(
-        spec.get("image").is_none(),
-        "the reference pins no AMI for kops"
-    );
+    // The reference pins a hardened image for its kops cluster (blueprints/reference.yaml).
+    assert_eq!(spec["image"], "ami-0fedcba9876543210");
     let ig = &objects(&r, &format!("{DIR}/nodepool-nodes.yaml"))[0];
     assert_eq!(ig["spec"]["minSize"], 3);
     assert_eq!(ig["spec"]["maxSize"], 9);
 
     // An AMI, a pool in some zones, a monitoring pool and a taint without a value.
     let r = resolved(&reference_with(&[
-        (
-            "      kops:\n        stateStore: s3://demo-kops-state\n",
-            "      kops:\n        stateStore: s3://demo-kops-state\n      image: {ami: ami-0123456789abcdef1}\n",
-        ),
+        ("ami: ami-0fedcba9876543210", "ami: ami-0123456789abcdef1"),
         (
             "        - name: nodes\n          instanceType: m5.xlarge\n",
             "        - name: monitoring\n          instanceType: r5.xlarge\n          replicas: 2\n          availabilityZones: [us-west-2b]\n          taints: [{key: gpu, effect: NoExecute}]\n        - name: nodes\n          instanceType: m5.xlarge\n",
