@@ -16,6 +16,8 @@ pub enum Entry {
     File,
     Dir,
     Missing,
+    /// The path leaves the root (`..`, absolute, or a symlink pointing out).
+    Outside,
 }
 
 /// Why a file could not be read.
@@ -117,6 +119,7 @@ impl Beside for Disk {
         match self.resolve(rel) {
             Ok(Some(p)) if p.is_dir() => Entry::Dir,
             Ok(Some(p)) if p.is_file() => Entry::File,
+            Err(ReadError::Outside) => Entry::Outside,
             _ => Entry::Missing,
         }
     }
@@ -146,10 +149,17 @@ impl Beside for Disk {
         let Some(path) = self.resolve(rel)? else {
             return Err(ReadError::Io("no such file".into()));
         };
-        if path.is_dir() {
-            return Err(ReadError::Io("it is a folder".into()));
-        }
-        std::fs::read(&path).map_err(|e| ReadError::Io(io_text(&e)))
+        // Every file read beside the blueprint is parsed with a cap of at most this much;
+        // one byte past it is how the parser knows the file is too large.
+        crate::regular_file::read(
+            &path,
+            crate::yaml::read::DEFAULT_MAX_BYTES,
+            crate::regular_file::Links::Follow,
+        )
+        .map_err(|e| match e {
+            crate::regular_file::Error::Io(e) => ReadError::Io(io_text(&e)),
+            not_regular => ReadError::Io(not_regular.to_string()),
+        })
     }
 }
 
@@ -190,7 +200,7 @@ impl Memory {
 impl Beside for Memory {
     fn entry(&self, rel: &str) -> Entry {
         let Some(rel) = normalize(rel) else {
-            return Entry::Missing;
+            return Entry::Outside;
         };
         if self.files.contains_key(&rel) {
             return Entry::File;
@@ -267,6 +277,6 @@ mod tests {
         let disk = Disk::new(root.path());
         assert_eq!(disk.read("link"), Err(ReadError::Outside));
         assert_eq!(disk.read("ok").unwrap(), b"y");
-        assert_eq!(disk.entry("link"), Entry::Missing);
+        assert_eq!(disk.entry("link"), Entry::Outside);
     }
 }

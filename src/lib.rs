@@ -23,6 +23,7 @@ pub mod output;
 pub mod overlay;
 pub mod pipeline;
 pub mod provider_limits;
+pub mod regular_file;
 pub mod resolve;
 pub mod source;
 pub mod suggest;

@@ -28,6 +28,9 @@ mod hardening;
 /// The IAM of every golden tree: least privilege, one service account per role, partitions,
 /// CloudFormation and Terraform alike.
 mod iam;
+/// Issue 21: check compares with the compiled tree; manifests and output folders cannot
+/// reach outside the generated layout; inputs are read safely; exit codes as documented.
+mod integrity;
 /// What every golden cluster's nodes need to become Ready, by its provider's installer.
 mod nodes_ready;
 /// `platc kustomize` against real kustomize's output on every overlay case.

@@ -79,6 +79,9 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         return Err(diags);
     }
     diags.extend(schema::check(&source, &root, &value));
+    if !diags.has_errors() {
+        integral_floats(&source, &root, &mut BlueprintPath::root(), &mut diags);
+    }
     diags.extend(super::check::secrets::scan(&source, &root));
     if diags.has_errors() {
         // The schema pass quotes source lines too: mask any secret in them.
@@ -97,6 +100,51 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         )
         .at(&source, root.span)
         .into()),
+    }
+}
+
+/// Every number of the blueprint is a whole number (the model has no fractional field), and
+/// JSON Schema counts `3.0` as an integer, so `replicas: 3.0` passes the schema and would
+/// only fail the typed read, pathless. Refused here with its path and position.
+fn integral_floats(
+    src: &SourceFile,
+    node: &Node,
+    path: &mut BlueprintPath,
+    diags: &mut Diagnostics,
+) {
+    use crate::yaml::node::{NodeKind, Scalar};
+    match &node.kind {
+        NodeKind::Scalar {
+            value: Scalar::Number(n),
+            raw,
+            ..
+        } if n.is_f64() => {
+            let whole = n.as_f64().map_or_else(String::new, |f| format!("{f:.0}"));
+            diags.push(
+                Diagnostic::error(
+                    Code::Type,
+                    format!("`{raw}` is not a whole number; this field takes an integer"),
+                )
+                .path(&*path)
+                .at(src, node.span)
+                .help(format!("write `{whole}`")),
+            );
+        }
+        NodeKind::Scalar { .. } => {}
+        NodeKind::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push_index(i);
+                integral_floats(src, item, path, diags);
+                path.pop();
+            }
+        }
+        NodeKind::Map(entries) => {
+            for (key, value) in entries {
+                path.push_field(&key.name);
+                integral_floats(src, value, path, diags);
+                path.pop();
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "platc",
     version,
     about = "Compile a platform blueprint into the Git repository of rendered cluster configuration",
-    after_help = "Exit codes: 0 success (nothing to change for check/diff --exit-code), 1 the tree is out of date,\n2 usage error, 65 the blueprint or an overlay is invalid, 74 an input or output error."
+    after_help = "Exit codes: 0 success (nothing to change for check/diff --exit-code), 1 the tree is out of date,\n2 usage error, 65 the blueprint or an overlay is invalid, 70 platc found a bug in itself,\n74 an input or output error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -62,14 +62,14 @@ pub enum ExplainFormat {
 
 #[derive(Args, Debug, Clone)]
 pub struct BlueprintArg {
-    /// The blueprint.
+    /// The blueprint (`-` reads it from standard input).
     #[arg(long = "file", short = 'f', default_value = "platform.yaml")]
     pub file: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct OutArg {
-    /// The folder of the rendered tree.
+    /// The folder of the rendered tree (not inside a Git directory; `-` is refused).
     #[arg(long = "out", short = 'o', default_value = "rendered")]
     pub out: PathBuf,
 }
@@ -82,7 +82,10 @@ pub enum Command {
         blueprint: BlueprintArg,
         #[command(flatten)]
         out: OutArg,
-        /// Overwrite files edited by hand and files platc does not own.
+        /// Overwrite files platc generates that were edited by hand or stand in the way (a
+        /// file platc did not write at a path it generates), remove files it no longer
+        /// generates that were edited by hand, and render over a control plane skipping a
+        /// minor version. Other files in the folder are never touched.
         #[arg(long)]
         force: bool,
     },

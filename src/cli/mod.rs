@@ -3,6 +3,7 @@
 //! reads the environment or touches the disk (through `output`).
 
 mod args;
+mod out_dir;
 mod starter;
 
 use std::io::{IsTerminal, Write};
@@ -75,6 +76,29 @@ impl Ui {
     }
 }
 
+/// Writes a command's output to standard output. A reader that went away (`platc man |
+/// head`) is not an error: the command stops quietly with the exit code it would have had,
+/// as `ls | head` does. Any other failure (a full disk behind `>`) is an I/O error (74).
+fn print_output(ui: &Ui, bytes: &[u8]) -> Result<(), u8> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            ui.diagnostics([Diagnostic::error(
+                Code::Io,
+                format!("cannot write to standard output: {e}"),
+            )]);
+            Err(exit::IO)
+        }
+    }
+}
+
+/// `Ok(())` → `code`, `Err(io)` → the I/O exit code.
+fn then(result: Result<(), u8>, code: u8) -> u8 {
+    result.err().unwrap_or(code)
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -124,8 +148,11 @@ fn run(command: &Command, ui: &Ui) -> u8 {
         } => diff_cmd(ui, &blueprint.file, &out.out, *format, *exit_code),
         Command::Validate { blueprint, strict } => validate_cmd(ui, &blueprint.file, *strict),
         Command::Schema => {
-            ui.say(&crate::blueprint::schema::schema_text());
-            exit::OK
+            let mut text = crate::blueprint::schema::schema_text();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            then(print_output(ui, text.as_bytes()), exit::OK)
         }
         Command::Explain {
             target,
@@ -135,8 +162,10 @@ fn run(command: &Command, ui: &Ui) -> u8 {
         } => explain_cmd(ui, &blueprint.file, &out.out, target, *format),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut cmd, "platc", &mut std::io::stdout().lock());
-            exit::OK
+            // Into memory first: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "platc", &mut script);
+            then(print_output(ui, &script), exit::OK)
         }
         Command::Man { dir } => man_cmd(ui, dir.as_deref()),
         Command::Init { dir } => init_cmd(ui, dir),
@@ -157,8 +186,36 @@ fn input(path: &Path, bytes: Vec<u8>) -> Input {
     }
 }
 
+/// `-f -`: the blueprint comes from standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The blueprint's bytes, at most one past the size cap (the loader refuses that with its
+/// own diagnostic): from standard input for `-f -`, else only from a regular file, never
+/// blocking on a FIFO nor reading a device without end (`regular_file`).
+fn read_blueprint(path: &Path) -> Result<Vec<u8>, crate::regular_file::Error> {
+    use std::io::Read;
+    let cap = crate::blueprint::load::MAX_BLUEPRINT_BYTES;
+    if is_stdin(path) {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(cap as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(crate::regular_file::Error::Io)?;
+        return Ok(bytes);
+    }
+    crate::regular_file::read(path, cap, crate::regular_file::Links::Follow)
+}
+
 fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
-    match std::fs::read(path) {
+    match read_blueprint(path) {
+        Ok(bytes) if is_stdin(path) => Ok(Input {
+            display_name: "<stdin>".to_owned(),
+            file_name: "<stdin>".to_owned(),
+            bytes,
+        }),
         Ok(bytes) => Ok(input(path, bytes)),
         Err(e) => {
             let display_name = path.display().to_string();
@@ -173,9 +230,14 @@ fn read_input(ui: &Ui, path: &Path) -> Result<Input, u8> {
     }
 }
 
-/// `render`, `check` and `diff` refuse an output folder that is the blueprint's own folder
-/// or one of its parents: pruning there could delete inputs.
+/// `render`, `check` and `diff` refuse `-o -`, an output folder inside a Git directory
+/// (`out_dir`), and one that is the blueprint's own folder or one of its parents: pruning
+/// there could delete inputs.
 fn guard_output(ui: &Ui, blueprint: &Path, out: &Path) -> Result<(), u8> {
+    if let Some(message) = out_dir::refusal(out) {
+        ui.diagnostics([Diagnostic::error(Code::Usage, message)]);
+        return Err(exit::USAGE);
+    }
     let Ok(input_dir) = blueprint
         .parent()
         .map(|p| {
@@ -296,29 +358,9 @@ fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
     e.exit_code()
 }
 
-/// The fast path of `render` and `check`: the folder's manifest was written for inputs with
-/// this blueprint's digest and every file it lists still holds its bytes, so compiling would
-/// give the same tree (ARCHITECTURE.md, "Inputs digest"). `None` sends the caller down the
-/// full path, which also reports every problem.
-fn already_current(file: &Path, out: &Path) -> Option<usize> {
-    if !output::has_manifest(out) {
-        return None;
-    }
-    let input = input(file, std::fs::read(file).ok()?);
-    let digest = pipeline::inputs::quick_digest(&input, &beside_of(file))?;
-    output::is_current(out, &digest).ok().flatten()
-}
-
 fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
     if let Err(code) = guard_output(ui, file, out) {
         return code;
-    }
-    if let Some(n) = already_current(file, out) {
-        ui.say(&format!(
-            "rendered {n} file{}: 0 created, 0 changed, 0 removed, {n} unchanged",
-            if n == 1 { "" } else { "s" }
-        ));
-        return exit::OK;
     }
     let compiled = match compile(ui, file) {
         Ok(c) => c,
@@ -346,10 +388,6 @@ fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
 fn check_cmd(ui: &Ui, file: &Path, out: &Path) -> u8 {
     if let Err(code) = guard_output(ui, file, out) {
         return code;
-    }
-    if already_current(file, out).is_some() {
-        ui.say(&format!("{} is up to date", out.display()));
-        return exit::OK;
     }
     let compiled = match compile(ui, file) {
         Ok(c) => c,
@@ -413,12 +451,12 @@ fn diff_cmd(ui: &Ui, file: &Path, out: &Path, format: DiffFormat, exit_code: boo
         }
     };
     // The diff is the command's output: print it even with --quiet.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if exit_code && !plan.is_up_to_date() {
+    let code = if exit_code && !plan.is_up_to_date() {
         exit::OUT_OF_DATE
     } else {
         exit::OK
-    }
+    };
+    then(print_output(ui, text.as_bytes()), code)
 }
 
 fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
@@ -512,8 +550,7 @@ fn explain_cmd(ui: &Ui, file: &Path, out: &Path, target: &str, format: ExplainFo
                 ExplainFormat::Json => crate::explain::render::json(&e),
             };
             // The explanation is the command's output: print it even with --quiet.
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            exit::OK
+            then(print_output(ui, text.as_bytes()), exit::OK)
         }
         Err(diags) => {
             ui.diagnostics(diags);
@@ -525,7 +562,14 @@ fn explain_cmd(ui: &Ui, file: &Path, out: &Path, target: &str, format: ExplainFo
 fn man_cmd(ui: &Ui, dir: Option<&Path>) -> u8 {
     let cmd = <Cli as clap::CommandFactory>::command();
     let result = match dir {
-        None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock()),
+        None => {
+            let mut page = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(cmd).render(&mut page) {
+                Err(e)
+            } else {
+                return then(print_output(ui, &page), exit::OK);
+            }
+        }
         Some(dir) => std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir)),
     };
     match result {
@@ -556,8 +600,7 @@ fn kustomize_cmd(ui: &Ui, dir: &Path) -> u8 {
     match crate::overlay::build_dir(dir) {
         Ok(text) => {
             // The build is the command's output: print it even with --quiet.
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            exit::OK
+            then(print_output(ui, text.as_bytes()), exit::OK)
         }
         Err(diags) => {
             let io = diags.iter().all(|d| d.code == Code::Io);

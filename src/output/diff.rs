@@ -220,18 +220,18 @@ mod tests {
         rendered(
             tmp.path(),
             &[
-                ("a.yaml", "one\ntwo\nthree\n"),
-                ("gone.yaml", "bye\n"),
-                ("same.yaml", "same\n"),
-                ("edited.yaml", "e\n"),
+                ("iam/a.yaml", "one\ntwo\nthree\n"),
+                ("iam/gone.yaml", "bye\n"),
+                ("iam/same.yaml", "same\n"),
+                ("iam/edited.yaml", "e\n"),
             ],
         );
-        fs::write(tmp.path().join("edited.yaml"), "hand\n").unwrap();
+        fs::write(tmp.path().join("iam/edited.yaml"), "hand\n").unwrap();
         let t = tree(&[
-            ("a.yaml", "one\n2\nthree\nfour"),
-            ("new.yaml", "hello\n"),
-            ("same.yaml", "same\n"),
-            ("edited.yaml", "e2\n"),
+            ("iam/a.yaml", "one\n2\nthree\nfour"),
+            ("iam/new.yaml", "hello\n"),
+            ("iam/same.yaml", "same\n"),
+            ("iam/edited.yaml", "e2\n"),
         ]);
         (tmp, t)
     }
@@ -242,8 +242,8 @@ mod tests {
         let p = plan(tmp.path(), &t, BP).unwrap();
         let d = unified(tmp.path(), &p, &t, false).unwrap();
         let expected = "\
---- a/a.yaml
-+++ b/a.yaml
+--- a/iam/a.yaml
++++ b/iam/a.yaml
 @@ -1,3 +1,4 @@
  one
 -two
@@ -251,18 +251,18 @@ mod tests {
  three
 +four
 \\ No newline at end of file
---- a/gone.yaml
+--- a/iam/gone.yaml
 +++ /dev/null
 @@ -1 +0,0 @@
 -bye
 --- /dev/null
-+++ b/new.yaml
++++ b/iam/new.yaml
 @@ -0,0 +1 @@
 +hello
 ";
         assert_eq!(d, expected);
         assert!(!d.contains('\u{1b}'));
-        assert!(!d.contains("edited.yaml"), "left alone without --force");
+        assert!(!d.contains("iam/edited.yaml"), "left alone without --force");
     }
 
     #[test]
@@ -272,17 +272,17 @@ mod tests {
         let d = unified(tmp.path(), &p, &t, true).unwrap();
         assert!(d.contains("\u{1b}[32m+2\u{1b}[0m\n"), "{d:?}");
         assert!(d.contains("\u{1b}[31m-two\u{1b}[0m\n"), "{d:?}");
-        assert!(d.contains("\u{1b}[1m--- a/a.yaml\u{1b}[0m\n"), "{d:?}");
+        assert!(d.contains("\u{1b}[1m--- a/iam/a.yaml\u{1b}[0m\n"), "{d:?}");
     }
 
     #[test]
     fn binary_content_is_not_printed() {
         let tmp = tempfile::tempdir().unwrap();
         let mut t = Tree::new();
-        t.insert("bin.dat", vec![0xff, 0xfe, 0x00, b'\n']);
+        t.insert("iam/bin.dat", vec![0xff, 0xfe, 0x00, b'\n']);
         let p = plan(tmp.path(), &t, BP).unwrap();
         let d = unified(tmp.path(), &p, &t, false).unwrap();
-        assert_eq!(d, "Binary files /dev/null and b/bin.dat differ\n");
+        assert_eq!(d, "Binary files /dev/null and b/iam/bin.dat differ\n");
     }
 
     #[test]
@@ -293,10 +293,10 @@ mod tests {
         assert_eq!(
             s,
             "\
-~ a.yaml (+2 -1)
-! edited.yaml (edited by hand: left alone, --force overwrites it)
-- gone.yaml
-+ new.yaml
+~ iam/a.yaml (+2 -1)
+! iam/edited.yaml (edited by hand: left alone, --force overwrites it)
+- iam/gone.yaml
++ iam/new.yaml
 3 files would change: 1 created, 1 changed (+2 -1), 1 removed; 1 left alone
 "
         );
@@ -305,7 +305,7 @@ mod tests {
     #[test]
     fn no_changes() {
         let tmp = tempfile::tempdir().unwrap();
-        let files = [("a.yaml", "a\n")];
+        let files = [("iam/a.yaml", "a\n")];
         rendered(tmp.path(), &files);
         let p = plan(tmp.path(), &tree(&files), BP).unwrap();
         assert_eq!(stat(&p), "no changes\n");
@@ -316,7 +316,7 @@ mod tests {
     fn diff_refuses_a_folder_changed_since_planning() {
         let (tmp, t) = setup();
         let p = plan(tmp.path(), &t, BP).unwrap();
-        fs::write(tmp.path().join("a.yaml"), "meanwhile\n").unwrap();
+        fs::write(tmp.path().join("iam/a.yaml"), "meanwhile\n").unwrap();
         assert!(matches!(
             unified(tmp.path(), &p, &t, false).unwrap_err(),
             OutputError::Stale { .. }

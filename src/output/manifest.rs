@@ -44,7 +44,7 @@ pub const STATE_DIR: &str = ".platc";
 
 /// A manifest larger than this is refused unread: real ones are a few kilobytes, and a
 /// hostile one must not make platc allocate without bound.
-const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_MANIFEST_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Manifest {
@@ -101,7 +101,8 @@ impl Manifest {
     /// Reads a manifest strictly; errors name `.platc/manifest.json`. Refused: invalid
     /// JSON, trailing data, unknown or missing fields, duplicate keys, an unknown format
     /// version, another generator, a hash that is not 64 lowercase hex digits, and any file
-    /// path that is not clean and relative or that points into `.platc/`.
+    /// path platc does not generate ([`is_owned_path`]: `..`, absolute, `.git/`, `.platc/`,
+    /// outside the generated layout).
     pub fn parse(bytes: &[u8]) -> Result<Manifest, OutputError> {
         Self::parse_at(bytes, Path::new(MANIFEST_PATH))
     }
@@ -112,7 +113,7 @@ impl Manifest {
             path: path.to_path_buf(),
             reason,
         };
-        if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        if bytes.len() > MAX_MANIFEST_BYTES {
             return Err(bad(format!(
                 "it is larger than {} MiB",
                 MAX_MANIFEST_BYTES / 1024 / 1024
@@ -151,7 +152,9 @@ impl Manifest {
         for (file, hash) in &wire.files.0 {
             if !is_owned_path(file) {
                 return Err(bad(format!(
-                    "it lists {file:?}, which is not a clean relative path inside the folder"
+                    "it lists {file:?}, which is not a file platc generates (platc owns only \
+                     README.md and files below clusters/, gitops/, iam/ and platform/, never a \
+                     path with `..` or a step starting with `.` such as .git/)"
                 )));
             }
             if !is_sha256_hex(hash) {
@@ -168,13 +171,30 @@ impl Manifest {
     }
 }
 
+/// The generated layout: the only top-level file platc writes, and the folders below which
+/// it writes everything else (README.md, "The rendered tree"). A new top-level folder is
+/// added here; until it is, the writer refuses the tree (`plan::check_tree`), so this list
+/// cannot fall behind the generators.
+pub const GENERATED_FILES: &[&str] = &["README.md"];
+pub const GENERATED_FOLDERS: &[&str] = &["clusters", "gitops", "iam", "platform"];
+
 /// A path platc may own: clean and relative (no `..`, `.`, empty step, leading `/`,
 /// backslash), no control characters (NUL would be cut short by the OS; escapes would reach
-/// terminals), and not inside platc's own `.platc/` folder.
+/// terminals), and inside the generated layout ([`GENERATED_FILES`], [`GENERATED_FOLDERS`])
+/// with no step starting with `.`: never `.git/`, `.github/` or platc's own `.platc/`. A
+/// manifest is a file in the repository that anyone can edit; this rule is what keeps an
+/// edited one from making a render delete or overwrite a file platc never generates.
 pub(crate) fn is_owned_path(path: &str) -> bool {
-    is_clean_relative(path)
-        && !path.chars().any(char::is_control)
-        && path.split('/').next() != Some(STATE_DIR)
+    if !is_clean_relative(path) || path.chars().any(char::is_control) {
+        return false;
+    }
+    if path.split('/').any(|step| step.starts_with('.')) {
+        return false;
+    }
+    match path.split_once('/') {
+        None => GENERATED_FILES.contains(&path),
+        Some((top, _)) => GENERATED_FOLDERS.contains(&top),
+    }
 }
 
 pub use crate::tree::sha256_hex;
@@ -316,7 +336,7 @@ mod tests {
 
     #[test]
     fn refuses_corrupt_and_hostile_manifests() {
-        let ok = with_files(&format!("\"a.yaml\": \"{H_ABC}\""));
+        let ok = with_files(&format!("\"iam/a.yaml\": \"{H_ABC}\""));
         assert!(Manifest::parse(ok.as_bytes()).is_ok());
 
         assert!(refused("{\"formatVersion\": 1, \"files\": {").contains("not valid JSON"));
@@ -350,16 +370,25 @@ mod tests {
             ".platc/lock",
             "a\\u0000b",
             "a\\u001b[31mb",
+            ".git/config",
+            ".git/index",
+            ".github/workflows/ci.yml",
+            "clusters/a/.git/config",
+            "Makefile",
+            "docs/x.md",
+            "clusters",
         ] {
             let msg = refused(&with_files(&format!("\"{hostile}\": \"{H_ABC}\"")));
             assert!(
-                msg.contains("not a clean relative path"),
+                msg.contains("not a file platc generates"),
                 "{hostile}: {msg}"
             );
             assert!(msg.contains("out/.platc/manifest.json"), "{msg}");
         }
 
-        let dup = with_files(&format!("\"a.yaml\": \"{H_ABC}\", \"a.yaml\": \"{H_ABC}\""));
+        let dup = with_files(&format!(
+            "\"iam/a.yaml\": \"{H_ABC}\", \"iam/a.yaml\": \"{H_ABC}\""
+        ));
         assert!(refused(&dup).contains("listed twice"));
     }
 }

@@ -19,7 +19,7 @@ use std::io;
 use std::path::PathBuf;
 
 pub use manifest::{FORMAT_VERSION, GENERATOR, LOCK_PATH, MANIFEST_PATH, Manifest, sha256_hex};
-pub use plan::{Action, Counts, Entry, LineStats, Plan, has_manifest, is_current, plan};
+pub use plan::{Action, Counts, Entry, LineStats, Plan, plan};
 pub use write::{LOCK_WAIT, Report, apply, render};
 
 /// Why reading or writing the output folder failed. Every variant names the path involved so
@@ -106,6 +106,20 @@ impl fmt::Display for OutputError {
                 "refusing to write through {}: {reason}; nothing was written",
                 path.display()
             ),
+            OutputError::Manifest { path, reason } if path.ends_with(manifest::PENDING_PATH) => {
+                // The journal is never committed, so Git cannot restore it; without it the
+                // files the interrupted render wrote hold the new bytes and are adopted.
+                write!(
+                    f,
+                    "cannot trust {}: {reason}; nothing was pruned or written. It is the \
+                     journal of an interrupted render, not a file in Git: delete it (rm {}) \
+                     and render again; files that render had already written are kept, and \
+                     if some are then reported as edited by hand although nobody edited them, \
+                     `platc render --force` rewrites them",
+                    path.display(),
+                    path.display()
+                )
+            }
             OutputError::Manifest { path, reason } => write!(
                 f,
                 "cannot trust {}: {reason}; nothing was pruned or written. Restore it from Git \

@@ -22,9 +22,16 @@ use rayon::prelude::*;
 
 use super::OutputError;
 use super::manifest::{
-    MANIFEST_PATH, Manifest, PENDING_PATH, is_owned_path, is_sha256_hex, sha256_hex,
+    MANIFEST_PATH, MAX_MANIFEST_BYTES, Manifest, PENDING_PATH, is_owned_path, is_sha256_hex,
+    sha256_hex,
 };
+use crate::regular_file::{self, Links};
 use crate::tree::Tree;
+
+/// A file in the output folder larger than this is no file platc wrote (a blueprint is at
+/// most 16 MiB, and the largest rendered file of a 5,000-cluster fleet is a few MiB): it is
+/// refused after reading this much, never read to its end.
+const MAX_FILE_BYTES: usize = 256 << 20;
 
 /// What a render does with one path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,55 +117,6 @@ pub struct Plan {
     /// The manifest a render without `--force` writes.
     new_manifest: Manifest,
     manifest_bytes: Vec<u8>,
-}
-
-/// Whether `dir` has a manifest at all (a regular file): without one nothing there can be
-/// current, and the caller need not compute the inputs' digest (a render into a new folder).
-pub fn has_manifest(dir: &Path) -> bool {
-    matches!(std::fs::symlink_metadata(dir.join(MANIFEST_PATH)), Ok(m) if m.is_file())
-}
-
-/// Whether `dir` already holds the tree of the inputs whose digest is `inputs_sha256`: its
-/// manifest was written for that digest, and every file it lists is there holding exactly the
-/// listed bytes (so no hand edit either). `Some(number of files)` when current, `None` when
-/// a full plan is needed. Reads, never writes; follows no symlink.
-pub fn is_current(dir: &Path, inputs_sha256: &str) -> Result<Option<usize>, OutputError> {
-    let mut probe = Probe::new(dir)?;
-    // An interrupted render's journal: only the full path finishes its work.
-    if !matches!(probe.read(PENDING_PATH)?, OnDisk::Absent) {
-        return Ok(None);
-    }
-    let manifest = match probe.read(MANIFEST_PATH)? {
-        OnDisk::Absent => return Ok(None),
-        OnDisk::File(bytes) => match Manifest::parse_at(&bytes, &dir.join(MANIFEST_PATH)) {
-            Ok(m) => m,
-            // A corrupt manifest is the full plan's to report.
-            Err(_) => return Ok(None),
-        },
-    };
-    if manifest.format_version != super::FORMAT_VERSION
-        || manifest.blueprint_sha256 != inputs_sha256
-    {
-        return Ok(None);
-    }
-    let files: Vec<(&str, &str, bool)> = manifest
-        .files
-        .iter()
-        .map(|(path, sha)| Ok((path.as_str(), sha.as_str(), probe.parents_exist(path)?)))
-        .collect::<Result<_, OutputError>>()?;
-    let all_there = files
-        .par_iter()
-        .map(|&(path, sha, parents)| {
-            Ok(parents
-                && match probe.read_file(path)? {
-                    OnDisk::File(bytes) => sha256_hex(&bytes) == sha,
-                    OnDisk::Absent => false,
-                })
-        })
-        .collect::<Result<Vec<bool>, OutputError>>()?
-        .into_iter()
-        .all(|ok| ok);
-    Ok(all_there.then_some(files.len()))
 }
 
 /// The plan entry of one file platc writes, from what is on disk.
@@ -612,12 +570,35 @@ impl<'a> Probe<'a> {
                          through links: delete the link"
                     .to_owned(),
             }),
-            Ok(m) if m.is_file() => match std::fs::read(&full) {
-                Ok(bytes) => Ok(OnDisk::File(bytes)),
-                // Deleted between the look and the read (another render pruning).
-                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(OnDisk::Absent),
-                Err(e) => Err(OutputError::io(full, "read", e)),
-            },
+            Ok(m) if m.is_file() => {
+                // The manifest and journal: their parser refuses one byte past its cap.
+                let bookkeeping = rel == MANIFEST_PATH || rel == PENDING_PATH;
+                let cap = if bookkeeping {
+                    MAX_MANIFEST_BYTES
+                } else {
+                    MAX_FILE_BYTES
+                };
+                match regular_file::read(&full, cap, Links::Refuse) {
+                    Ok(bytes) if !bookkeeping && bytes.len() > cap => Err(OutputError::Unsafe {
+                        path: full,
+                        reason: format!(
+                            "it is larger than any file platc writes ({} MiB): move it away",
+                            cap >> 20
+                        ),
+                    }),
+                    Ok(bytes) => Ok(OnDisk::File(bytes)),
+                    // Deleted between the look and the read (another render pruning).
+                    Err(regular_file::Error::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
+                        Ok(OnDisk::Absent)
+                    }
+                    Err(regular_file::Error::Io(e)) => Err(OutputError::io(full, "read", e)),
+                    // Swapped for a link, pipe or device between the look and the open.
+                    Err(e @ regular_file::Error::NotRegular(_)) => Err(OutputError::Unsafe {
+                        path: full,
+                        reason: format!("{e}: move it away"),
+                    }),
+                }
+            }
             Ok(m) if m.is_dir() => Err(OutputError::Unsafe {
                 path: full,
                 reason: "it is a folder where platc keeps a file: move it away".to_owned(),
@@ -691,54 +672,54 @@ pub(crate) mod tests {
         rendered(
             dir,
             &[
-                ("same.yaml", "s\n"),
-                ("upd.yaml", "old\n"),
-                ("edited.yaml", "e\n"),
-                ("gone.yaml", "g\n"),
-                ("gone-edited.yaml", "ge\n"),
-                ("deleted.yaml", "d\n"),
-                ("deleted-and-dropped.yaml", "dd\n"),
-                ("edited-to-new.yaml", "x\n"),
+                ("iam/same.yaml", "s\n"),
+                ("iam/upd.yaml", "old\n"),
+                ("iam/edited.yaml", "e\n"),
+                ("iam/gone.yaml", "g\n"),
+                ("iam/gone-edited.yaml", "ge\n"),
+                ("iam/deleted.yaml", "d\n"),
+                ("iam/deleted-and-dropped.yaml", "dd\n"),
+                ("iam/edited-to-new.yaml", "x\n"),
             ],
         );
-        fs::write(dir.join("edited.yaml"), "hand\n").unwrap();
-        fs::write(dir.join("gone-edited.yaml"), "hand\n").unwrap();
-        fs::write(dir.join("edited-to-new.yaml"), "y\n").unwrap();
-        fs::remove_file(dir.join("deleted.yaml")).unwrap();
-        fs::remove_file(dir.join("deleted-and-dropped.yaml")).unwrap();
-        fs::write(dir.join("theirs.yaml"), "theirs\n").unwrap();
-        fs::write(dir.join("adopt.yaml"), "a\n").unwrap();
-        fs::write(dir.join("unrelated.txt"), "u\n").unwrap();
+        fs::write(dir.join("iam/edited.yaml"), "hand\n").unwrap();
+        fs::write(dir.join("iam/gone-edited.yaml"), "hand\n").unwrap();
+        fs::write(dir.join("iam/edited-to-new.yaml"), "y\n").unwrap();
+        fs::remove_file(dir.join("iam/deleted.yaml")).unwrap();
+        fs::remove_file(dir.join("iam/deleted-and-dropped.yaml")).unwrap();
+        fs::write(dir.join("iam/theirs.yaml"), "theirs\n").unwrap();
+        fs::write(dir.join("iam/adopt.yaml"), "a\n").unwrap();
+        fs::write(dir.join("iam/unrelated.txt"), "u\n").unwrap();
         let t = tree(&[
-            ("same.yaml", "s\n"),
-            ("upd.yaml", "old\nnew\n"),
-            ("edited.yaml", "e2\n"),
-            ("deleted.yaml", "d\n"),
-            ("edited-to-new.yaml", "y\n"),
-            ("theirs.yaml", "mine\n"),
-            ("adopt.yaml", "a\n"),
-            ("new.yaml", "n\n"),
+            ("iam/same.yaml", "s\n"),
+            ("iam/upd.yaml", "old\nnew\n"),
+            ("iam/edited.yaml", "e2\n"),
+            ("iam/deleted.yaml", "d\n"),
+            ("iam/edited-to-new.yaml", "y\n"),
+            ("iam/theirs.yaml", "mine\n"),
+            ("iam/adopt.yaml", "a\n"),
+            ("iam/new.yaml", "n\n"),
         ]);
         let p = plan(dir, &t, BP).unwrap();
-        assert_eq!(action(&p, "same.yaml"), Action::Unchanged);
-        assert_eq!(action(&p, "upd.yaml"), Action::Update);
+        assert_eq!(action(&p, "iam/same.yaml"), Action::Unchanged);
+        assert_eq!(action(&p, "iam/upd.yaml"), Action::Update);
         assert_eq!(
-            p.entry("upd.yaml").unwrap().lines,
+            p.entry("iam/upd.yaml").unwrap().lines,
             Some(LineStats {
                 added: 1,
                 removed: 0
             })
         );
-        assert_eq!(action(&p, "edited.yaml"), Action::HandEdited);
-        assert_eq!(action(&p, "gone.yaml"), Action::Remove);
-        assert_eq!(action(&p, "gone-edited.yaml"), Action::RemoveHandEdited);
-        assert_eq!(action(&p, "deleted.yaml"), Action::Create);
-        assert!(p.entry("deleted-and-dropped.yaml").is_none());
-        assert_eq!(action(&p, "edited-to-new.yaml"), Action::Unchanged);
-        assert_eq!(action(&p, "theirs.yaml"), Action::Conflict);
-        assert_eq!(action(&p, "adopt.yaml"), Action::Unchanged);
-        assert_eq!(action(&p, "new.yaml"), Action::Create);
-        assert!(p.entry("unrelated.txt").is_none());
+        assert_eq!(action(&p, "iam/edited.yaml"), Action::HandEdited);
+        assert_eq!(action(&p, "iam/gone.yaml"), Action::Remove);
+        assert_eq!(action(&p, "iam/gone-edited.yaml"), Action::RemoveHandEdited);
+        assert_eq!(action(&p, "iam/deleted.yaml"), Action::Create);
+        assert!(p.entry("iam/deleted-and-dropped.yaml").is_none());
+        assert_eq!(action(&p, "iam/edited-to-new.yaml"), Action::Unchanged);
+        assert_eq!(action(&p, "iam/theirs.yaml"), Action::Conflict);
+        assert_eq!(action(&p, "iam/adopt.yaml"), Action::Unchanged);
+        assert_eq!(action(&p, "iam/new.yaml"), Action::Create);
+        assert!(p.entry("iam/unrelated.txt").is_none());
         let c = p.counts();
         assert_eq!(
             (c.create, c.update, c.unchanged, c.hand_edited),
@@ -751,23 +732,26 @@ pub(crate) mod tests {
         // files stay unlisted, adopted and written files get the new hash.
         let m = p.new_manifest();
         let old = p.old_manifest().unwrap();
-        assert_eq!(m.files["edited.yaml"], old.files["edited.yaml"]);
-        assert_eq!(m.files["gone-edited.yaml"], old.files["gone-edited.yaml"]);
-        assert!(!m.files.contains_key("theirs.yaml"));
-        assert!(!m.files.contains_key("gone.yaml"));
-        assert!(!m.files.contains_key("deleted-and-dropped.yaml"));
-        assert_eq!(m.files["adopt.yaml"], sha256_hex(b"a\n"));
-        assert_eq!(m.files["upd.yaml"], sha256_hex(b"old\nnew\n"));
+        assert_eq!(m.files["iam/edited.yaml"], old.files["iam/edited.yaml"]);
+        assert_eq!(
+            m.files["iam/gone-edited.yaml"],
+            old.files["iam/gone-edited.yaml"]
+        );
+        assert!(!m.files.contains_key("iam/theirs.yaml"));
+        assert!(!m.files.contains_key("iam/gone.yaml"));
+        assert!(!m.files.contains_key("iam/deleted-and-dropped.yaml"));
+        assert_eq!(m.files["iam/adopt.yaml"], sha256_hex(b"a\n"));
+        assert_eq!(m.files["iam/upd.yaml"], sha256_hex(b"old\nnew\n"));
         let forced = p.manifest_after(true);
-        assert_eq!(forced.files["edited.yaml"], sha256_hex(b"e2\n"));
-        assert_eq!(forced.files["theirs.yaml"], sha256_hex(b"mine\n"));
-        assert!(!forced.files.contains_key("gone-edited.yaml"));
+        assert_eq!(forced.files["iam/edited.yaml"], sha256_hex(b"e2\n"));
+        assert_eq!(forced.files["iam/theirs.yaml"], sha256_hex(b"mine\n"));
+        assert!(!forced.files.contains_key("iam/gone-edited.yaml"));
 
         let diffs = p.differences();
         assert!(
             diffs
                 .iter()
-                .any(|d| d.starts_with("edited.yaml: edited by hand"))
+                .any(|d| d.starts_with("iam/edited.yaml: edited by hand"))
         );
         assert!(diffs.iter().any(|d| d.starts_with(".platc/manifest.json")));
     }
@@ -775,7 +759,7 @@ pub(crate) mod tests {
     #[test]
     fn up_to_date_after_a_render() {
         let tmp = tempfile::tempdir().unwrap();
-        let files = [("a.yaml", "a\n"), ("b/c.yaml", "c\n")];
+        let files = [("iam/a.yaml", "a\n"), ("clusters/c.yaml", "c\n")];
         rendered(tmp.path(), &files);
         let p = plan(tmp.path(), &tree(&files), BP).unwrap();
         assert!(p.is_up_to_date(), "{:?}", p.differences());
@@ -840,16 +824,16 @@ pub(crate) mod tests {
     #[test]
     fn refuses_a_symlink_at_an_owned_path_no_longer_generated() {
         let tmp = tempfile::tempdir().unwrap();
-        rendered(tmp.path(), &[("old.yaml", "o\n")]);
-        fs::remove_file(tmp.path().join("old.yaml")).unwrap();
-        std::os::unix::fs::symlink("/etc/passwd", tmp.path().join("old.yaml")).unwrap();
+        rendered(tmp.path(), &[("iam/old.yaml", "o\n")]);
+        fs::remove_file(tmp.path().join("iam/old.yaml")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", tmp.path().join("iam/old.yaml")).unwrap();
         assert!(plan(tmp.path(), &Tree::new(), BP).is_err());
     }
 
     #[test]
     fn refuses_corrupt_or_hostile_manifest() {
         let tmp = tempfile::tempdir().unwrap();
-        rendered(tmp.path(), &[("a.yaml", "a\n")]);
+        rendered(tmp.path(), &[("iam/a.yaml", "a\n")]);
         let m = tmp.path().join(MANIFEST_PATH);
         fs::write(&m, "{not json").unwrap();
         let e = plan(tmp.path(), &Tree::new(), BP).unwrap_err();

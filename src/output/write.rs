@@ -1160,7 +1160,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         render(dir, &tree(&files()), BP, false).unwrap();
-        fs::write(dir.join("victim.txt"), "keep\n").unwrap();
+        fs::write(dir.join("clusters/victim.txt"), "keep\n").unwrap();
         let manifest = dir.join(MANIFEST_PATH);
 
         let mut truncated = fs::read(&manifest).unwrap();
@@ -1250,14 +1250,17 @@ mod tests {
         assert!(!dir.join(PENDING_PATH).exists());
         assert!(plan(dir, &tree(&files()), BP).unwrap().is_up_to_date());
         // A journal claiming a file with other bytes claims nothing.
-        fs::write(dir.join("mine.txt"), "mine\n").unwrap();
+        fs::write(dir.join("clusters/mine.txt"), "mine\n").unwrap();
         let mut hostile = Manifest::for_tree(&tree(&files()), BP);
         hostile
             .files
-            .insert("mine.txt".to_owned(), sha256_hex(b"other\n"));
+            .insert("clusters/mine.txt".to_owned(), sha256_hex(b"other\n"));
         fs::write(dir.join(PENDING_PATH), hostile.to_bytes()).unwrap();
         render(dir, &tree(&files()), BP, false).unwrap();
-        assert_eq!(fs::read_to_string(dir.join("mine.txt")).unwrap(), "mine\n");
+        assert_eq!(
+            fs::read_to_string(dir.join("clusters/mine.txt")).unwrap(),
+            "mine\n"
+        );
         assert!(!dir.join(PENDING_PATH).exists());
     }
 
@@ -1475,7 +1478,10 @@ mod tests {
         assert!(msg.contains(&addons.display().to_string()), "{msg}");
         assert!(msg.contains("permission denied"), "{msg}");
         assert!(!msg.contains(".platc-"), "no temporary file name: {msg}");
-        assert_eq!(fs::read_to_string(addons.join("x.yaml")).unwrap(), "x: 1\n");
+        assert_eq!(
+            fs::read_to_string(addons.join("iam/x.yaml")).unwrap(),
+            "x: 1\n"
+        );
         assert!(!dir.join(LOCK_PATH).exists(), "lock released on error");
         // The README written before the failure is recorded, so nothing looks hand-edited.
         assert_ne!(fs::read(dir.join(MANIFEST_PATH)).unwrap(), manifest_before);

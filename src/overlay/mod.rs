@@ -296,7 +296,7 @@ impl<'a> Files<'a> {
     }
 
     fn entry(&self, rel: &str) -> Entry {
-        beside::join(&self.base, rel).map_or(Entry::Missing, |p| self.beside.entry(&p))
+        beside::join(&self.base, rel).map_or(Entry::Outside, |p| self.beside.entry(&p))
     }
 
     fn read(&self, rel: &str, at: Option<(&SourceFile, &At)>) -> Result<SourceFile, Diagnostic> {

@@ -1,10 +1,10 @@
 //! The digest of everything a render's output depends on: platc's version, the blueprint's
 //! file name (it is in every header) and bytes, and every file beside the blueprint that it
 //! names (each overlay folder's files, the audit policy). Output is a pure function of these,
-//! so equal digests mean equal trees: it is the manifest's `blueprintSha256`, and `check` and
-//! a re-render that find it unchanged, with every owned file still holding the bytes the
-//! manifest lists, know the tree is current without compiling (what `make` does with
-//! timestamps, done with content).
+//! so equal digests mean equal trees: it is the manifest's `blueprintSha256`, a record of
+//! which inputs the tree was rendered from. It is never evidence that a folder is current:
+//! the manifest is a file in the repository that anyone can edit, so `check` and `render`
+//! always compare the folder with the compiled tree (ARCHITECTURE.md, "check compiles").
 
 use sha2::{Digest, Sha256};
 
@@ -78,14 +78,6 @@ pub fn digest(input: &Input, loaded: &Loaded, beside: &dyn Beside) -> String {
     crate::tree::sha256_hex(&h.finalize())
 }
 
-/// The digest of a blueprint's inputs when it loads (schema and types; its rules passed when
-/// the tree was rendered from the same bytes), `None` when it does not: then only a full
-/// compile can say what is wrong.
-pub fn quick_digest(input: &Input, beside: &dyn Beside) -> Option<String> {
-    let loaded = crate::blueprint::load::load(&input.display_name, &input.bytes).ok()?;
-    Some(digest(input, &loaded, beside))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +98,10 @@ mod tests {
         let files = Memory::new()
             .with("o/kustomization.yaml", "commonAnnotations: {a: b}\n")
             .with("o/patch.yaml", "x: 1\n");
+        let quick_digest = |input: &Input, beside: &Memory| {
+            let loaded = crate::blueprint::load::load(&input.display_name, &input.bytes).ok()?;
+            Some(digest(input, &loaded, beside))
+        };
         let base = quick_digest(&input(BP), &files).unwrap();
         assert_eq!(quick_digest(&input(BP), &files).unwrap(), base);
         let edited = files.clone().with("o/patch.yaml", "x: 2\n");

@@ -129,6 +129,14 @@ fn read_one(
                 format!("`{dir}` is a file; an overlay is a folder with a kustomization.yaml"),
             )]);
         }
+        beside::Entry::Outside => {
+            return Err(vec![cx.error(
+                Code::Path,
+                field,
+                format!("`{dir}` leaves the blueprint's folder (through a symbolic link)"),
+            )
+            .help("an overlay folder must be inside the blueprint's folder; copy it there instead of linking to it")]);
+        }
         beside::Entry::Missing => {
             return Err(vec![
                 cx.error(
@@ -357,11 +365,16 @@ fn check_changed(
         .collect();
     let mut out = Vec::new();
     for r in after {
-        match old.get(&(r.origin.file.as_str(), r.origin.index)) {
-            Some(was) if *was == &r.value || same_but_labels(was, &r.value) => continue,
-            _ => {}
+        let was = old.get(&(r.origin.file.as_str(), r.origin.index));
+        if was.is_some_and(|w| *w == &r.value) {
+            continue;
         }
-        let errors = schema_errors(&r.value);
+        // Labels and annotations an overlay sets are strings from its own files: held to the
+        // API server's limits on every changed object, the schema only where more changed.
+        let mut errors = validate::metadata::violations(&r.value);
+        if !was.is_some_and(|w| same_but_labels(w, &r.value)) {
+            errors.extend(schema_errors(&r.value));
+        }
         let Some(first) = errors.first() else {
             continue;
         };
@@ -462,9 +475,11 @@ fn culprit(
         if overlay::apply(&mut rs, &partial, opts).is_err() {
             return None;
         }
-        let invalid = rs
-            .iter()
-            .any(|r| r.origin == broken.origin && !schema_errors(&r.value).is_empty());
+        let invalid = rs.iter().any(|r| {
+            r.origin == broken.origin
+                && !(schema_errors(&r.value).is_empty()
+                    && validate::metadata::violations(&r.value).is_empty())
+        });
         if invalid {
             return Some(entries[n - 1].clone());
         }

@@ -9,6 +9,7 @@
 
 pub mod cel;
 mod kommander;
+pub mod metadata;
 mod platc_schemas;
 pub mod quick;
 mod schemas;

@@ -124,8 +124,9 @@ pub fn decode(name: &str, bytes: &[u8], max_bytes: usize) -> Result<SourceFile, 
 fn too_large(name: &str, len: usize, max: usize) -> Diagnostic {
     Diagnostic::error(
         Code::TooLarge,
+        // `len` may be where the reader stopped (one byte past the cap), not the file's size.
         format!(
-            "the file is {len} bytes, more than the {} platc reads",
+            "the file is larger than the {} platc reads (it stopped reading at {len} bytes)",
             human_size(max)
         ),
     )
@@ -1222,11 +1223,46 @@ impl<'s> Reader<'s> {
             );
             return;
         }
-        self.error(
-            Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {info}"))
-                .at(self.src, Span::new(at, at + 1)),
-        );
+        let mut d = Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {info}"))
+            .at(self.src, Span::new(at, at + 1));
+        if let Some(hint) = indentation_hint(self.text, at, info) {
+            d = d.help(hint);
+        }
+        self.error(d);
     }
+}
+
+/// The parser's words for a block that does not line up ("did not find expected key", "…
+/// '-' indicator", "mapping values are not allowed" on a line indented past its neighbour)
+/// mean an indentation mistake far more often than anything else: say so, with the columns.
+fn indentation_hint(text: &str, at: usize, info: &str) -> Option<String> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let line_no = text[..line_start].matches('\n').count() + 1;
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let content = |l: &&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    let above = text[..line_start]
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| content(l))
+        .last();
+    let misaligned = info.contains("did not find expected key")
+        || info.contains("did not find expected '-' indicator")
+        || (info.contains("mapping values are not allowed")
+            && above
+                .is_some_and(|(_, l)| indent(line) > indent(l) && !l.trim_end().ends_with(':')));
+    if !misaligned {
+        return None;
+    }
+    let (above_no, above_line) = above?;
+    Some(format!(
+        "check the indentation: line {line_no} starts at column {}, line {} above it at column \
+         {}; the entries of one mapping or list must start in the same column (spaces only)",
+        indent(line) + 1,
+        above_no + 1,
+        indent(above_line) + 1
+    ))
 }
 
 /// What the kustomize reader makes of an untagged plain scalar, for readers that take a
@@ -1395,13 +1431,13 @@ mod tests {
         assert_eq!(d.code, Code::TooLarge);
         assert_eq!(
             d.message,
-            "the file is 100 bytes, more than the 10 bytes platc reads"
+            "the file is larger than the 10 bytes platc reads (it stopped reading at 100 bytes)"
         );
         assert_eq!(d.location.unwrap().file, "big.yaml");
         let d = decode("big.yaml", &vec![b'a'; (16 << 20) + 1], DEFAULT_MAX_BYTES).unwrap_err();
         assert_eq!(
             d.message,
-            "the file is 16777217 bytes, more than the 16 MiB platc reads"
+            "the file is larger than the 16 MiB platc reads (it stopped reading at 16777217 bytes)"
         );
         // read_stream checks the size too (for callers that build the SourceFile).
         let opts = ReadOptions {

@@ -6,7 +6,7 @@
 mod access;
 mod installation;
 pub mod steps;
-mod workspaces;
+pub mod workspaces;
 
 use serde_json::{Map, Value, json};
 

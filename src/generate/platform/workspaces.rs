@@ -10,8 +10,9 @@ use crate::resolve::Resolved;
 pub const API_VERSION: &str = "workspaces.kommander.mesosphere.io/v1alpha1";
 
 /// Kommander's annotations for a workspace's name and description in its UI.
-const DISPLAY_NAME_ANNOTATION: &str = "kommander.mesosphere.io/display-name";
-const DESCRIPTION_ANNOTATION: &str = "kommander.mesosphere.io/description";
+/// `blueprint::check::workspaces` keeps the two within Kubernetes' annotation size limit.
+pub const DISPLAY_NAME_ANNOTATION: &str = "kommander.mesosphere.io/display-name";
+pub const DESCRIPTION_ANNOTATION: &str = "kommander.mesosphere.io/description";
 /// The cluster label that ties a cluster to its workspace (as Kommander sets it).
 pub const WORKSPACE_REF_LABEL: &str = "workspaces.kommander.mesosphere.io/workspace-ref";
 
