@@ -245,7 +245,7 @@ fn the_port_is_the_script() {
             .arg(n.to_string())
             .output();
         let Ok(o) = o else {
-            eprintln!("skipped: no python3 here");
+            crate::support::skip("crash::the_port_is_the_script", "no python3 here");
             return;
         };
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

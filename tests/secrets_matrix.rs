@@ -336,7 +336,11 @@ struct Place {
 const PLACES: &[Place] = &[
     Place {
         name: "tag",
-        edit: ("platform.yaml", "    owner: platform-team\n", "    owner: @\n"),
+        edit: (
+            "platform.yaml",
+            "    owner: platform-team\n",
+            "    owner: @\n",
+        ),
         marker: "tagmarker",
     },
     Place {
@@ -378,7 +382,11 @@ const PLACES: &[Place] = &[
     },
     Place {
         name: "overlay annotation",
-        edit: (KUSTOMIZATION, "  example.cloud/note: ANNOTATION\n", "  example.cloud/note: @\n"),
+        edit: (
+            KUSTOMIZATION,
+            "  example.cloud/note: ANNOTATION\n",
+            "  example.cloud/note: @\n",
+        ),
         marker: "annotationmarker",
     },
     Place {
@@ -396,11 +404,7 @@ const AUDIT_POLICY: &str = "audit/policy.yaml";
 fn reference_files() -> Vec<(&'static str, String)> {
     let audit = "    auditLog:\n      enabled: true\n";
     assert!(REFERENCE.contains(audit));
-    let blueprint = REFERENCE.replacen(
-        audit,
-        &format!("{audit}      policy: {AUDIT_POLICY}\n"),
-        1,
-    );
+    let blueprint = REFERENCE.replacen(audit, &format!("{audit}      policy: {AUDIT_POLICY}\n"), 1);
     vec![
         ("platform.yaml", blueprint),
         (
@@ -455,10 +459,7 @@ fn every_place_reaches_the_tree() {
     };
     let compiled = match pipeline::compile(&input, &beside) {
         Ok(c) => c,
-        Err(d) => panic!(
-            "{:?}",
-            d.into_iter().map(|d| d.message).collect::<Vec<_>>()
-        ),
+        Err(d) => panic!("{:?}", d.into_iter().map(|d| d.message).collect::<Vec<_>>()),
     };
     for place in PLACES {
         assert!(

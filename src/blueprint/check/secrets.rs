@@ -484,9 +484,7 @@ fn child_context(key: &str, in_ref: bool, in_ids: bool) -> (bool, bool) {
 /// key's shape, unless it holds `/` or `+` (base64's own characters, which no client ID,
 /// key ID or account ID has).
 fn counts(hit: &Hit, text: &str, in_ids: bool) -> bool {
-    !(in_ids
-        && hit.kind == Kind::AwsSecretKey
-        && !text[hit.start..hit.end].contains(['/', '+']))
+    !(in_ids && hit.kind == Kind::AwsSecretKey && !text[hit.start..hit.end].contains(['/', '+']))
 }
 
 /// A literal value (a non-blank string or a number) under a secret-named key, outside a

@@ -22,8 +22,11 @@ fn value(b: u8) -> Option<u32> {
 }
 
 /// Decodes groups of four (standard or URL-safe alphabet); a trailing group of two or
-/// three characters is the one or two bytes before the padding.
-fn decode(run: &[u8]) -> Vec<u8> {
+/// three characters is the one or two bytes before the padding. `None` as soon as a byte
+/// is not printable ASCII: a secret's text is, and what a path or an identifier decodes
+/// to almost never is (20 random bytes all printable: about one chance in 10^8), so
+/// most runs stop within a few groups, before any detector runs.
+fn decode_text(run: &[u8]) -> Option<String> {
     let mut out = Vec::with_capacity(run.len() / 4 * 3 + 2);
     for group in run.chunks(4) {
         let mut n = 0u32;
@@ -31,9 +34,15 @@ fn decode(run: &[u8]) -> Vec<u8> {
             n = (n << 6) | group.get(i).and_then(|b| value(*b)).unwrap_or(0);
         }
         let whole = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&whole[..group.len().saturating_sub(1)]);
+        for &b in &whole[..group.len().saturating_sub(1)] {
+            if !(b.is_ascii_graphic() || matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+                return None;
+            }
+            out.push(b);
+        }
     }
-    out
+    // Safe: printable ASCII only.
+    String::from_utf8(out).ok()
 }
 
 /// The base64 runs of `text` that decode to something a detector fires on. `detect` is the
@@ -42,6 +51,19 @@ pub fn base64_secrets(text: &str, detect: impl Fn(&str) -> Vec<Hit>) -> Vec<Hit>
     let bytes = text.as_bytes();
     let mut hits = Vec::new();
     if bytes.len() < SHORTEST {
+        return hits;
+    }
+    // Most strings have no run long enough: one tight pass over both alphabets says so.
+    let mut run = 0;
+    let long_run = bytes.iter().any(|&b| {
+        run = if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_') {
+            run + 1
+        } else {
+            0
+        };
+        run >= SHORTEST
+    });
+    if !long_run {
         return hits;
     }
     // The standard alphabet (`+`, `/`) and the URL-safe one (`-`, `_`) are told apart per
@@ -77,8 +99,9 @@ pub fn base64_secrets(text: &str, detect: impl Fn(&str) -> Vec<Hit>) -> Vec<Hit>
             while end < bytes.len() && bytes[end] == b'=' && end - i < 2 {
                 end += 1;
             }
-            let decoded = decode(&bytes[start..i]);
-            let decoded = String::from_utf8_lossy(&decoded);
+            let Some(decoded) = decode_text(&bytes[start..i]) else {
+                continue;
+            };
             if let Some(inner) = detect(&decoded).into_iter().next()
                 && !hits.iter().any(|h: &Hit| h.start == start)
             {
@@ -120,11 +143,15 @@ mod tests {
 
     #[test]
     fn decodes_what_it_encodes() {
-        for data in [&b"AKIAQ3EGRVJ7MZNXP4WL"[..], b"-----BEGIN RSA PRIVATE KEY-----\n", b"ab"] {
+        for data in [
+            &b"AKIAQ3EGRVJ7MZNXP4WL"[..],
+            b"-----BEGIN RSA PRIVATE KEY-----\n",
+            b"ab",
+        ] {
             let text = encode(data);
             let trimmed = text.trim_end_matches('=');
-            let decoded = decode(trimmed.as_bytes());
-            assert_eq!(decoded, data, "{text}");
+            let decoded = decode_text(trimmed.as_bytes()).unwrap();
+            assert_eq!(decoded.as_bytes(), data, "{text}");
         }
     }
 
@@ -137,6 +164,8 @@ mod tests {
         assert_eq!(hits.len(), 1, "{key}");
         assert_eq!(&text[hits[0].start..hits[0].end], key);
         assert!(hits[0].shown.contains("AKIA****"), "{}", hits[0].shown);
-        assert!(base64_secrets("clusters/management/infrastructure/kustomization", detect).is_empty());
+        assert!(
+            base64_secrets("clusters/management/infrastructure/kustomization", detect).is_empty()
+        );
     }
 }

@@ -116,7 +116,14 @@ static RULES: &[Rule] = &[
     rule("github-app-token", GITHUB, "ghs_", alnum, 36, 3.0),
     rule("github-refresh-token", GITHUB, "ghr_", alnum, 36, 3.0),
     // github-fine-grained-pat `github_pat_\w{82}`, entropy 3.
-    rule("github-fine-grained-pat", GITHUB, "github_pat_", word, 82, 3.0),
+    rule(
+        "github-fine-grained-pat",
+        GITHUB,
+        "github_pat_",
+        word,
+        82,
+        3.0,
+    ),
     // gitlab-pat `glpat-[\w-]{20}`, entropy 3 (gitlab-pat-routable is longer, same start).
     rule("gitlab-pat", GITLAB, "glpat-", word_dash, 20, 3.0),
     // gitlab-deploy-token `gldt-[0-9a-zA-Z_\-]{20}`, gitlab-runner-authentication-token
@@ -144,7 +151,14 @@ static RULES: &[Rule] = &[
     // gitlab-incoming-mail-token `glimt-[0-9a-zA-Z_\-]{25}`; gitlab-kubernetes-agent-token
     // `glagent-…{50}`; gitlab-oauth-app-secret `gloas-…{64}`; gitlab-ptt `glptt-[0-9a-f]{40}`;
     // gitlab-rrt `GR1348941[\w-]{20}`: entropy 3.
-    rule("gitlab-incoming-mail-token", GITLAB, "glimt-", word_dash, 25, 3.0),
+    rule(
+        "gitlab-incoming-mail-token",
+        GITLAB,
+        "glimt-",
+        word_dash,
+        25,
+        3.0,
+    ),
     rule(
         "gitlab-kubernetes-agent-token",
         GITLAB,
@@ -153,7 +167,14 @@ static RULES: &[Rule] = &[
         50,
         3.0,
     ),
-    rule("gitlab-oauth-app-secret", GITLAB, "gloas-", word_dash, 64, 3.0),
+    rule(
+        "gitlab-oauth-app-secret",
+        GITLAB,
+        "gloas-",
+        word_dash,
+        64,
+        3.0,
+    ),
     rule("gitlab-ptt", GITLAB, "glptt-", hex, 40, 3.0),
     rule("gitlab-rrt", GITLAB, "GR1348941", word_dash, 20, 3.0),
     // gcp-api-key `\b(AIza[\w-]{35})`, entropy 4.
@@ -166,12 +187,54 @@ static RULES: &[Rule] = &[
         4.0,
     )),
     // stripe-access-token `\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})`, entropy 2.
-    at_word(rule("stripe-access-token", STRIPE, "sk_live_", alnum, 10, 2.0)),
-    at_word(rule("stripe-access-token", STRIPE, "sk_test_", alnum, 10, 2.0)),
-    at_word(rule("stripe-access-token", STRIPE, "sk_prod_", alnum, 10, 2.0)),
-    at_word(rule("stripe-access-token", STRIPE, "rk_live_", alnum, 10, 2.0)),
-    at_word(rule("stripe-access-token", STRIPE, "rk_test_", alnum, 10, 2.0)),
-    at_word(rule("stripe-access-token", STRIPE, "rk_prod_", alnum, 10, 2.0)),
+    at_word(rule(
+        "stripe-access-token",
+        STRIPE,
+        "sk_live_",
+        alnum,
+        10,
+        2.0,
+    )),
+    at_word(rule(
+        "stripe-access-token",
+        STRIPE,
+        "sk_test_",
+        alnum,
+        10,
+        2.0,
+    )),
+    at_word(rule(
+        "stripe-access-token",
+        STRIPE,
+        "sk_prod_",
+        alnum,
+        10,
+        2.0,
+    )),
+    at_word(rule(
+        "stripe-access-token",
+        STRIPE,
+        "rk_live_",
+        alnum,
+        10,
+        2.0,
+    )),
+    at_word(rule(
+        "stripe-access-token",
+        STRIPE,
+        "rk_test_",
+        alnum,
+        10,
+        2.0,
+    )),
+    at_word(rule(
+        "stripe-access-token",
+        STRIPE,
+        "rk_prod_",
+        alnum,
+        10,
+        2.0,
+    )),
     // slack-bot-token `xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*` (entropy 3) and
     // slack-legacy-bot-token `xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26}` (entropy 2);
     // slack-user-token `xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}`;
@@ -200,8 +263,22 @@ static RULES: &[Rule] = &[
         8,
         2.0,
     )),
-    with_digit(rule("slack-legacy-token", SLACK, "xoxo-", alnum_dash, 8, 2.0)),
-    with_digit(rule("slack-legacy-token", SLACK, "xoxs-", alnum_dash, 8, 2.0)),
+    with_digit(rule(
+        "slack-legacy-token",
+        SLACK,
+        "xoxo-",
+        alnum_dash,
+        8,
+        2.0,
+    )),
+    with_digit(rule(
+        "slack-legacy-token",
+        SLACK,
+        "xoxs-",
+        alnum_dash,
+        8,
+        2.0,
+    )),
     with_digit(rule("slack-app-token", SLACK, "xapp-", alnum_dash, 8, 2.0)),
     // npm-access-token `(?i)\b(npm_[a-z0-9]{36})`, entropy 2.
     at_word(rule(
@@ -259,7 +336,10 @@ pub fn prefixed_tokens(text: &str) -> Vec<Hit> {
         return hits;
     }
     let bytes = text.as_bytes();
-    for m in PATTERNS.find_overlapping_iter(text) {
+    // Leftmost, non-overlapping: the search runs on the automaton's prefilter. No prefix
+    // holds another, so a match never hides one that starts inside it (`xoxe.` then `xoxb-`
+    // is found after it).
+    for m in PATTERNS.find_iter(text) {
         let id = m.pattern().as_usize();
         let hit = if let Some(rule) = RULES.get(id) {
             prefixed(rule, text, m.start())
@@ -269,7 +349,9 @@ pub fn prefixed_tokens(text: &str) -> Vec<Hit> {
             jwt(bytes, m.start())
         };
         if let Some(hit) = hit
-            && !hits.iter().any(|h: &Hit| h.start <= hit.start && hit.start < h.end)
+            && !hits
+                .iter()
+                .any(|h: &Hit| h.start <= hit.start && hit.start < h.end)
         {
             hits.push(hit);
         }
@@ -359,7 +441,11 @@ fn jwt(bytes: &[u8], dot: usize) -> Option<Hit> {
     let signature = bytes[end..].iter().take_while(|b| segment(b)).count();
     if signature >= 10 {
         end += signature;
-        end += bytes[end..].iter().take(2).take_while(|b| **b == b'=').count();
+        end += bytes[end..]
+            .iter()
+            .take(2)
+            .take_while(|b| **b == b'=')
+            .count();
     }
     // Safe: the JWT's bytes are ASCII.
     let token = std::str::from_utf8(&bytes[start..end]).ok()?;
@@ -404,7 +490,10 @@ mod tests {
             ("AIzaSyR8x2Kq7Lm4Np9Vt3Wz6Yb1Cd5Fg0Hj8Kw", "Google API key"),
             ("sk_live_51Hx8Kq7Lm4Np9Vt3Wz", STRIPE),
             ("rk_live_51Hx8Kq7Lm4Np9Vt3Wz", STRIPE),
-            ("xoxb-1234567890-1234567890123-Kq7Lm4Np9Vt3Wz6Yb1Cd5Fg0", SLACK),
+            (
+                "xoxb-1234567890-1234567890123-Kq7Lm4Np9Vt3Wz6Yb1Cd5Fg0",
+                SLACK,
+            ),
             (
                 "https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/Kq7Lm4Np9Vt3Wz6Yb1Cd5Fg0",
                 "Slack webhook URL",
@@ -418,7 +507,10 @@ mod tests {
             assert_eq!(names(&format!("value: {token}\n")), [name], "{token}");
             let hits = prefixed_tokens(token);
             assert_eq!((hits[0].start, hits[0].end), (0, token.len()), "{token}");
-            assert!(!hits[0].shown.contains(&token[token.len() - 8..]), "{token}");
+            assert!(
+                !hits[0].shown.contains(&token[token.len() - 8..]),
+                "{token}"
+            );
         }
     }
 
