@@ -423,34 +423,42 @@ pub fn url_passwords(text: &str) -> Vec<Hit> {
 
 /// The context-free detectors, in order of precedence.
 fn detect(text: &str, key_context: &str) -> Vec<Hit> {
-    let mut hits = detect_plain(text, key_context);
-    for hit in encoded::base64_secrets(text, |decoded| detect_plain(decoded, key_context)) {
-        // A run already reported as itself (an AWS secret key shape is base64 too) stays so.
-        if !hits.iter().any(|o| o.start < hit.end && hit.start < o.end) {
-            hits.push(hit);
-        }
-    }
-    hits.sort_by_key(|h| h.start);
-    hits
+    let plain = detect_plain(text, key_context);
+    let encoded = encoded::base64_secrets(text, |decoded| detect_plain(decoded, key_context));
+    // A run already reported as itself (an AWS secret key shape is base64 too) stays so.
+    first_of_overlapping([plain, encoded])
 }
 
 /// The detectors on the text as it is, without decoding.
 fn detect_plain(text: &str, key_context: &str) -> Vec<Hit> {
-    let mut hits = private_keys(text);
-    let covered =
-        |h: &Hit, hits: &[Hit]| hits.iter().any(|o| o.start <= h.start && h.start < o.end);
-    for hit in tokens::prefixed_tokens(text)
+    first_of_overlapping([
+        private_keys(text),
+        tokens::prefixed_tokens(text),
+        aws_access_key_ids(text),
+        aws_secret_keys(text, key_context),
+        url_passwords(text),
+    ])
+}
+
+/// The hits of several detectors, in order of precedence, less every hit that starts inside
+/// one kept before it (a private key's body is one finding, not one per line). Sorted by
+/// start, in O(n log n): a hostile text may hold a hit every few bytes.
+fn first_of_overlapping<const N: usize>(by_precedence: [Vec<Hit>; N]) -> Vec<Hit> {
+    let mut all: Vec<(usize, Hit)> = by_precedence
         .into_iter()
-        .chain(aws_access_key_ids(text))
-        .chain(aws_secret_keys(text, key_context))
-        .chain(url_passwords(text))
-    {
-        if !covered(&hit, &hits) {
-            hits.push(hit);
+        .enumerate()
+        .flat_map(|(rank, hits)| hits.into_iter().map(move |h| (rank, h)))
+        .collect();
+    all.sort_by_key(|(rank, h)| (h.start, *rank));
+    let mut kept = Vec::with_capacity(all.len());
+    let mut covered_until = 0;
+    for (_, hit) in all {
+        if kept.is_empty() || hit.start >= covered_until {
+            covered_until = covered_until.max(hit.end);
+            kept.push(hit);
         }
     }
-    hits.sort_by_key(|h| h.start);
-    hits
+    kept
 }
 
 /// Runs the context-free detectors over `text` line by line (a rendered file, an overlay) and

@@ -348,15 +348,14 @@ pub fn prefixed_tokens(text: &str) -> Vec<Hit> {
         } else {
             jwt(bytes, m.start())
         };
+        // Matches come in order of their start: one that starts inside the last hit is
+        // part of it. (The caller sorts: a webhook's hit starts at its scheme.)
         if let Some(hit) = hit
-            && !hits
-                .iter()
-                .any(|h: &Hit| h.start <= hit.start && hit.start < h.end)
+            && hits.last().is_none_or(|h: &Hit| hit.start >= h.end)
         {
             hits.push(hit);
         }
     }
-    hits.sort_by_key(|h| h.start);
     hits
 }
 
