@@ -12,7 +12,7 @@
 #   fuzz/run.sh replay TARGET FILE...      run inputs once (reproduce a crash)
 set -euo pipefail
 cd "$(dirname "$0")"
-TARGETS=(reader checker compile overlay)
+TARGETS=(reader checker compile overlay output)
 triple=$(rustc -vV | sed -n 's/^host: //p')
 # CARGO_TARGET_DIR may point outside the checkout (CI keeps one across fresh clones, so
 # the instrumented dependencies are built once per machine).

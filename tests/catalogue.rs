@@ -819,7 +819,10 @@ fn read_only_without_mount(dir: &Path, old: &BTreeMap<String, Vec<u8>>) {
     if std::fs::write(addons.join("probe"), "").is_ok() {
         // Root without mount rights: neither a read-only mount nor permissions apply here.
         // The writer's fault paths are covered by the output module's own tests then.
-        eprintln!("skipped: no tmpfs mount and permissions are not enforced here");
+        crate::support::skip(
+            "catalogue::row_87_read_only_and_full_disk",
+            "no tmpfs mount and permissions are not enforced here (root without mount rights)",
+        );
         return;
     }
     let o = run(dir, &["render", "-f", "fleet.yaml", "-o", "old"]);

@@ -245,7 +245,7 @@ fn the_port_is_the_script() {
             .arg(n.to_string())
             .output();
         let Ok(o) = o else {
-            eprintln!("skipped: no python3 here");
+            crate::support::skip("crash::the_port_is_the_script", "no python3 here");
             return;
         };
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -437,8 +437,12 @@ fn killed_renders_never_leave_a_half_written_tree() {
          after the last write",
         started.elapsed()
     );
+    // About 70% land mid-write by design (7 in 8 aimed at 1.2 times the measured write
+    // phase); the write phase's length moves with the machine's load after calibration, so
+    // the guard against a schedule that misses the writes asks for a third (the short run
+    // in `.ci/run` got 10 of 20 on a loaded machine).
     assert!(
-        midway >= kills / 2,
+        midway >= kills / 3,
         "only {midway} of {kills} kills landed while files were being written"
     );
 }

@@ -18,6 +18,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("checker", targets::checker),
     ("compile", targets::compile),
     ("overlay", targets::overlay),
+    ("output", targets::output),
 ];
 
 fn inputs(dir: &Path) -> Vec<std::path::PathBuf> {

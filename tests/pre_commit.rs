@@ -5,7 +5,6 @@
 //! Skipped, saying why on the terminal, when `git` or `pre-commit` is missing (`.ci/run`
 //! installs pre-commit with pip, so it runs there).
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -18,11 +17,11 @@ fn available(program: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// A visible skip: written to the terminal, not to the test harness's captured output.
+/// A visible skip (see [`crate::support::skip`]).
 fn skip(why: &str) {
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED pre_commit::a_stale_tree_blocks_the_commit_until_rendered: {why}"
+    crate::support::skip(
+        "pre_commit::a_stale_tree_blocks_the_commit_until_rendered",
+        why,
     );
 }
 

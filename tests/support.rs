@@ -24,6 +24,14 @@ pub fn platc(cwd: &Path, args: &[&str]) -> Output {
         .expect("run platc")
 }
 
+/// A visible skip: `SKIPPED <test>: <why>` written to the terminal itself (libtest captures
+/// `eprintln!` of a passing test, so a skip would otherwise pass unseen). `.ci/run` provides
+/// what every test needs and fails on such a line.
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

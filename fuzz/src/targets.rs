@@ -224,3 +224,183 @@ pub fn overlay(data: &[u8]) {
         }
     }
 }
+
+/// The tree the `output` target renders: a small blueprint, compiled once per process.
+fn output_tree() -> &'static (platc::tree::Tree, String) {
+    static TREE: std::sync::OnceLock<(platc::tree::Tree, String)> = std::sync::OnceLock::new();
+    TREE.get_or_init(|| {
+        let input = Input {
+            display_name: "platform.yaml".to_owned(),
+            file_name: "platform.yaml".to_owned(),
+            bytes: include_bytes!("../../tests/data/bad-inputs/valid-base.yaml").to_vec(),
+        };
+        let compiled =
+            pipeline::compile(&input, &Memory::new()).expect("the base blueprint compiles");
+        (compiled.tree, compiled.blueprint_sha256)
+    })
+}
+
+/// One hostile existing output folder, made from a bundle: the first file is
+/// `.platc/manifest.json`, the others are files at their paths (`.platc/pending.json`, a
+/// generated file with other bytes, anything). A file whose body starts with `-> ` is a
+/// symbolic link to the rest of its first line. Paths that leave the folder are dropped,
+/// and so are links that lead above the scratch folder (which holds the output folder `out`
+/// and a sentinel folder `outside`): the links may lead out of `out`, never off the machine's
+/// scratch space.
+fn hostile_folder(data: &[u8], scratch: &std::path::Path) -> std::path::PathBuf {
+    let out = scratch.join("out");
+    let _ = std::fs::create_dir_all(out.join(".platc"));
+    let mut parts = split(data, BUNDLE_MARK).into_iter();
+    let manifest = parts.next().unwrap_or_default();
+    let _ = std::fs::write(out.join(platc::output::MANIFEST_PATH), manifest);
+    for part in parts {
+        let (path, body) = match part.iter().position(|&b| b == b'\n') {
+            Some(i) => (&part[..i], &part[i + 1..]),
+            None => (part, &b""[..]),
+        };
+        let Some(rel) = std::str::from_utf8(path)
+            .ok()
+            .and_then(platc::beside::normalize)
+        else {
+            continue;
+        };
+        if rel.is_empty() {
+            continue;
+        }
+        // No link on the way: every link then sits at a real path below `out`, and the
+        // rule on its target below keeps every resolution inside the scratch folder.
+        let mut at = out.clone();
+        let mut through_link = false;
+        for component in rel.split('/') {
+            at.push(component);
+            through_link |=
+                std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink());
+        }
+        if through_link {
+            continue;
+        }
+        if let Some(parent) = at.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        match body.strip_prefix(b"-> ") {
+            Some(target) => {
+                let target = target.split(|&b| b == b'\n').next().unwrap_or_default();
+                let Ok(target) = std::str::from_utf8(target) else {
+                    continue;
+                };
+                // `out/<rel>` is `depth` folders below the scratch folder: a relative
+                // target may climb that many `..`, all of them first, and never start at `/`.
+                let depth = rel.split('/').count();
+                let components: Vec<&str> = target.split('/').collect();
+                let ups = components.iter().take_while(|c| **c == "..").count();
+                if target.is_empty()
+                    || target.starts_with('/')
+                    || ups > depth
+                    || components[ups..].contains(&"..")
+                {
+                    continue;
+                }
+                #[cfg(unix)]
+                let _ = std::os::unix::fs::symlink(target, &at);
+            }
+            None => {
+                let _ = std::fs::write(&at, body);
+            }
+        }
+    }
+    out
+}
+
+/// Every file below `dir` (symbolic links not followed): relative path → bytes, or `None`
+/// for a link or a folder.
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let rel = p
+                .strip_prefix(dir)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .into_owned();
+            match std::fs::symlink_metadata(&p) {
+                Ok(m) if m.is_dir() => {
+                    out.insert(rel, None);
+                    stack.push(p);
+                }
+                Ok(m) if m.is_file() => {
+                    out.insert(rel, std::fs::read(&p).ok());
+                }
+                _ => {
+                    out.insert(rel, None);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The output side: `render` and `check`'s building blocks against a hostile existing
+/// output folder ([`hostile_folder`]: a forged or corrupt manifest and journal, files in
+/// the way, symbolic links into a sentinel folder beside it). Whatever the folder holds:
+/// no panic; nothing outside the output folder is written, changed or deleted (the sentinel
+/// folder is compared byte for byte); and a forced render that succeeds leaves every
+/// generated path a regular file (no link on the way) holding exactly the generated bytes.
+pub fn output(data: &[u8]) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static RUN: AtomicU64 = AtomicU64::new(0);
+    let (tree, sha) = output_tree();
+    let scratch = std::env::temp_dir().join(format!(
+        "platc-fuzz-output-{}-{}",
+        std::process::id(),
+        RUN.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let outside = scratch.join("outside");
+    std::fs::create_dir_all(outside.join("clusters")).expect("scratch folder");
+    std::fs::write(outside.join("keep"), b"keep").expect("sentinel");
+    std::fs::write(outside.join("README.md"), b"keep").expect("sentinel");
+    let before = snapshot(&outside);
+    let out = hostile_folder(data, &scratch);
+    // `check` is the plan's differences against the compiled tree (no manifest fast path).
+    if let Ok(plan) = platc::output::plan(&out, tree, sha) {
+        let _ = plan.counts();
+        let _ = plan.differences();
+        let _ = platc::output::diff::unified(&out, &plan, tree, false);
+    }
+    let _ = platc::output::render(&out, tree, sha, false);
+    assert_eq!(
+        snapshot(&outside),
+        before,
+        "a render changed a file outside its folder"
+    );
+    if platc::output::render(&out, tree, sha, true).is_ok() {
+        for (path, bytes) in tree.files() {
+            // Every folder on the way and the file itself: no symbolic link.
+            let mut at = out.clone();
+            for component in path.split('/') {
+                at.push(component);
+                let meta = std::fs::symlink_metadata(&at);
+                assert!(
+                    meta.is_ok_and(|m| !m.file_type().is_symlink()),
+                    "after a forced render, {path} is missing or reached through a link"
+                );
+            }
+            assert_eq!(
+                std::fs::read(&at).ok().as_deref(),
+                Some(bytes),
+                "after a forced render, {path} does not hold the generated bytes"
+            );
+        }
+    }
+    assert_eq!(
+        snapshot(&outside),
+        before,
+        "a forced render changed a file outside its folder"
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+}
