@@ -180,7 +180,13 @@ pub fn not_files(r: &Resolved) -> String {
         {
             commands.push(format!(
                 "kubectl -n {} create secret generic {} --from-literal={}=<EAB HMAC key>   # in each cluster (cert-manager reads it)",
-                naming::CERT_MANAGER_NAMESPACE,
+                // cert-manager reads a ClusterIssuer's Secrets in its own namespace: kOps'
+                // cert-manager runs in kube-system (`kops::identity::kops_service_account`).
+                if p == Provider::Kops {
+                    crate::resolve::SYSTEM_NAMESPACE
+                } else {
+                    naming::CERT_MANAGER_NAMESPACE
+                },
                 eab.key_secret_ref.name,
                 eab.key_secret_ref.key
             ));
