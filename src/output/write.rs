@@ -1487,10 +1487,7 @@ mod tests {
         assert!(msg.contains(&addons.display().to_string()), "{msg}");
         assert!(msg.contains("permission denied"), "{msg}");
         assert!(!msg.contains(".platc-"), "no temporary file name: {msg}");
-        assert_eq!(
-            fs::read_to_string(addons.join("iam/x.yaml")).unwrap(),
-            "x: 1\n"
-        );
+        assert_eq!(fs::read_to_string(addons.join("x.yaml")).unwrap(), "x: 1\n");
         assert!(!dir.join(LOCK_PATH).exists(), "lock released on error");
         // The README written before the failure is recorded, so nothing looks hand-edited.
         assert_ne!(fs::read(dir.join(MANIFEST_PATH)).unwrap(), manifest_before);
