@@ -16,28 +16,7 @@ use platc::source::SourceFile;
 use platc::validate::{Outcome, check_value, values};
 use platc::yaml::read::{ReadOptions, read_stream};
 
-use crate::support::{read_tree, root};
-
-/// Every golden tree: case → (path → objects of its YAML files).
-fn golden_objects() -> BTreeMap<String, BTreeMap<String, Vec<Value>>> {
-    let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(root().join("golden")).unwrap() {
-        let dir = entry.unwrap().path();
-        let case = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let mut files = BTreeMap::new();
-        for (path, bytes) in read_tree(&dir) {
-            if !path.ends_with(".yaml") {
-                continue;
-            }
-            let src = SourceFile::new(&path, String::from_utf8(bytes).unwrap());
-            let docs = read_stream(&src, &ReadOptions::kustomize()).unwrap();
-            files.insert(path, docs.iter().map(|d| d.to_json()).collect());
-        }
-        out.insert(case, files);
-    }
-    assert!(out.len() >= 10, "golden cases went missing");
-    out
-}
+use crate::support::golden_objects;
 
 /// (cluster name, provider's objects file) of every cluster of a tree, by its cluster.yaml.
 fn clusters(files: &BTreeMap<String, Vec<Value>>) -> Vec<(String, &'static str, &Vec<Value>)> {

@@ -183,3 +183,26 @@ pub fn header_problems(o: &Output, name: &str, expect: &Expect) -> Vec<String> {
     }
     problems
 }
+
+/// Every golden tree: case → (path → objects of its YAML files).
+pub fn golden_objects() -> BTreeMap<String, BTreeMap<String, Vec<serde_json::Value>>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(root().join("golden")).unwrap() {
+        let dir = entry.unwrap().path();
+        let case = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files = BTreeMap::new();
+        for (path, bytes) in read_tree(&dir) {
+            if !path.ends_with(".yaml") {
+                continue;
+            }
+            let src = platc::source::SourceFile::new(&path, String::from_utf8(bytes).unwrap());
+            let docs =
+                platc::yaml::read::read_stream(&src, &platc::yaml::read::ReadOptions::kustomize())
+                    .unwrap();
+            files.insert(path, docs.iter().map(|d| d.to_json()).collect());
+        }
+        out.insert(case, files);
+    }
+    assert!(out.len() >= 10, "golden cases went missing");
+    out
+}
