@@ -96,16 +96,8 @@ pub fn reader(data: &[u8]) {
 ///
 /// Likewise a string holding U+2028 or U+2029: goyaml.v2 writes them as line breaks and
 /// indents after them, and YAML 1.2 readers read them as ordinary characters.
-///
-/// And a multi-line string holding a NEL (U+0085): it is written as a literal block with the
-/// NEL inside, as goyaml.v2 writes it, and read back with the NEL folded into a line break
-/// (`write::fold_nel`), so the text after the NEL starts a line at column 0 and leaves the
-/// block (a fuzzing finding: `regressions/reader/crash-nel-block-braces`, where that text is
-/// 100 `{`). The render path's read-back gate refuses such a file (exit 70).
 fn kustomize_cannot_read_back(v: &serde_json::Value) -> bool {
-    let separators = |s: &str| {
-        s.contains(['\u{2028}', '\u{2029}']) || (s.contains('\n') && s.contains('\u{85}'))
-    };
+    let separators = |s: &str| s.contains(['\u{2028}', '\u{2029}']);
     match v {
         serde_json::Value::Object(m) => m
             .iter()

@@ -274,6 +274,13 @@ impl Scan<'_> {
         if first == 0 && line[0] == b'%' && self.block.is_empty() {
             return Ok(()); // a directive (`%YAML 1.2`)
         }
+        if self.block.is_empty() && matches!(line[first], b'|' | b'>') {
+            // A block scalar at the document root without `---` (`|-` on the first line, as
+            // the writer puts a lone multi-line string): its content is every line after it
+            // (a fuzzing finding: `{` in that content were counted as flow nesting).
+            self.mode = Mode::BlockScalar(-1);
+            return Ok(());
+        }
         let Some(kind) = classify(line, first) else {
             // A continuation line of a multi-line scalar, or a lone scalar document.
             return self.scan_tokens(line, abs, first, false);
@@ -513,6 +520,13 @@ mod tests {
         assert_eq!(p.unclosed_flow, vec![3]);
         let p = run("a: {x: [1, 2]\n---\nb: 1\n", 32).unwrap();
         assert_eq!(p.unclosed_flow, vec![3]);
+    }
+
+    #[test]
+    fn braces_in_a_root_block_scalar_do_not_count() {
+        // The writer's form of a lone multi-line string: no `---`, `|-` on the first line.
+        let text = format!("|-\n  a\n\n{}", "  {{{{{{{{{{\n".repeat(20));
+        assert!(run(&text, 100).is_ok());
     }
 
     #[test]
