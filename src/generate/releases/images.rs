@@ -80,10 +80,11 @@ pub fn cluster_sources(r: &Resolved, c: &ResolvedCluster) -> Vec<String> {
     out
 }
 
-/// The images a component runs that platc does not choose (the chart's own, as in the facts
-/// table), and the groups of images where platc picks one alternative through the values.
+/// The images a component runs that platc does not choose (the chart's own: its facts row
+/// less every alternative), and the groups of images where platc picks one alternative
+/// through the values.
 struct Images {
-    fixed: &'static [&'static str],
+    fixed: Vec<&'static str>,
     /// Alternatives, in order of preference; the first whose images are all admitted wins.
     choices: &'static [&'static [&'static str]],
     /// Whether the chart lets the registry of the chosen images be set, so that a mirror's
@@ -92,25 +93,10 @@ struct Images {
 }
 
 fn images_of(component: &str) -> Images {
-    let none: &'static [&'static [&'static str]] = &[];
-    match component {
-        plan::KUBE_PROMETHEUS_STACK => Images {
-            fixed: &[
-                "ghcr.io/jkroepke/kube-webhook-certgen",
-                "quay.io/kiwigrid/k8s-sidecar",
-                "quay.io/prometheus-operator/prometheus-config-reloader",
-                "quay.io/prometheus-operator/prometheus-operator",
-                "quay.io/prometheus/alertmanager",
-                "quay.io/prometheus/node-exporter",
-                "quay.io/prometheus/prometheus",
-                "registry.k8s.io/kube-state-metrics/kube-state-metrics",
-            ],
-            choices: &[&["docker.io/grafana/grafana"]],
-            registry_settable: true,
-        },
-        plan::KYVERNO => Images {
-            fixed: &["ghcr.io/kyverno/readiness-checker"],
-            choices: &[
+    let (choices, registry_settable): (&'static [&'static [&'static str]], bool) = match component {
+        plan::KUBE_PROMETHEUS_STACK => (&[&["docker.io/grafana/grafana"]], true),
+        plan::KYVERNO => (
+            &[
                 &[
                     "reg.kyverno.io/kyverno/background-controller",
                     "reg.kyverno.io/kyverno/cleanup-controller",
@@ -128,21 +114,27 @@ fn images_of(component: &str) -> Images {
                     "ghcr.io/kyverno/reports-controller",
                 ],
             ],
-            registry_settable: false,
-        },
-        plan::POD_IDENTITY_WEBHOOK => Images {
-            fixed: &[],
-            choices: &[
+            false,
+        ),
+        plan::POD_IDENTITY_WEBHOOK => (
+            &[
                 &["public.ecr.aws/eks/amazon-eks-pod-identity-webhook"],
                 &["docker.io/amazon/amazon-eks-pod-identity-webhook"],
             ],
-            registry_settable: true,
-        },
-        other => Images {
-            fixed: crate::facts::addons::addon(other).map_or(&[], |a| a.images),
-            choices: none,
-            registry_settable: false,
-        },
+            true,
+        ),
+        _ => (&[], false),
+    };
+    let row = crate::facts::addons::addon(component).map_or(&[][..], |a| a.images);
+    let fixed = row
+        .iter()
+        .copied()
+        .filter(|image| !choices.iter().any(|c| c.contains(image)))
+        .collect();
+    Images {
+        fixed,
+        choices,
+        registry_settable,
     }
 }
 
@@ -176,7 +168,7 @@ pub fn select(
     let sources = cluster_sources(r, running);
     let ok = |image: &str| !enforced || admits(&sources, image);
     let mut images: Vec<String> = Vec::new();
-    for image in spec.fixed {
+    for image in &spec.fixed {
         if !ok(image) && !exempt {
             return Err(NotAdmitted {
                 component,
