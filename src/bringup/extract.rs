@@ -544,13 +544,7 @@ pub fn graph(docs: &Docs) -> Graph {
     // folder (`addons/` inside the cluster, the rest on the hosting cluster).
     let mut lands: BTreeMap<&str, &str> = BTreeMap::new();
     for k in kustomizations.values() {
-        for file in k
-            .folder
-            .as_ref()
-            .and_then(|f| g.folder_files.get(f))
-            .into_iter()
-            .flatten()
-        {
+        for file in g.files_of(k) {
             lands.insert(file.as_str(), k.target.as_str());
         }
     }

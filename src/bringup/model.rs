@@ -160,17 +160,21 @@ impl Graph {
         seen
     }
 
+    /// The object files Kustomization `k` applies (everything under its folder).
+    pub fn files_of<'a>(&'a self, k: &Kustomization) -> impl Iterator<Item = &'a String> {
+        k.folder
+            .as_ref()
+            .and_then(|f| self.folder_files.get(f))
+            .into_iter()
+            .flatten()
+    }
+
     /// Whether Kustomization `k` is Ready only when HelmRelease `release` is Ready: it applies
     /// the release with `wait`, or (without `wait`, which makes Flux ignore `healthChecks`)
     /// lists it in `healthChecks`.
     pub fn waits_for(&self, k: &Kustomization, release: &Key, release_file: Option<&str>) -> bool {
         if k.wait {
-            return release_file.is_some_and(|file| {
-                k.folder
-                    .as_ref()
-                    .and_then(|f| self.folder_files.get(f))
-                    .is_some_and(|files| files.contains(file))
-            });
+            return release_file.is_some_and(|file| self.files_of(k).any(|f| f == file));
         }
         k.health_checks
             .iter()

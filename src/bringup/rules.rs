@@ -28,13 +28,7 @@ impl<'g> Index<'g> {
     fn new(g: &'g Graph) -> Self {
         let mut appliers: BTreeMap<&str, Vec<&Kustomization>> = BTreeMap::new();
         for k in g.kustomizations.values() {
-            for file in k
-                .folder
-                .as_ref()
-                .and_then(|f| g.folder_files.get(f))
-                .into_iter()
-                .flatten()
-            {
+            for file in g.files_of(k) {
                 appliers.entry(file.as_str()).or_default().push(k);
             }
         }
