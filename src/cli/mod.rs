@@ -272,8 +272,14 @@ fn guard_output(ui: &Ui, blueprint: &Path, out: &Path) -> Result<(), u8> {
 /// A control plane that would skip a Kubernetes minor version (see `output::upgrade`):
 /// an error without `force` (exit 65, nothing written), a warning with it. I/O errors are
 /// left to the plan, which reports them.
-fn guard_upgrades(ui: &Ui, out: &Path, tree: &crate::tree::Tree, force: bool) -> Result<(), u8> {
-    let Ok(skips) = output::upgrade::skips(out, tree) else {
+fn guard_upgrades(
+    ui: &Ui,
+    out: &Path,
+    tree: &crate::tree::Tree,
+    force: bool,
+    plan: Option<&output::plan::Plan>,
+) -> Result<(), u8> {
+    let Ok(skips) = output::upgrade::skips(out, tree, plan) else {
         return Ok(());
     };
     if skips.is_empty() {
@@ -331,7 +337,7 @@ fn beside_of(file: &Path) -> Disk {
 
 fn compile(ui: &Ui, file: &Path) -> Result<pipeline::Compiled, u8> {
     let input = read_input(ui, file)?;
-    match pipeline::compile(&input, &beside_of(file)) {
+    match pipeline::compile_to_exit(&input, &beside_of(file)) {
         Ok(compiled) => {
             ui.diagnostics(compiled.warnings.clone());
             Ok(compiled)
@@ -369,7 +375,7 @@ fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
     if let Err(code) = guard_inputs(ui, file, out, &compiled.inputs) {
         return code;
     }
-    if let Err(code) = guard_upgrades(ui, out, &compiled.tree, force) {
+    if let Err(code) = guard_upgrades(ui, out, &compiled.tree, force, None) {
         return code;
     }
     // Plans under the lock, so a render that waited for another one sees its result.
@@ -396,9 +402,12 @@ fn check_cmd(ui: &Ui, file: &Path, out: &Path) -> u8 {
     if let Err(code) = guard_inputs(ui, file, out, &compiled.inputs) {
         return code;
     }
+    let plan = output::plan(out, &compiled.tree, &compiled.blueprint_sha256);
     // Named, not refused: `check` writes nothing.
-    let _ = guard_upgrades(ui, out, &compiled.tree, true);
-    match output::plan(out, &compiled.tree, &compiled.blueprint_sha256) {
+    if let Ok(plan) = &plan {
+        let _ = guard_upgrades(ui, out, &compiled.tree, true, Some(plan));
+    }
+    match plan {
         Ok(plan) if plan.is_up_to_date() => {
             ui.say(&format!("{} is up to date", out.display()));
             exit::OK
@@ -428,11 +437,11 @@ fn diff_cmd(ui: &Ui, file: &Path, out: &Path, format: DiffFormat, exit_code: boo
     if let Err(code) = guard_inputs(ui, file, out, &compiled.inputs) {
         return code;
     }
-    let _ = guard_upgrades(ui, out, &compiled.tree, true);
     let plan = match output::plan(out, &compiled.tree, &compiled.blueprint_sha256) {
         Ok(p) => p,
         Err(e) => return io_error(ui, &e),
     };
+    let _ = guard_upgrades(ui, out, &compiled.tree, true, Some(&plan));
     let text = match format {
         DiffFormat::Stat => output::diff::stat(&plan),
         DiffFormat::Unified => {

@@ -509,7 +509,7 @@ impl<'a> Probe<'a> {
     }
 
     /// Checks every folder step of `rel`; true when all exist (as real folders).
-    fn parents_exist(&mut self, rel: &str) -> Result<bool, OutputError> {
+    pub(crate) fn parents_exist(&mut self, rel: &str) -> Result<bool, OutputError> {
         if !self.dir_exists {
             return Ok(false);
         }
@@ -561,7 +561,7 @@ impl<'a> Probe<'a> {
 
     /// [`Probe::read`] once [`Probe::parents_exist`] said yes: needs no `&mut`, so many files
     /// can be read at once.
-    fn read_file(&self, rel: &str) -> Result<OnDisk, OutputError> {
+    pub(crate) fn read_file(&self, rel: &str) -> Result<OnDisk, OutputError> {
         let full = self.dir.join(rel);
         match std::fs::symlink_metadata(&full) {
             Ok(m) if m.file_type().is_symlink() => Err(OutputError::Unsafe {

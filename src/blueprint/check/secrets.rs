@@ -423,11 +423,28 @@ pub fn url_passwords(text: &str) -> Vec<Hit> {
 
 /// The context-free detectors, in order of precedence.
 fn detect(text: &str, key_context: &str) -> Vec<Hit> {
+    // Most strings of a rendered file are short words (keys, names, versions): shorter than
+    // anything a detector but the URL one can match. Called on every string of every file.
+    if text.len() < SHORTEST_HIT {
+        return url_passwords(text);
+    }
     let plain = detect_plain(text, key_context);
     let encoded = encoded::base64_secrets(text, |decoded| detect_plain(decoded, key_context));
     // A run already reported as itself (an AWS secret key shape is base64 too) stays so.
     first_of_overlapping([plain, encoded])
 }
+
+/// The fewest bytes any detector but [`url_passwords`] matches: a token of [`tokens`] (13).
+/// The others need more: an AWS access key ID 20, a secret-key shape 40, a private key's
+/// header (`-----BEGIN` + `PRIVATE KEY`) 21, a base64 run that decodes to a secret 27.
+const SHORTEST_HIT: usize = tokens::SHORTEST;
+const _: () = assert!(
+    SHORTEST_HIT <= 20
+        && SHORTEST_HIT <= 40
+        && SHORTEST_HIT <= "-----BEGINPRIVATE KEY".len()
+        && SHORTEST_HIT <= encoded::SHORTEST
+        && SHORTEST_HIT <= PUTTY_MARKER.len()
+);
 
 /// The detectors on the text as it is, without decoding.
 fn detect_plain(text: &str, key_context: &str) -> Vec<Hit> {
@@ -749,9 +766,17 @@ pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
             }
         }
     }
-    let comments = text
-        .lines()
-        .filter(|line| line.trim_start().starts_with('#'));
+    // Comment lines: found from their `#` (most files have none; a line scan of every file
+    // was a tenth of the gate).
+    let bytes = text.as_bytes();
+    let comments = memchr::memchr_iter(b'#', bytes).filter_map(|at| {
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+        // As `str::lines` and `trim_start` would find it: only blanks before the `#`.
+        text[line_start..at].trim_start().is_empty().then(|| {
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+            &text[line_start..end]
+        })
+    });
     docs.iter().all(|d| clean(d, None, false, false))
         && comments.into_iter().all(|line| detect(line, "").is_empty())
 }
@@ -883,6 +908,20 @@ fn mask_diagnostic(src: &SourceFile, masks: &[Span], secrets: &[String], d: &mut
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn short_strings_are_still_scanned_for_url_passwords() {
+        // Shorter than any other detector's shortest match: only the URL one runs.
+        let text = "s://u:p@h";
+        assert!(text.len() < SHORTEST_HIT);
+        let hits = detect(text, "");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].kind, Kind::UrlPassword);
+        // The shortest token a rule matches (a Slack legacy workspace token) is not skipped.
+        let token = "xoxa-k7Qz2Wp9";
+        assert_eq!(token.len(), SHORTEST_HIT);
+        assert_eq!(detect(token, "").len(), 1, "{token}");
+    }
+
     use super::*;
 
     #[test]

@@ -8,7 +8,7 @@
 use super::{Hit, Kind, describe};
 
 /// The fewest characters decoded (27 encode an AWS access key ID, without padding).
-const SHORTEST: usize = 27;
+pub(super) const SHORTEST: usize = 27;
 
 fn value(b: u8) -> Option<u32> {
     Some(u32::from(match b {

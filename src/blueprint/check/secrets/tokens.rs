@@ -319,7 +319,7 @@ const SLACK_HOOK_KINDS: &[&str] = &["services/", "workflows/", "triggers/"];
 const JWT_PAYLOAD: &str = ".ey";
 
 /// The shortest text any pattern here can match (a Slack legacy workspace token).
-const SHORTEST: usize = 13;
+pub(super) const SHORTEST: usize = 13;
 
 static PATTERNS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     let literals = RULES
