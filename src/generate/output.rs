@@ -136,8 +136,22 @@ impl Output {
         items: &[T],
         make: impl Fn(&T) -> Vec<F> + Sync,
     ) -> Result<(), GenError> {
+        self.try_add_parallel(generator, items, |item| Ok(make(item)))
+    }
+
+    /// [`Output::add_parallel`] for a `make` that can fail: the first error in item order is
+    /// returned (as a sequential loop would stop there), and nothing is added.
+    pub fn try_add_parallel<T: Sync, F: Into<Made> + Send>(
+        &mut self,
+        generator: &'static str,
+        items: &[T],
+        make: impl Fn(&T) -> Result<Vec<F>, GenError> + Sync,
+    ) -> Result<(), GenError> {
         use rayon::prelude::*;
-        let made: Vec<Vec<F>> = items.par_iter().map(&make).collect();
+        let made: Vec<Vec<F>> = items
+            .par_iter()
+            .map(&make)
+            .collect::<Result<_, GenError>>()?;
         for file in made.into_iter().flatten() {
             let Made {
                 path,

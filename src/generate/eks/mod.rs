@@ -11,35 +11,43 @@ mod machine_pool;
 pub mod storage_class;
 
 use super::capa::metadata;
-use super::{GenError, Origin, Output};
+use super::{Content, GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::naming;
-use crate::resolve::Resolved;
+use crate::resolve::{Resolved, ResolvedCluster};
 
 const GENERATOR: &str = "eks";
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
-    for c in r.clusters.iter().filter(|c| c.provider == Provider::Eks) {
+    let clusters: Vec<&ResolvedCluster> = r
+        .clusters
+        .iter()
+        .filter(|c| c.provider == Provider::Eks)
+        .collect();
+    // Clusters are independent: made side by side, added in order.
+    out.add_parallel(GENERATOR, &clusters, |c| {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
-        out.origin(Origin::cluster(&c.name)).objects(
-            format!("{dir}/cluster.yaml"),
-            GENERATOR,
-            control_plane::objects(r, c),
-        )?;
-        out.origin(Origin::cluster(&c.name)).objects(
-            format!("{}/addons/storage-class.yaml", naming::cluster_dir(&c.name)),
-            GENERATOR,
-            vec![storage_class::object(r, c)],
-        )?;
+        let mut files = vec![
+            (
+                format!("{dir}/cluster.yaml"),
+                Content::Objects(control_plane::objects(r, c)),
+                Origin::cluster(&c.name),
+            ),
+            (
+                format!("{}/addons/storage-class.yaml", naming::cluster_dir(&c.name)),
+                Content::Objects(vec![storage_class::object(r, c)]),
+                Origin::cluster(&c.name),
+            ),
+        ];
         for pool in &c.node_pools {
-            out.origin(Origin::node_pool(&c.name, &pool.name)).objects(
+            files.push((
                 format!("{dir}/nodepool-{}.yaml", pool.name),
-                GENERATOR,
-                machine_pool::objects(r, c, pool),
-            )?;
+                Content::Objects(machine_pool::objects(r, c, pool)),
+                Origin::node_pool(&c.name, &pool.name),
+            ));
         }
-    }
-    Ok(())
+        files
+    })
 }
 
 #[cfg(test)]

@@ -220,9 +220,11 @@ fn role_resource(r: &Resolved, role: &Role) -> Map<String, Value> {
 
 /// Every template of the plan, by path.
 pub fn templates(r: &Resolved, plan: &Plan) -> Vec<(String, Value)> {
+    use rayon::prelude::*;
+    // One template per policy and per cluster, independent: made side by side, in order.
     let mut out: Vec<(String, Value)> = plan
         .policies
-        .iter()
+        .par_iter()
         .map(|p| {
             (
                 naming::route53_policy_template_path(p.consumer.name()),
@@ -230,11 +232,11 @@ pub fn templates(r: &Resolved, plan: &Plan) -> Vec<(String, Value)> {
             )
         })
         .collect();
-    for c in &plan.clusters {
-        out.push((
+    out.par_extend(plan.clusters.par_iter().map(|c| {
+        (
             naming::irsa_template_path(&c.cluster),
             cluster_template(r, c),
-        ));
-    }
+        )
+    }));
     out
 }

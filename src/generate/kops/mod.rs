@@ -15,7 +15,7 @@ mod instance_group;
 
 use serde_json::{Map, Value, json};
 
-use super::{GenError, Origin, Output};
+use super::{Content, GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::facts::kops as facts;
 use crate::naming;
@@ -27,27 +27,38 @@ const GENERATOR: &str = "kops";
 pub const CONTROL_PLANE_FILE: &str = "control-plane.yaml";
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
-    for c in r.clusters.iter().filter(|c| c.provider == Provider::Kops) {
+    let clusters: Vec<&ResolvedCluster> = r
+        .clusters
+        .iter()
+        .filter(|c| c.provider == Provider::Kops)
+        .collect();
+    // Clusters are independent: made side by side, added in order.
+    out.try_add_parallel(GENERATOR, &clusters, |c| {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
         let placement = instance_group::control_plane_placement(c);
-        out.origin(Origin::cluster(&c.name)).objects(
-            format!("{dir}/cluster.yaml"),
-            GENERATOR,
-            vec![cluster::object(r, c, &placement)?],
-        )?;
-        out.origin(Origin::control_plane(&c.name)).objects(
-            format!("{dir}/{CONTROL_PLANE_FILE}"),
-            GENERATOR,
-            instance_group::control_plane(r, c, &placement),
-        )?;
+        let mut files = vec![
+            (
+                format!("{dir}/cluster.yaml"),
+                Content::Objects(vec![cluster::object(r, c, &placement)?]),
+                Origin::cluster(&c.name),
+            ),
+            (
+                format!("{dir}/{CONTROL_PLANE_FILE}"),
+                Content::Objects(instance_group::control_plane(r, c, &placement)),
+                Origin::control_plane(&c.name),
+            ),
+        ];
         for pool in &c.node_pools {
-            out.origin(Origin::node_pool(&c.name, &pool.name)).objects(
+            files.push((
                 format!("{dir}/nodepool-{}.yaml", pool.name),
-                GENERATOR,
-                vec![instance_group::node_pool(r, c, pool)],
-            )?;
+                Content::Objects(vec![instance_group::node_pool(r, c, pool)]),
+                Origin::node_pool(&c.name, &pool.name),
+            ));
         }
-        out.not_for_kubectl(dir);
+        Ok(files)
+    })?;
+    for c in clusters {
+        out.not_for_kubectl(format!("{}/infrastructure", naming::cluster_dir(&c.name)));
     }
     Ok(())
 }

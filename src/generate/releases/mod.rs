@@ -350,50 +350,80 @@ pub fn namespaces(r: &Resolved, c: &ResolvedCluster, releases: &[Release]) -> Ve
 }
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
-    for c in &r.clusters {
-        let releases = releases(r, c, out)?;
-        if releases.is_empty() {
-            continue;
-        }
+    use rayon::prelude::*;
+    // Clusters are independent and only read what the other generators wrote: each one's
+    // files are made side by side, then added in cluster order.
+    let made: Vec<Option<ClusterReleases>> = r
+        .clusters
+        .par_iter()
+        .map(|c| cluster_releases(r, c, out))
+        .collect::<Result<_, GenError>>()?;
+    for (c, made) in r.clusters.iter().zip(made) {
+        let Some(made) = made else { continue };
         let dir = naming::releases_dir(&c.name);
-        let sources = releases
-            .iter()
-            .map(|rel| helm_repository(r, c, rel))
-            .collect();
-        let helm = releases.iter().map(|rel| helm_release(r, c, rel)).collect();
         out.origin(Origin::cluster(&c.name)).objects(
             format!("{dir}/sources.yaml"),
             GENERATOR,
-            sources,
+            made.sources,
         )?;
         out.origin(Origin::cluster(&c.name)).objects(
             format!("{dir}/helmreleases.yaml"),
             GENERATOR,
-            helm,
+            made.helm,
         )?;
-        for rel in &releases {
-            if let Some(file) = &rel.values_file {
-                out.config_map(
-                    dir.clone(),
-                    ConfigMapGen {
-                        name: naming::values_config_map_name(&c.name, rel.component),
-                        namespace: capa::namespace(c),
-                        file: file.clone(),
-                        key: VALUES_KEY.to_string(),
-                    },
-                );
-            }
+        for values in made.values {
+            out.config_map(dir.clone(), values);
         }
-        let ns = namespaces(r, c, &releases);
-        if !ns.is_empty() {
+        if !made.namespaces.is_empty() {
             out.origin(Origin::cluster(&c.name)).objects(
                 format!("{}/namespaces.yaml", naming::namespaces_dir(&c.name)),
                 GENERATOR,
-                ns,
+                made.namespaces,
             )?;
         }
     }
     Ok(())
+}
+
+/// What one cluster's releases add to the output.
+struct ClusterReleases {
+    sources: Vec<Value>,
+    helm: Vec<Value>,
+    /// The ConfigMaps of the values files, one per release that has one.
+    values: Vec<ConfigMapGen>,
+    namespaces: Vec<Value>,
+}
+
+/// One cluster's releases, or `None` when it has none.
+fn cluster_releases(
+    r: &Resolved,
+    c: &ResolvedCluster,
+    out: &Output,
+) -> Result<Option<ClusterReleases>, GenError> {
+    let releases = releases(r, c, out)?;
+    if releases.is_empty() {
+        return Ok(None);
+    }
+    let values = releases
+        .iter()
+        .filter_map(|rel| {
+            rel.values_file.as_ref().map(|file| ConfigMapGen {
+                name: naming::values_config_map_name(&c.name, rel.component),
+                namespace: capa::namespace(c),
+                file: file.clone(),
+                key: VALUES_KEY.to_string(),
+            })
+        })
+        .collect();
+    Ok(Some(ClusterReleases {
+        sources: releases
+            .iter()
+            .map(|rel| helm_repository(r, c, rel))
+            .collect(),
+        helm: releases.iter().map(|rel| helm_release(r, c, rel)).collect(),
+        values,
+        namespaces: namespaces(r, c, &releases),
+    }))
 }
 
 #[cfg(test)]
