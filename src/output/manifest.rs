@@ -119,25 +119,31 @@ impl Manifest {
                 MAX_MANIFEST_BYTES / 1024 / 1024
             )));
         }
-        // The version first, from a loose parse, so that a manifest from a newer platc is
-        // reported as such rather than as an unknown field of the shape we know.
-        let loose: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| bad(format!("it is not valid JSON ({e})")))?;
-        match loose
-            .get("formatVersion")
-            .and_then(serde_json::Value::as_u64)
-        {
-            Some(v) if v == u64::from(FORMAT_VERSION) => {}
-            Some(v) => {
-                return Err(bad(format!(
-                    "it has format version {v}, and this platc reads only version \
-                     {FORMAT_VERSION} (was it written by a newer platc?)"
-                )));
+        // The shape we know first (one parse of a fleet's 2 MB manifest); when that fails, or
+        // names another version, a loose parse says whether the manifest is from a newer platc
+        // rather than reporting an unknown field of the shape we know.
+        let typed = serde_json::from_slice::<Wire>(bytes);
+        let wire = match typed {
+            Ok(wire) if wire.format_version == FORMAT_VERSION => wire,
+            typed => {
+                let loose: serde_json::Value = serde_json::from_slice(bytes)
+                    .map_err(|e| bad(format!("it is not valid JSON ({e})")))?;
+                match loose
+                    .get("formatVersion")
+                    .and_then(serde_json::Value::as_u64)
+                {
+                    Some(v) if v == u64::from(FORMAT_VERSION) => {}
+                    Some(v) => {
+                        return Err(bad(format!(
+                            "it has format version {v}, and this platc reads only version \
+                             {FORMAT_VERSION} (was it written by a newer platc?)"
+                        )));
+                    }
+                    None => return Err(bad("it has no numeric formatVersion".to_owned())),
+                }
+                typed.map_err(|e| bad(format!("it does not have the expected shape ({e})")))?
             }
-            None => return Err(bad("it has no numeric formatVersion".to_owned())),
-        }
-        let wire: Wire = serde_json::from_slice(bytes)
-            .map_err(|e| bad(format!("it does not have the expected shape ({e})")))?;
+        };
         if wire.generator != GENERATOR {
             return Err(bad(format!(
                 "it was written by {:?}, not {GENERATOR}",

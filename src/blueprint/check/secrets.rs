@@ -735,6 +735,52 @@ fn message(f: &Finding) -> (String, String) {
     }
 }
 
+/// Whether [`detect`] finds nothing in `text` under a key `key_context`, remembered per
+/// thread. A fleet's rendered files repeat their strings: 1,000 clusters hold about 650,000
+/// strings long enough for the detectors (13 bytes or more) and 37,000 distinct ones, so the
+/// short road asks again for most of them. Only "nothing found" is remembered (a finding
+/// sends the file down the full road anyway), for texts of at most [`MEMO_TEXT_MAX`] bytes
+/// and up to [`MEMO_ENTRIES`] of them per thread; the key holds the key context too (it
+/// decides the AWS secret-key shape), length-prefixed so that no two pairs share one.
+// A hash set, never iterated: only membership is asked, so its order cannot reach the
+// output (the reason the crate bans hash containers); a tree set would compare long shared
+// prefixes (`registry.k8s.io/...`) a dozen times per lookup.
+#[allow(clippy::disallowed_types)]
+fn finds_nothing(text: &str, key_context: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use std::hash::BuildHasherDefault;
+    // A fixed hasher: nothing random in the render path.
+    type Set = HashSet<Box<str>, BuildHasherDefault<std::hash::DefaultHasher>>;
+    thread_local! {
+        static CLEAN: RefCell<(String, Set)> = RefCell::new((String::new(), Set::default()));
+    }
+    if text.len() < SHORTEST_HIT || text.len() > MEMO_TEXT_MAX {
+        return detect(text, key_context).is_empty();
+    }
+    CLEAN.with(|memo| {
+        let (key, set) = &mut *memo.borrow_mut();
+        key.clear();
+        key.push_str(&key_context.len().to_string());
+        key.push(':');
+        key.push_str(key_context);
+        key.push_str(text);
+        if set.contains(key.as_str()) {
+            return true;
+        }
+        let clean = detect(text, key_context).is_empty();
+        if clean && set.len() < MEMO_ENTRIES {
+            set.insert(key.as_str().into());
+        }
+        clean
+    })
+}
+
+/// The longest text [`finds_nothing`] remembers: names, images, URLs and ARNs are shorter.
+const MEMO_TEXT_MAX: usize = 256;
+/// How many texts [`finds_nothing`] remembers per thread (a few MB at most).
+const MEMO_ENTRIES: usize = 100_000;
+
 /// Whether `text`, read as the documents `docs`, certainly holds no secret: none of the
 /// rules of [`scan`] (the same detectors, key context, `...Ref` and ID-field exemptions,
 /// secret-named keys) fires on the values, and the context-free detectors find nothing in
@@ -748,14 +794,15 @@ pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
         match v {
             Value::Object(map) => map.iter().all(|(k, v)| {
                 let (in_ref, in_ids) = child_context(k, in_ref, in_ids);
-                detect(k, "").is_empty() && clean(v, Some(k), in_ref, in_ids)
+                finds_nothing(k, "") && clean(v, Some(k), in_ref, in_ids)
             }),
             Value::Array(items) => items.iter().all(|i| clean(i, key, in_ref, in_ids)),
             scalar => {
+                // Nothing found (most strings, remembered) is clean; a hit may still not
+                // count where it was found.
                 let found = scalar.as_str().is_some_and(|t| {
-                    detect(t, key.unwrap_or_default())
-                        .iter()
-                        .any(|h| counts(h, t, in_ids))
+                    let key = key.unwrap_or_default();
+                    !finds_nothing(t, key) && detect(t, key).iter().any(|h| counts(h, t, in_ids))
                 });
                 let literal = match scalar {
                     Value::String(s) => !s.trim().is_empty(),
@@ -908,6 +955,21 @@ fn mask_diagnostic(src: &SourceFile, masks: &[Span], secrets: &[String], d: &mut
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn what_is_remembered_clean_under_one_key_is_not_clean_under_another() {
+        // A secret-key shape of middling randomness (entropy 4.3): a secret only where the
+        // key says so.
+        let token = "AAbbCCdd11eeFFgg22hhIIjj33kkLLmm44nnOOpp";
+        assert!(finds_nothing(token, "name"));
+        assert!(finds_nothing(token, "name"), "remembered");
+        assert!(!finds_nothing(token, "awsSecretAccessKey"));
+        assert!(
+            !finds_nothing(token, "awsSecretAccessKey"),
+            "never remembered"
+        );
+        assert!(finds_nothing(token, "name"));
+    }
+
     #[test]
     fn short_strings_are_still_scanned_for_url_passwords() {
         // Shorter than any other detector's shortest match: only the URL one runs.
