@@ -40,7 +40,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
             "empty blueprint: expected `kind: Platform`",
         )
         .at(&source, Span::point(0))
-        .help("start from `platc init`, or see spec/blueprint.md")
+        .help("start from `platc init`; `platc schema` prints every field")
         .into());
     }
     if docs.len() > 1 {

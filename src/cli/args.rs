@@ -77,6 +77,8 @@ pub struct OutArg {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Compile the blueprint into the output folder, writing only files whose bytes change.
+    ///
+    /// The dry run is `platc diff`: it shows what render would change and writes nothing.
     Render {
         #[command(flatten)]
         blueprint: BlueprintArg,
