@@ -17,8 +17,25 @@ const GENERATOR: &str = "cert-manager";
 /// annotations that name it keep working.
 pub const ISSUER_NAME: &str = "acme";
 
-/// The IngressClass that http01 challenges go through: the one the traefik chart creates.
+/// The IngressClass that http01 challenges go through on a cluster other than the
+/// management cluster: the one the traefik chart creates under its release name.
 pub const HTTP01_INGRESS_CLASS: &str = "traefik";
+
+/// The IngressClass of Kommander's traefik, on the management cluster: Kommander's defaults
+/// for its traefik app set `providers.kubernetesIngress.ingressClass: kommander-traefik`, so
+/// that traefik serves Ingresses of that class only (mesosphere/kommander-applications,
+/// `services/traefik/35.2.0/defaults/traefik.yaml`). An http01 solver of class `traefik`
+/// there makes challenge Ingresses that no controller serves.
+pub const KOMMANDER_INGRESS_CLASS: &str = "kommander-traefik";
+
+/// The IngressClass of a cluster's http01 challenges.
+pub fn http01_ingress_class(c: &ResolvedCluster) -> &'static str {
+    if c.management {
+        KOMMANDER_INGRESS_CLASS
+    } else {
+        HTTP01_INGRESS_CLASS
+    }
+}
 
 /// ACME directory URLs, from each CA's documentation.
 pub fn directory_url(acme: &Acme) -> Option<&str> {
@@ -83,7 +100,7 @@ fn issuer(r: &Resolved, c: &ResolvedCluster, acme: &Acme) -> Value {
     }
     let solver = match r.acme_solver {
         AcmeSolver::Http01 => {
-            json!({"http01": {"ingress": {"ingressClassName": HTTP01_INGRESS_CLASS}}})
+            json!({"http01": {"ingress": {"ingressClassName": http01_ingress_class(c)}}})
         }
         AcmeSolver::Dns01Route53 => {
             let mut route53 = Map::new();
@@ -150,7 +167,7 @@ pub const FIELDS: &[FieldRule] = &[
         "ClusterIssuer",
         "spec.acme.solvers",
         &["acme.solver"],
-        "http01 through the IngressClass `traefik`, unless `solver: dns01-route53`",
+        "http01 through the IngressClass `traefik` (`kommander-traefik` on the management cluster, Kommander's traefik), unless `solver: dns01-route53`",
     ),
     FieldRule::new(
         "ClusterIssuer",
@@ -171,3 +188,29 @@ pub const FIELDS: &[FieldRule] = &[
         "",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::generate::test_support::{objects, reference_with, resolved};
+
+    /// http01 challenges go through the IngressClass a controller on that cluster serves:
+    /// Kommander's traefik on the management cluster, the traefik chart's elsewhere.
+    #[test]
+    fn http01_goes_through_kommanders_ingress_class_on_the_management_cluster() {
+        let text = reference_with(&[(
+            "solver: dns01-route53        # http01 | dns01-route53",
+            "solver: http01",
+        )]);
+        let r = resolved(&text);
+        let class = |cluster: &str| {
+            let path = crate::naming::cert_manager_path(cluster);
+            let issuer = objects(&r, &path).remove(0);
+            issuer["spec"]["acme"]["solvers"][0]["http01"]["ingress"]["ingressClassName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(class("management"), "kommander-traefik");
+        assert_eq!(class("sandbox-eks"), "traefik");
+    }
+}
