@@ -448,12 +448,19 @@ pub fn kubeconfig_secret_name(cluster: &str) -> String {
     format!("{cluster}-kubeconfig")
 }
 
-/// external-dns's TXT owner ID of one cluster: every external-dns writing into one hosted
-/// zone needs its own, or each would take the others' records for its own (and delete them
-/// with `policy: sync`). `<owner>-<cluster>`, the owner being the blueprint's `txtOwnerID`
-/// or the platform's name.
-pub fn txt_owner_id(owner: &str, cluster: &str) -> String {
-    format!("{owner}-{cluster}")
+/// The placeholder of `dns.txtOwnerID` that stands for the cluster's name.
+pub const TXT_OWNER_CLUSTER: &str = "{cluster}";
+
+/// external-dns's TXT owner ID of one cluster. The blueprint's `txtOwnerID` as written (an
+/// existing external-dns's owner, whose records this one then adopts), with
+/// [`TXT_OWNER_CLUSTER`] replaced by the cluster's name; without the field,
+/// `<platform>-<cluster>`: every external-dns writing into one hosted zone needs its own, or
+/// each would take the others' records for its own (and delete them with `policy: sync`).
+pub fn txt_owner_id(explicit: Option<&str>, platform: &str, cluster: &str) -> String {
+    match explicit {
+        Some(owner) => owner.replace(TXT_OWNER_CLUSTER, cluster),
+        None => format!("{platform}-{cluster}"),
+    }
 }
 
 /// The prefix OIDC groups carry inside Kubernetes (`blueprint.md`): dex and Kommander add it,

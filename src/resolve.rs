@@ -400,12 +400,10 @@ impl Resolved {
         }
     }
 
-    /// The TXT owner prefix of external-dns: the blueprint's `txtOwnerID`, or the platform.
-    pub fn dns_txt_owner(&self) -> &str {
-        self.dns
-            .as_ref()
-            .and_then(|d| d.txt_owner_id.as_deref())
-            .unwrap_or(&self.platform)
+    /// external-dns's TXT owner ID on one cluster (`naming::txt_owner_id`).
+    pub fn dns_txt_owner(&self, cluster: &str) -> String {
+        let explicit = self.dns.as_ref().and_then(|d| d.txt_owner_id.as_deref());
+        crate::naming::txt_owner_id(explicit, &self.platform, cluster)
     }
 
     pub fn oidc_username_claim(&self) -> &str {

@@ -50,10 +50,7 @@ pub fn values(r: &Resolved, c: &ResolvedCluster) -> Result<Value, GenError> {
     v.insert("domainFilters".into(), json!(r.dns_domain_filters()));
     v.insert("policy".into(), json!(policy(r.dns_policy)));
     v.insert("registry".into(), json!(REGISTRY));
-    v.insert(
-        "txtOwnerId".into(),
-        json!(naming::txt_owner_id(r.dns_txt_owner(), &c.name)),
-    );
+    v.insert("txtOwnerId".into(), json!(r.dns_txt_owner(&c.name)));
     if let Some(prefix) = r.dns.as_ref().and_then(|d| d.txt_prefix.as_deref()) {
         v.insert("txtPrefix".into(), json!(prefix));
     }
@@ -120,7 +117,7 @@ pub const FIELDS: &[super::FieldRule] = &[
         "*",
         "txtOwnerId",
         &["dns.txtOwnerID", "metadata.name"],
-        "`<owner>-<cluster>`: the blueprint's `txtOwnerID`, else the platform's name, then the cluster's",
+        "the blueprint's `txtOwnerID` as written (`{cluster}` replaced by the cluster's name), else `<platform>-<cluster>`",
     ),
     super::FieldRule::new("*", "txtPrefix", &["dns.txtPrefix"], ""),
     super::FieldRule::new("*", "provider", &["dns.provider"], ""),

@@ -82,6 +82,7 @@ fn dns(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     .help("leave it out for the default, or name this platform (e.g. the platform name)"),
             );
         } else if let Some(c) = owner
+            .replace(crate::naming::TXT_OWNER_CLUSTER, "")
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
         {
@@ -89,10 +90,32 @@ fn dns(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 Code::Dns,
                 &owner_path,
                 format!(
-                    "txtOwnerID has {}; use letters, digits, `-`, `_` and `.`",
-                    show_char(c)
+                    "txtOwnerID has {}; use letters, digits, `-`, `_`, `.` and the placeholder `{}`",
+                    show_char(c),
+                    crate::naming::TXT_OWNER_CLUSTER
                 ),
             ));
+        } else if !owner.contains(crate::naming::TXT_OWNER_CLUSTER)
+            && dns.policy == Some(crate::blueprint::model::DnsPolicy::Sync)
+            && cx.bp.spec.clusters.len() > 1
+        {
+            // One owner on several clusters is how an existing external-dns's records are
+            // adopted; with `sync`, each instance would also delete the records the others
+            // made (it owns them, and has no source for them).
+            out.push(
+                cx.error(
+                    Code::Dns,
+                    &owner_path,
+                    format!(
+                        "txtOwnerID `{owner}` would be the owner on all {} clusters, and with `policy: sync` each external-dns deletes the records of the others",
+                        cx.bp.spec.clusters.len()
+                    ),
+                )
+                .help(format!(
+                    "give each cluster its own owner with the placeholder: `txtOwnerID: {owner}-{}`, or use `policy: upsert-only`",
+                    crate::naming::TXT_OWNER_CLUSTER
+                )),
+            );
         }
     }
     if let Some(prefix) = &dns.txt_prefix

@@ -1292,10 +1292,39 @@ fn platform() {
         (
             "good dns",
             with_section(
-                "  dns: {provider: route53, policy: sync, txtOwnerID: kommander, domainFilters: [apps.example.cloud]}\n",
+                "  dns: {provider: route53, policy: sync, txtOwnerID: 'kommander-{cluster}', domainFilters: [apps.example.cloud]}\n",
                 &[],
             ),
             Want::Clean,
+        ),
+        (
+            "one owner on every cluster, adopting upsert-only",
+            {
+                let mut two = with_section(
+                    "  dns: {provider: route53, policy: upsert-only, txtOwnerID: kommander}\n",
+                    &[],
+                );
+                two.push_str(SECOND_CLUSTER);
+                two
+            },
+            Want::Clean,
+        ),
+        (
+            "one owner on every cluster with sync",
+            {
+                let mut two = with_section(
+                    "  dns: {provider: route53, policy: sync, txtOwnerID: kommander}\n",
+                    &[],
+                );
+                two.push_str(SECOND_CLUSTER);
+                two
+            },
+            Want::ErrorSaying(Code::Dns, "spec.dns.txtOwnerID", "deletes the records"),
+        ),
+        (
+            "a placeholder that is not one",
+            with_section("  dns: {provider: route53, txtOwnerID: 'k-{name}'}\n", &[]),
+            Want::Error(Code::Dns, "spec.dns.txtOwnerID"),
         ),
         (
             "terraform IAM without a backend",
