@@ -495,3 +495,46 @@ fn sso_without_a_management_cluster_is_refused_not_dropped() {
         "{diags:?}"
     );
 }
+
+/// dex names a user by the same claim in `sub` as in its name (D2iQ's guides: `userIDKey:
+/// email` with `userNameKey: email`), in the Installation of the reference's management
+/// cluster; a blueprint's `usernameClaim` moves both.
+#[test]
+fn dex_takes_the_user_id_from_the_username_claim() {
+    let reference = std::fs::read_to_string(root().join("tests/data/reference/reference.yaml"))
+        .expect("reference blueprint");
+    let beside = platc::beside::Disk::new(root().join("tests/data/reference"));
+    let keys = |text: &str| {
+        let input = Input {
+            display_name: "reference.yaml".into(),
+            file_name: "reference.yaml".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let tree = pipeline::compile(&input, &beside).expect("compiles").tree;
+        let bytes = tree
+            .get("platform/installation.yaml")
+            .expect("installation");
+        let inst = docs("installation.yaml", std::str::from_utf8(bytes).unwrap()).remove(0);
+        let values = inst["spec"]["apps"]["dex"]["values"]
+            .as_str()
+            .or_else(|| inst["apps"]["dex"]["values"].as_str())
+            .expect("dex values");
+        let dex = docs("dex values", values).remove(0);
+        let config = &dex["config"]["connectors"][0]["config"];
+        (config["userIDKey"].clone(), config["userNameKey"].clone())
+    };
+    assert_eq!(keys(&reference), (json!("email"), json!("email")));
+    assert!(
+        reference.contains("      usernameClaim: email\n"),
+        "the reference's OIDC block moved"
+    );
+    let preferred = reference.replacen(
+        "      usernameClaim: email\n",
+        "      usernameClaim: preferred_username\n",
+        1,
+    );
+    assert_eq!(
+        keys(&preferred),
+        (json!("preferred_username"), json!("preferred_username"))
+    );
+}

@@ -180,6 +180,11 @@ fn dex_values(r: &Resolved, hostname: &str) -> Value {
     // dex drops the provider's groups unless told to keep them; Kommander's access bindings
     // are by group.
     config.insert("insecureEnableGroups".into(), json!(true));
+    // The user's ID in dex (its tokens' `sub`) from the same claim as the name, as D2iQ's
+    // guides configure the connector (`userIDKey: email` with `userNameKey: email`): dex's
+    // default, the provider's opaque `sub`, changes when a user is re-created upstream and
+    // reads as nothing to a reviewer of audit logs (`userIDKey`, dex `connector/oidc/oidc.go`).
+    config.insert("userIDKey".into(), json!(r.oidc_username_claim()));
     config.insert("userNameKey".into(), json!(r.oidc_username_claim()));
     config.insert(
         "claimMapping".into(),
