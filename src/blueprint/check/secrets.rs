@@ -399,9 +399,13 @@ pub fn url_passwords(text: &str) -> Vec<Hit> {
             && let Some(colon) = authority[..at].find(':')
             && colon + 1 < at
         {
+            // After the last character that cannot be in a scheme, whatever its width (found
+            // by the `checker` fuzz target: a 3-byte character before `://` cut it in half).
             let scheme_start = text[..scheme_sep]
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-                .map_or(0, |s| s + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+                .map_or(0, |(s, c)| s + c.len_utf8());
             let scheme = &text[scheme_start..scheme_sep];
             // The user is a token as often as a name (`https://<token>:x-oauth-basic@...`),
             // and the host ends at a query, which may hold one: neither is shown.
@@ -968,6 +972,16 @@ mod tests {
             "never remembered"
         );
         assert!(finds_nothing(token, "name"));
+    }
+
+    #[test]
+    fn a_wide_character_before_a_scheme_is_not_cut() {
+        // The `checker` fuzz target's finding: `h>鑞://bob:hunter1@mirror` panicked.
+        let hits = url_passwords("h>\u{945e}://bob:hunter1@mirror");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].shown, "://****:****@mirror");
+        let hits = url_passwords("é+https://u:p@h");
+        assert_eq!(hits[0].shown, "+https://****:****@h");
     }
 
     #[test]
