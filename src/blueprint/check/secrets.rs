@@ -744,8 +744,9 @@ fn message(f: &Finding) -> (String, String) {
 /// strings long enough for the detectors (13 bytes or more) and 37,000 distinct ones, so the
 /// short road asks again for most of them. Only "nothing found" is remembered (a finding
 /// sends the file down the full road anyway), for texts of at most [`MEMO_TEXT_MAX`] bytes
-/// and up to [`MEMO_ENTRIES`] of them per thread; the key holds the key context too (it
-/// decides the AWS secret-key shape), length-prefixed so that no two pairs share one.
+/// and up to [`MEMO_BYTES`] of keys per thread (a 1,000-cluster fleet needs about 1.5 MB);
+/// the key holds the key context too (it decides the AWS secret-key shape), length-prefixed
+/// so that no two pairs share one.
 // A hash set, never iterated: only membership is asked, so its order cannot reach the
 // output (the reason the crate bans hash containers); a tree set would compare long shared
 // prefixes (`registry.k8s.io/...`) a dozen times per lookup.
@@ -757,13 +758,14 @@ fn finds_nothing(text: &str, key_context: &str) -> bool {
     // A fixed hasher: nothing random in the render path.
     type Set = HashSet<Box<str>, BuildHasherDefault<std::hash::DefaultHasher>>;
     thread_local! {
-        static CLEAN: RefCell<(String, Set)> = RefCell::new((String::new(), Set::default()));
+        static CLEAN: RefCell<(String, Set, usize)> =
+            RefCell::new((String::new(), Set::default(), 0));
     }
     if text.len() < SHORTEST_HIT || text.len() > MEMO_TEXT_MAX {
         return detect(text, key_context).is_empty();
     }
     CLEAN.with(|memo| {
-        let (key, set) = &mut *memo.borrow_mut();
+        let (key, set, bytes) = &mut *memo.borrow_mut();
         key.clear();
         key.push_str(&key_context.len().to_string());
         key.push(':');
@@ -773,7 +775,8 @@ fn finds_nothing(text: &str, key_context: &str) -> bool {
             return true;
         }
         let clean = detect(text, key_context).is_empty();
-        if clean && set.len() < MEMO_ENTRIES {
+        if clean && *bytes + key.len() <= MEMO_BYTES {
+            *bytes += key.len();
             set.insert(key.as_str().into());
         }
         clean
@@ -782,8 +785,9 @@ fn finds_nothing(text: &str, key_context: &str) -> bool {
 
 /// The longest text [`finds_nothing`] remembers: names, images, URLs and ARNs are shorter.
 const MEMO_TEXT_MAX: usize = 256;
-/// How many texts [`finds_nothing`] remembers per thread (a few MB at most).
-const MEMO_ENTRIES: usize = 100_000;
+/// How many bytes of keys [`finds_nothing`] remembers per thread: bounded whatever the input
+/// and however many threads there are.
+const MEMO_BYTES: usize = 4 << 20;
 
 /// Whether `text`, read as the documents `docs`, certainly holds no secret: none of the
 /// rules of [`scan`] (the same detectors, key context, `...Ref` and ID-field exemptions,
