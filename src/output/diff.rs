@@ -1,7 +1,9 @@
 //! Showing what a render would change: `platc diff`'s unified and stat formats. This module
 //! owns their layout. Both show exactly what `render` without `--force` writes or deletes
 //! (create, update, remove), in path order; files left alone for want of `--force` are not
-//! part of the patch, and `stat` lists them on lines of their own so they are not missed.
+//! part of the patch: `stat` lists them on lines of their own, and the unified diff opens
+//! with a `#` note for each (text before the first file, which `git apply` and `patch` skip),
+//! so they are not missed.
 //! Content that is not UTF-8 is never printed: it shows as a binary difference.
 
 use std::fmt::Write as _;
@@ -24,6 +26,15 @@ const NO_FILE: &str = "/dev/null";
 /// and must still be what the plan saw.
 pub fn unified(dir: &Path, plan: &Plan, tree: &Tree, color: bool) -> Result<String, OutputError> {
     let mut out = String::new();
+    // Files left alone for want of `--force` are in no hunk: a note each, first, as `#` lines
+    // that patch tools skip as text before the first file (`git apply`, `patch`).
+    for note in left_alone(plan) {
+        line(
+            &mut out,
+            paint(color, AnsiColor::Yellow.on_default()),
+            &format!("# {note}"),
+        );
+    }
     for side in sides(dir, plan, tree)? {
         let a = match side.entry.action {
             Action::Create => NO_FILE.to_owned(),
@@ -119,6 +130,24 @@ fn file_diff(out: &mut String, a: &str, b: &str, old: &[u8], new: &[u8], color: 
             }
         }
     }
+}
+
+/// What a render without `--force` leaves alone, and why: one line per file, in path order.
+pub fn left_alone(plan: &Plan) -> Vec<String> {
+    plan.entries()
+        .iter()
+        .filter_map(|e| {
+            let why = match e.action {
+                Action::HandEdited => "edited by hand: left alone, --force overwrites it",
+                Action::RemoveHandEdited => {
+                    "no longer generated, edited by hand: left alone, --force removes it"
+                }
+                Action::Conflict => "not written by platc: left alone, --force overwrites it",
+                _ => return None,
+            };
+            Some(format!("{} ({why})", e.path))
+        })
+        .collect()
 }
 
 /// One line per file the render would change (`+ path`, `~ path (+3 -1)`, `- path`), one
@@ -242,6 +271,7 @@ mod tests {
         let p = plan(tmp.path(), &t, BP).unwrap();
         let d = unified(tmp.path(), &p, &t, false).unwrap();
         let expected = "\
+# iam/edited.yaml (edited by hand: left alone, --force overwrites it)
 --- a/iam/a.yaml
 +++ b/iam/a.yaml
 @@ -1,3 +1,4 @@
@@ -262,7 +292,10 @@ mod tests {
 ";
         assert_eq!(d, expected);
         assert!(!d.contains('\u{1b}'));
-        assert!(!d.contains("iam/edited.yaml"), "left alone without --force");
+        assert!(
+            !d.contains("a/iam/edited.yaml"),
+            "no hunk: left alone without --force"
+        );
     }
 
     #[test]

@@ -90,6 +90,14 @@ impl Report {
             self.removed.len(),
             self.unchanged.len()
         );
+        // The files left alone are counted on the summary line too: it is what a quiet
+        // wrapper script or a CI log keeps.
+        let left_alone = self.skipped_hand_edited.len()
+            + self.skipped_conflicts.len()
+            + self.skipped_removals.len();
+        if left_alone > 0 {
+            out.push_str(&format!(", {left_alone} left alone (see below)"));
+        }
         for p in &self.skipped_hand_edited {
             out.push_str(&format!(
                 "\nskipped {p}: edited by hand since the last render (--force overwrites it)"
@@ -961,6 +969,9 @@ mod tests {
             "{}",
             r.summary()
         );
+        // Counted on the summary line itself, which is what a quiet log keeps.
+        let first = r.summary().lines().next().unwrap_or_default().to_string();
+        assert!(first.ends_with(", 1 left alone (see below)"), "{first}");
         assert_eq!(fs::read_to_string(&edited).unwrap(), "x: 2 # by hand\n");
 
         // Reported again by the next render and by check.
