@@ -739,7 +739,7 @@ fn message(f: &Finding) -> (String, String) {
     }
 }
 
-/// Whether [`detect`] finds nothing in `text` under a key `key_context`, remembered per
+/// [`detect`] on `text` under a key `key_context`, with "nothing found" remembered per
 /// thread. A fleet's rendered files repeat their strings: 1,000 clusters hold about 650,000
 /// strings long enough for the detectors (13 bytes or more) and 37,000 distinct ones, so the
 /// short road asks again for most of them. Only "nothing found" is remembered (a finding
@@ -751,7 +751,7 @@ fn message(f: &Finding) -> (String, String) {
 // output (the reason the crate bans hash containers); a tree set would compare long shared
 // prefixes (`registry.k8s.io/...`) a dozen times per lookup.
 #[allow(clippy::disallowed_types)]
-fn finds_nothing(text: &str, key_context: &str) -> bool {
+fn detect_remembered(text: &str, key_context: &str) -> Vec<Hit> {
     use std::cell::RefCell;
     use std::collections::HashSet;
     use std::hash::BuildHasherDefault;
@@ -762,7 +762,7 @@ fn finds_nothing(text: &str, key_context: &str) -> bool {
             RefCell::new((String::new(), Set::default(), 0));
     }
     if text.len() < SHORTEST_HIT || text.len() > MEMO_TEXT_MAX {
-        return detect(text, key_context).is_empty();
+        return detect(text, key_context);
     }
     CLEAN.with(|memo| {
         let (key, set, bytes) = &mut *memo.borrow_mut();
@@ -772,20 +772,20 @@ fn finds_nothing(text: &str, key_context: &str) -> bool {
         key.push_str(key_context);
         key.push_str(text);
         if set.contains(key.as_str()) {
-            return true;
+            return Vec::new();
         }
-        let clean = detect(text, key_context).is_empty();
-        if clean && *bytes + key.len() <= MEMO_BYTES {
+        let hits = detect(text, key_context);
+        if hits.is_empty() && *bytes + key.len() <= MEMO_BYTES {
             *bytes += key.len();
             set.insert(key.as_str().into());
         }
-        clean
+        hits
     })
 }
 
-/// The longest text [`finds_nothing`] remembers: names, images, URLs and ARNs are shorter.
+/// The longest text [`detect_remembered`] remembers: names, images, URLs and ARNs are shorter.
 const MEMO_TEXT_MAX: usize = 256;
-/// How many bytes of keys [`finds_nothing`] remembers per thread: bounded whatever the input
+/// How many bytes of keys [`detect_remembered`] remembers per thread: bounded whatever the input
 /// and however many threads there are.
 const MEMO_BYTES: usize = 4 << 20;
 
@@ -802,15 +802,16 @@ pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
         match v {
             Value::Object(map) => map.iter().all(|(k, v)| {
                 let (in_ref, in_ids) = child_context(k, in_ref, in_ids);
-                finds_nothing(k, "") && clean(v, Some(k), in_ref, in_ids)
+                detect_remembered(k, "").is_empty() && clean(v, Some(k), in_ref, in_ids)
             }),
             Value::Array(items) => items.iter().all(|i| clean(i, key, in_ref, in_ids)),
             scalar => {
-                // Nothing found (most strings, remembered) is clean; a hit may still not
-                // count where it was found.
+                // A hit may still not count where it was found.
                 let found = scalar.as_str().is_some_and(|t| {
                     let key = key.unwrap_or_default();
-                    !finds_nothing(t, key) && detect(t, key).iter().any(|h| counts(h, t, in_ids))
+                    detect_remembered(t, key)
+                        .iter()
+                        .any(|h| counts(h, t, in_ids))
                 });
                 let literal = match scalar {
                     Value::String(s) => !s.trim().is_empty(),
@@ -968,14 +969,14 @@ mod tests {
         // A secret-key shape of middling randomness (entropy 4.3): a secret only where the
         // key says so.
         let token = "AAbbCCdd11eeFFgg22hhIIjj33kkLLmm44nnOOpp";
-        assert!(finds_nothing(token, "name"));
-        assert!(finds_nothing(token, "name"), "remembered");
-        assert!(!finds_nothing(token, "awsSecretAccessKey"));
+        assert!(detect_remembered(token, "name").is_empty());
+        assert!(detect_remembered(token, "name").is_empty(), "remembered");
+        assert!(!detect_remembered(token, "awsSecretAccessKey").is_empty());
         assert!(
-            !finds_nothing(token, "awsSecretAccessKey"),
+            !detect_remembered(token, "awsSecretAccessKey").is_empty(),
             "never remembered"
         );
-        assert!(finds_nothing(token, "name"));
+        assert!(detect_remembered(token, "name").is_empty());
     }
 
     #[test]
