@@ -170,6 +170,28 @@ const KYVERNO: &str = "https://kyverno.github.io/kyverno/";
 const EXTERNAL_DNS: &str = "https://kubernetes-sigs.github.io/external-dns/";
 const AUTOSCALER: &str = "https://kubernetes.github.io/autoscaler";
 
+/// A capa cluster's folder, its infrastructure and what CAAPH installs (Calico's CRDs).
+fn capa_cluster(c: &str, ns: &str) -> Vec<(String, Vec<Value>)> {
+    vec![
+        (
+            format!("clusters/{c}/kustomization.yaml"),
+            vec![kust(&["addons/", "infrastructure/", "releases/"])],
+        ),
+        (
+            format!("clusters/{c}/infrastructure/kustomization.yaml"),
+            vec![kust(&["bring-up.yaml", "cluster.yaml"])],
+        ),
+        (
+            format!("clusters/{c}/infrastructure/cluster.yaml"),
+            vec![capi_cluster(c, ns)],
+        ),
+        (
+            format!("clusters/{c}/infrastructure/bring-up.yaml"),
+            vec![calico_proxy(c, ns)],
+        ),
+    ]
+}
+
 /// The whole synthetic tree; it passes the check.
 fn tree() -> Docs {
     let mut d = Docs::new();
@@ -188,22 +210,9 @@ fn tree() -> Docs {
     // mgmt (capa, management): Calico's CRDs by CAAPH; external-dns, kyverno, the pod
     // identity webhook (after Kommander's cert-manager), its own cluster-autoscaler and the
     // one of `eks` by Flux; the addons wait for the releases and for Kommander's cert-manager.
-    put(
-        "clusters/mgmt/kustomization.yaml",
-        vec![kust(&["addons/", "infrastructure/", "releases/"])],
-    );
-    put(
-        "clusters/mgmt/infrastructure/kustomization.yaml",
-        vec![kust(&["bring-up.yaml", "cluster.yaml"])],
-    );
-    put(
-        "clusters/mgmt/infrastructure/cluster.yaml",
-        vec![capi_cluster("mgmt", "default")],
-    );
-    put(
-        "clusters/mgmt/infrastructure/bring-up.yaml",
-        vec![calico_proxy("mgmt", "default")],
-    );
+    for (path, docs) in capa_cluster("mgmt", "default") {
+        put(&path, docs);
+    }
     put(
         "clusters/mgmt/releases/kustomization.yaml",
         vec![json!({
@@ -325,22 +334,9 @@ fn tree() -> Docs {
         ],
     );
     // work (capa workload): Calico's CRDs by CAAPH, cert-manager and kyverno by Flux from mgmt.
-    put(
-        "clusters/work/kustomization.yaml",
-        vec![kust(&["addons/", "infrastructure/", "releases/"])],
-    );
-    put(
-        "clusters/work/infrastructure/kustomization.yaml",
-        vec![kust(&["bring-up.yaml", "cluster.yaml"])],
-    );
-    put(
-        "clusters/work/infrastructure/cluster.yaml",
-        vec![capi_cluster("work", "work")],
-    );
-    put(
-        "clusters/work/infrastructure/bring-up.yaml",
-        vec![calico_proxy("work", "work")],
-    );
+    for (path, docs) in capa_cluster("work", "work") {
+        put(&path, docs);
+    }
     put(
         "clusters/work/releases/kustomization.yaml",
         vec![json!({
