@@ -17,6 +17,7 @@ pub mod explain;
 pub mod facts;
 pub mod generate;
 pub mod hcl;
+pub mod json;
 pub mod memo;
 pub mod naming;
 pub mod output;

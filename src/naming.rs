@@ -2,7 +2,9 @@
 //! ARN, in one place: a rename is one edit here, and the checker's derived-name length rules
 //! can call the same functions the generators use.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use crate::blueprint::model::Partition;
 

@@ -736,7 +736,7 @@ mod tests {
         let mut docs = Docs::new();
         docs.insert(
             "clusters/a/addons/kustomization.yaml".into(),
-            vec![serde_json::json!({})],
+            vec![crate::json::json!({})],
         );
         assert_eq!(
             resolve_folder(&docs, "./rendered/clusters/a/addons").as_deref(),

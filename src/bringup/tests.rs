@@ -2,7 +2,9 @@
 //! management cluster with Kommander, a capa workload cluster, an eks and a kops cluster),
 //! which passes; then one change at a time, each of which must fail naming the object.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use super::finding::{Finding, Rule};
 use super::{Docs, Facts, check_docs};

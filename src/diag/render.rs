@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::json::json;
 use anstyle::{AnsiColor, Style};
-use serde_json::json;
 
 use super::{Diagnostic, Severity};
 

@@ -7,7 +7,9 @@ pub mod embedded;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use rayon::prelude::*;
 
@@ -97,29 +99,32 @@ fn add_config_maps(body: &mut Value, generated: &[crate::generate::ConfigMapGen]
 
 /// The bytes of one generated file: header and notice, then its YAML (or the text as is).
 fn file_text(head: &str, file: &File) -> String {
-    let mut text = String::new();
-    match &file.content {
-        Content::Text(body) => text.push_str(body),
-        Content::Objects(objects) => {
-            text.push_str(head);
-            push_notice(&mut text, file.notice.as_deref());
-            text.push_str(&write::to_yaml_stream(objects));
-        }
-        Content::Document(doc) => {
-            text.push_str(head);
-            push_notice(&mut text, file.notice.as_deref());
-            text.push_str(&write::to_yaml(doc));
-        }
-        Content::Hcl(body) => {
-            // `#` starts a comment in HCL too; a blank line keeps the header apart from the
-            // first block, as `terraform fmt` leaves it.
-            text.push_str(head);
-            push_notice(&mut text, file.notice.as_deref());
-            text.push('\n');
-            text.push_str(&crate::hcl::write::to_hcl(body));
-        }
+    if let Content::Text(body) = &file.content {
+        return body.clone();
     }
-    text
+    // Written into a buffer each thread keeps, then copied once at its exact size: a string
+    // grown by doubling leaves up to half its capacity unused in the tree (and reallocates
+    // as it grows), and a fleet's tree is tens of megabytes.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with_borrow_mut(|text| {
+        text.clear();
+        text.push_str(head);
+        push_notice(text, file.notice.as_deref());
+        match &file.content {
+            Content::Objects(objects) => write::write_stream(text, objects),
+            Content::Document(doc) => write::write_document(text, doc),
+            Content::Hcl(body) => {
+                // `#` starts a comment in HCL too; a blank line keeps the header apart from
+                // the first block, as `terraform fmt` leaves it.
+                text.push('\n');
+                text.push_str(&crate::hcl::write::to_hcl(body));
+            }
+            Content::Text(_) => {}
+        }
+        text.as_str().to_owned()
+    })
 }
 
 fn push_notice(text: &mut String, notice: Option<&str>) {

@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use super::{Explanation, FieldOrigin, Place};
 use crate::diag::render::sanitize;

@@ -4,7 +4,9 @@
 //! solver. With Route 53 the solver carries no credentials: they come from the workload's
 //! identity (IRSA) or the node's role.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::{FieldRule, GenError, Origin, Output, Source};
 use crate::blueprint::model::{Acme, AcmeProvider, AcmeSolver};

@@ -5,7 +5,9 @@
 //! ARN on its service account (with the node role: no identity settings at all). The same
 //! tree is the management cluster's external-dns app values in `platform/installation.yaml`.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::{Content, GenError, Origin, Output, Source};
 use crate::blueprint::model::{DnsPolicy, WorkloadIdentity};

@@ -24,7 +24,9 @@
 //! `kustomization.yaml`) gets no Kustomization, since Flux would otherwise apply its Helm
 //! values files as if they were manifests.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::releases::HELM_API;
 use super::releases::plan::KOMMANDER_CERT_MANAGER;

@@ -6,7 +6,9 @@
 //! there. node-exporter tolerates every taint: it must run on every node. The same tree is the
 //! management cluster's kube-prometheus-stack app values in `platform/installation.yaml`.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::{Content, GenError, Origin, Output, Source};
 use crate::blueprint::model::{Quantity, Resources, TaintEffect};

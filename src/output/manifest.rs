@@ -307,7 +307,7 @@ mod tests {
         // Our hand-written layout is exactly what a standard pretty printer produces, so
         // any JSON tool reformatting the file leaves it unchanged.
         let m = sample();
-        let v = serde_json::json!({
+        let v = crate::json::json!({
             "formatVersion": 1,
             "generator": "platc",
             "blueprintSha256": m.blueprint_sha256,

@@ -369,7 +369,7 @@ fn json_equal(a: &Value, b: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -428,7 +428,7 @@ pub(super) fn normalize(
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

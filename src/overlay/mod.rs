@@ -1337,7 +1337,7 @@ fn locate_key(src: &SourceFile, key: &str) -> Option<crate::source::Span> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -53,7 +53,7 @@ pub fn sort(resources: &mut [Resource], order: &SortOrder) {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
     use crate::overlay::kustomization::Kustomization;

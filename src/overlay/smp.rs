@@ -898,7 +898,7 @@ pub(super) fn normalize_associative(
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

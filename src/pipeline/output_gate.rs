@@ -122,22 +122,23 @@ fn check_file(output: &Output, path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
 /// a string that does not read, anything a secret detector fires on), goes down the full
 /// road, which finds and locates every problem.
 fn passes_on_the_short_road(output: &Output, path: &str, text: &str) -> bool {
-    let Some(values) = crate::overlay::fast_read::documents(text) else {
-        return false;
-    };
-    // A file the writer adds (a Kustomization listing its folder) has no generated content
-    // to compare with, on either road.
     let generated = output
         .get(path)
         .and_then(|file| generated_documents(&file.content));
-    let same = generated.is_none_or(|generated| {
-        generated.len() == values.len()
-            && generated
-                .iter()
-                .zip(&values)
-                .all(|(g, r)| crate::yaml::write::value_reads_back_as(g, r))
-    });
-    same && values.iter().all(embedded_values_read) && secrets::none_in(text, &values)
+    match generated {
+        // Compared while read: the values read are the generated ones (strings equal as
+        // written), so the embedded YAML and the secrets are looked for in those.
+        Some(generated) => {
+            crate::overlay::fast_read::reads_back_as(text, &generated)
+                && generated.iter().all(|v| embedded_values_read(v))
+                && secrets::none_in(text, generated.iter().copied())
+        }
+        // A file the writer adds (a Kustomization listing its folder) has no generated
+        // content to compare with, on either road.
+        None => crate::overlay::fast_read::documents(text).is_some_and(|values| {
+            values.iter().all(embedded_values_read) && secrets::none_in(text, values.iter())
+        }),
+    }
 }
 
 /// Whether every YAML string inside `v` (see [`is_embedded_yaml_key`]) reads as YAML.
@@ -246,7 +247,7 @@ fn internal(path: &str, what: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     fn one(path: &str, content: Content, bytes: &str) -> Vec<Diagnostic> {
         let mut output = Output::new();

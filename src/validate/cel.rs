@@ -272,7 +272,7 @@ impl Serialize for Json<'_> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

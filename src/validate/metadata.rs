@@ -86,7 +86,7 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn labels_annotations_and_names_are_held_to_the_api_servers_limits() {

@@ -535,7 +535,7 @@ fn validate_proxy_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Dia
         {
             let mut spec = installation.clone();
             spec.remove("enabled");
-            let object = serde_json::json!({
+            let object = crate::json::json!({
                 "apiVersion": "operator.tigera.io/v1",
                 "kind": "Installation",
                 "metadata": {"name": "default"},
@@ -590,7 +590,7 @@ fn check_values(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn every_bundled_schema_compiles() {

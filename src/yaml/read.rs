@@ -1369,7 +1369,8 @@ fn apply_merges(map: MapFrame) -> Vec<(Key, Node)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Value, json};
+    use crate::json::json;
+    use serde_json::Value;
 
     fn src(text: &str) -> SourceFile {
         SourceFile::new("t.yaml", text)

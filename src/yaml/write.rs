@@ -57,15 +57,20 @@ pub fn write_document(out: &mut String, value: &Value) {
 /// Several documents joined the way kustomize joins them: "---\n" between documents, no
 /// leading "---", empty input -> "".
 pub fn to_yaml_stream(docs: &[Value]) -> String {
-    // kustomize's `resWrangler.AsYaml` writes "---\n" before every document but the first.
     let mut out = String::new();
+    write_stream(&mut out, docs);
+    out
+}
+
+/// Appends the documents to `out` (same bytes as [`to_yaml_stream`]).
+pub fn write_stream(out: &mut String, docs: &[Value]) {
+    // kustomize's `resWrangler.AsYaml` writes "---\n" before every document but the first.
     for (i, doc) in docs.iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
         }
-        write_document(&mut out, doc);
+        write_document(out, doc);
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +158,7 @@ pub fn value_reads_back_as(generated: &Value, read: &Value) -> bool {
 }
 
 /// Numbers by value: an integral float is written as an integer and reads back as one.
-fn same_number(x: &Number, y: &Number) -> bool {
+pub(crate) fn same_number(x: &Number, y: &Number) -> bool {
     match (x.as_i128(), y.as_i128()) {
         (Some(i), Some(j)) => i == j,
         _ => x.as_f64() == y.as_f64(),
@@ -917,14 +922,29 @@ fn merge_sort<C: KeyChar, K: AsRef<[C]>, T>(entries: Vec<(K, T)>) -> Vec<(K, T)>
     merged
 }
 
+/// Up to how many keys [`sorted_entries`] checks every pair of a map in code-point order
+/// before it merge-sorts (quadratic, but allocation-free; most maps have a handful of keys).
+const PAIRWISE_CHECK_MAX: usize = 24;
+
 /// The entries of a JSON object in goyaml.v2's order (`encoder.mapv` sorts the map keys).
 fn sorted_entries(map: &Map<String, Value>) -> Vec<(&str, &Value)> {
     if map.keys().all(|k| k.is_ascii()) {
-        let keyed = map
-            .iter()
-            .map(|(k, v)| (k.as_bytes(), (k.as_str(), v)))
-            .collect();
-        return sort_entries(keyed).into_iter().map(|(_, e)| e).collect();
+        let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        // When no later key is less than an earlier one, the merge sort would move nothing
+        // (each half is returned as it is, and a merge takes from the right half only for a
+        // key less than the left one's): skip its allocations. This is the common case.
+        let in_order = entries.len() <= PAIRWISE_CHECK_MAX
+            && entries.iter().enumerate().all(|(i, (a, _))| {
+                entries[i + 1..]
+                    .iter()
+                    .all(|(b, _)| !key_less(b.as_bytes(), a.as_bytes()))
+            });
+        if in_order {
+            return entries;
+        }
+        let keyed = entries.into_iter().map(|e| (e.0.as_bytes(), e)).collect();
+        return merge_sort(keyed).into_iter().map(|(_, e)| e).collect();
     }
     let keyed = map
         .iter()
@@ -1478,8 +1498,8 @@ impl<'a> Emitter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::json;
     use pretty_assertions::assert_eq;
-    use serde_json::json;
 
     /// `(value, to_yaml({"zz": value}))`. Every expected text is what `kubectl kustomize`
     /// (kubectl v1.32.4, Kustomize v5.5.0) printed from `zz:` on, for a resource holding the

@@ -796,7 +796,7 @@ const MEMO_BYTES: usize = 4 << 20;
 /// spanned tree for located diagnostics. Only for a text read on the reader's short road
 /// (`overlay::fast_read`), where everything outside the values is a full-line comment or a
 /// `---`.
-pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
+pub fn none_in<'v>(text: &str, docs: impl IntoIterator<Item = &'v serde_json::Value>) -> bool {
     use serde_json::Value;
     fn clean(v: &Value, key: Option<&str>, in_ref: bool, in_ids: bool) -> bool {
         match v {
@@ -833,7 +833,7 @@ pub fn none_in(text: &str, docs: &[serde_json::Value]) -> bool {
             &text[line_start..end]
         })
     });
-    docs.iter().all(|d| clean(d, None, false, false))
+    docs.into_iter().all(|d| clean(d, None, false, false))
         && comments.into_iter().all(|line| detect(line, "").is_empty())
 }
 

@@ -3,7 +3,9 @@
 //! references, kubeadm argument lists and duration fields; every such difference is a
 //! method here, so generators build one object for both.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use crate::blueprint::model::ClusterApiVersion;
 

@@ -19,7 +19,9 @@
 //! labels the `calico-system` namespace it creates `privileged` itself (tigera/operator
 //! `pkg/render/namespaces.go`). Why CAAPH and not ClusterResourceSets: ARCHITECTURE.md.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::metadata;
 use crate::facts::addons::{

@@ -1,7 +1,9 @@
 //! The Cluster and its AWSCluster: networks, region, tags, the VPC (created by CAPA, or an
 //! existing one with its subnets) and the control-plane load balancer.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use super::api::{Api, CAPI_GROUP, CONTROL_PLANE_GROUP, INFRASTRUCTURE_GROUP};
 use super::metadata;

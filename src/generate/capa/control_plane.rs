@@ -1,6 +1,8 @@
 //! The KubeadmControlPlane and the AWSMachineTemplate of its machines.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use super::api::{Api, CONTROL_PLANE_GROUP, INFRASTRUCTURE_GROUP};
 use super::{NODE_NAME, metadata};

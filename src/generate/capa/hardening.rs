@@ -4,7 +4,9 @@
 //! containerd's restart before kubeadm, the reflector pool's Node annotation after it, and
 //! the control plane's MachineHealthCheck. The data comes from `generate::hardening`.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::api::{Api, CAPI_GROUP};
 use super::{NODE_NAME, metadata};

@@ -11,7 +11,9 @@ pub mod fields;
 pub mod hardening;
 mod node_pool;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 pub use api::Api;
 

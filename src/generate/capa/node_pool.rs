@@ -2,7 +2,9 @@
 //! one failure domain), the AWSMachineTemplate and KubeadmConfigTemplate they share (node
 //! labels and taints through kubeadm's node registration), and a MachineHealthCheck.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::api::{Api, BOOTSTRAP_GROUP, CAPI_GROUP, INFRASTRUCTURE_GROUP};
 use super::{NODE_NAME, metadata};

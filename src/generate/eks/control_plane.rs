@@ -5,7 +5,9 @@
 //! provider for SSO, and the EKS managed add-ons the nodes need (VPC CNI, CoreDNS,
 //! kube-proxy, the EBS CSI driver).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::metadata;
 use crate::facts::addons::{EKS_ADDON_NAMES, eks_addon_version};

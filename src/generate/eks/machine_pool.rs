@@ -3,7 +3,9 @@
 //! node labels and taints (the pool's own and its role's), root disk size, tags, and the
 //! private subnets of the pool's zones.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::metadata;
 use crate::blueprint::model::TaintEffect;

@@ -7,7 +7,9 @@
 //! are provisioned once the add-on runs. capa clusters get the same class from the chart
 //! ([`crate::generate::capa::bring_up::storage_class`]).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use crate::generate::capa::bring_up::{DEFAULT_CLASS_ANNOTATION, STORAGE_CLASS};
 use crate::naming;

@@ -1,7 +1,9 @@
 //! The eks output, feature by feature, from the reference blueprint (which uses every section)
 //! and variants of it; and every object against its bundled upstream schema.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use crate::generate;
 use crate::generate::test_support::{REFERENCE, objects, reference_with, resolved};

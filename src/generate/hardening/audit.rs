@@ -4,7 +4,9 @@
 //! `--audit-log-maxsize`); the policy is an `audit.k8s.io/v1` `Policy`, whose first matching
 //! rule decides the level of an event.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use super::machine::{ApiServer, FileSource, HostVolume, MachineFile};
 use crate::resolve::ResolvedAudit;

@@ -17,7 +17,9 @@
 //! there because its DaemonSet tolerates every `NoSchedule` and `NoExecute` taint
 //! (`operator: Exists`), both in Calico's manifests and with the Tigera operator.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::super::{GenError, Origin, Output, Source};
 use crate::blueprint::model::RouteReflectors;

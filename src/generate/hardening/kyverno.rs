@@ -20,7 +20,9 @@
 //! match short names without also matching anything: such images are refused, and must be
 //! written in full (`docker.io/library/nginx`) under a `docker.io/` source.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::super::{GenError, Origin, Output, Source};
 use crate::blueprint::model::PolicyEngine;

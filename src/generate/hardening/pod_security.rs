@@ -4,7 +4,9 @@
 //! default levels and exempt namespaces, wired in with `--admission-control-config-file`.
 //! The plugin is on by default since Kubernetes 1.23, so no plugin list is changed.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use super::machine::{ApiServer, FileSource, HostVolume, MachineFile};
 use crate::blueprint::model::PodSecurityLevel;

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::model::{Principal, Statement};
 use super::text::{Piece, Text};

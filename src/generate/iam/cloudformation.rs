@@ -9,7 +9,9 @@
 //! (`Metadata.checkov.skip`, with the reason), so the reason travels with the template;
 //! [`CHECKOV_SKIPS`] is the list.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::cfn::{self, ISSUER_PARAMETER, OIDC_PROVIDER_ID, Template};
 use super::model::{ClusterIdentity, Plan, Policy, Role, Workload};

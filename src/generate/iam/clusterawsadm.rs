@@ -11,7 +11,9 @@
 //! machine pools) through `extraPolicyAttachments`. `spec.tags` go on every role and on the
 //! stack.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use crate::blueprint::model::{Provider, WorkloadIdentity};
 use crate::naming;

@@ -157,12 +157,11 @@ fn external_dns_is_limited_to_the_zone() {
     let t = template(&r, "iam/cloudformation/route53-external-dns.yaml");
     let doc = &t["Resources"]["Route53Policy"]["Properties"]["PolicyDocument"];
     let statements = doc["Statement"].as_array().unwrap();
-    let zone =
-        serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:route53:::hostedzone/Z0ABCDEF123456"});
+    let zone = crate::json::json!({"Fn::Sub": "arn:${AWS::Partition}:route53:::hostedzone/Z0ABCDEF123456"});
     assert_eq!(statements[0]["Resource"], zone);
     assert_eq!(
         statements[0]["Action"],
-        serde_json::json!([
+        crate::json::json!([
             "route53:ChangeResourceRecordSets",
             "route53:ListResourceRecordSets",
             "route53:ListTagsForResources"
@@ -170,7 +169,7 @@ fn external_dns_is_limited_to_the_zone() {
     );
     assert_eq!(
         statements[1]["Resource"],
-        serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:route53:::change/*"})
+        crate::json::json!({"Fn::Sub": "arn:${AWS::Partition}:route53:::change/*"})
     );
     assert_eq!(statements[2]["Resource"], "*");
     assert_eq!(statements[2]["Action"], "route53:ListHostedZones");
@@ -196,7 +195,7 @@ fn eks_switches_on_eks_support_in_clusterawsadm() {
 fn node_role_attaches_the_policies_to_every_node_role() {
     let r = node_role();
     let config = clusterawsadm::config(&r);
-    let want = serde_json::json!([
+    let want = crate::json::json!([
         "arn:aws:iam::123456789012:policy/demo-external-dns-route53",
         "arn:aws:iam::123456789012:policy/demo-cert-manager-route53",
     ]);
@@ -309,7 +308,7 @@ fn the_clusterawsadm_config_validates_against_its_schema() {
     }
     // And the schema is strict: `metadata` is not a field of AWSIAMConfiguration.
     let mut config = clusterawsadm::config(&irsa());
-    config["metadata"] = serde_json::json!({"name": "x"});
+    config["metadata"] = crate::json::json!({"name": "x"});
     let mut out = crate::generate::Output::new();
     out.add(naming::IAM_CONFIG_PATH, "test", Content::Document(config))
         .unwrap();

@@ -7,7 +7,9 @@
 //! external-dns's values are written with the platform layer, using the same naming
 //! functions (`naming::irsa_role_arn`, `naming::EXTERNAL_DNS_*`).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::super::{Content, GenError, Origin, Output, Source};
 use crate::blueprint::model::Provider;

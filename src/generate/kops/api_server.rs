@@ -5,7 +5,9 @@
 //! (`admissionControlConfigFile` and its `AdmissionConfiguration`). The documents themselves
 //! are the ones every provider gets (`generate/hardening`); only kOps' spelling is here.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use crate::facts::kops as facts;
 use crate::generate::hardening::{audit, pod_security};

@@ -5,7 +5,9 @@
 //! identity, tags on every AWS resource, and kOps' add-ons: the cloud-controller-manager, the
 //! EBS CSI driver with its default StorageClass, cert-manager and the cluster autoscaler.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::instance_group::ControlPlaneMember;
 use super::{api_server, cluster_name, identity, metadata};

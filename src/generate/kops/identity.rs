@@ -7,7 +7,9 @@
 //! role, and needs cert-manager (the platform's). With `node-role`, the same policies are
 //! attached to the nodes' role (`externalPolicies`).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use crate::blueprint::model::WorkloadIdentity;
 use crate::naming;

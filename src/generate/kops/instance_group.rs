@@ -3,7 +3,9 @@
 //! per node pool spanning the pool's zones (an InstanceGroup is one auto scaling group over
 //! several subnets, so a pool needs no split by zone).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::metadata;
 use crate::blueprint::model::{Taint, TaintEffect, VolumeType, WorkloadIdentity};

@@ -13,7 +13,9 @@ mod cluster;
 mod identity;
 mod instance_group;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::{Content, GenError, Origin, Output};
 use crate::blueprint::model::Provider;

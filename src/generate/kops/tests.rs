@@ -1,7 +1,9 @@
 //! The kops output, feature by feature, from the reference blueprint (which uses every section)
 //! and variants of it; the folder's place in the tree; every object against its schema.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use crate::generate::test_support::{REFERENCE, objects, reference_with, resolved};
 use crate::generate::{self, Content};

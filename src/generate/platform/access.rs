@@ -11,7 +11,9 @@
 //!   by the names in [`role_names`]; and once per entry the dashboard's view role, without which
 //!   Kommander lets nobody from an identity provider into its UI.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use super::{local_ref, metadata, workspaces};
 use crate::blueprint::model::{Access, AccessRole, WorkspaceRole};

@@ -11,7 +11,9 @@
 //! as a literal block; the pipeline reads each block back from the emitted bytes and compares
 //! it with its tree (see `emit::embedded`), so an indentation slip cannot ship.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::super::{GenError, cert_manager, external_dns, monitoring};
 use crate::naming;

@@ -8,7 +8,9 @@ mod installation;
 pub mod steps;
 pub mod workspaces;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::{Content, GenError, Origin, Output, Source};
 use crate::naming;

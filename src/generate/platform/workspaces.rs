@@ -2,7 +2,9 @@
 //! name and description as Kommander's annotations, its namespace (the workspace's name, where
 //! its clusters' Cluster API objects live too) and the label its clusters carry.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::metadata;
 use crate::resolve::Resolved;

@@ -15,7 +15,9 @@
 //! allowed source admits is reported (`check`; a warning of the pipeline), naming the component
 //! and the field, and the chart's own image is kept.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::plan;
 use crate::blueprint::model::{Mirror, PolicyEngine, Provider};

@@ -18,7 +18,9 @@ pub mod images;
 pub mod plan;
 pub mod steps;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::{ConfigMapGen, GenError, Origin, Output, capa};
 use crate::facts::addons::{self, Addon};

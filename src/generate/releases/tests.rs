@@ -181,7 +181,7 @@ fn releases_wait_for_what_they_need() {
     // Its serving certificate comes from cert-manager, Kommander's on the management cluster.
     assert_eq!(
         webhook["spec"]["dependsOn"],
-        serde_json::json!([{"name": "cert-manager", "namespace": "kommander"}])
+        crate::json::json!([{"name": "cert-manager", "namespace": "kommander"}])
     );
     assert_eq!(
         webhook["spec"]["values"]["mutatingWebhook"]["failurePolicy"],
@@ -351,7 +351,7 @@ fn the_policy_admits_a_mirrored_registry_only_where_nodes_use_the_mirror() {
     assert_eq!(grafana["registry"], "registry-mirror.example.cloud");
     assert_eq!(
         grafana["pullSecrets"],
-        serde_json::json!(["dockerhub-mirror"])
+        crate::json::json!(["dockerhub-mirror"])
     );
     // Kyverno from ghcr.io (reg.kyverno.io is not allowed), the webhook from Docker Hub.
     let mgmt = releases(&out, "management");
@@ -387,8 +387,7 @@ fn every_platform_image_is_admitted_by_the_rendered_policy() {
                 .unwrap_or_else(|e| panic!("{}: {e:?}", c.name));
             assert!(!selected.images.is_empty(), "{component}");
             for image in &selected.images {
-                let pod =
-                    serde_json::json!({"spec": {"containers": [{"image": format!("{image}:v1")}]}});
+                let pod = crate::json::json!({"spec": {"containers": [{"image": format!("{image}:v1")}]}});
                 let admitted = kyverno::eval::matches(pattern, &pod).unwrap();
                 // Kyverno's own namespace is outside its webhooks.
                 assert!(

@@ -2,7 +2,9 @@
 //! (totals, groups by cluster, objects by kind with their changed fields, other files,
 //! files left alone) and the full unified diff. Field names are camelCase and stable.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use super::{FileChange, Group, KindChanges, ObjectChange, Review};
 

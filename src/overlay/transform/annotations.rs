@@ -74,7 +74,7 @@ pub fn apply(r: &mut Resource, pairs: &[(String, String)]) -> Result<(), String>
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

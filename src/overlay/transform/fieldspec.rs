@@ -131,7 +131,7 @@ pub fn set_entry(node: &mut Value, key: &str, value: &str) -> Result<(), String>
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

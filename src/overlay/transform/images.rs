@@ -106,7 +106,7 @@ pub fn split(image: &str) -> (String, String, String) {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -245,7 +245,7 @@ pub(super) fn apply_pairs(
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -175,7 +175,7 @@ pub fn fix_references(resources: &mut [Resource]) {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

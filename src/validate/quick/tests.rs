@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use crate::json::json;
 
 use super::*;
 use crate::source::SourceFile;
