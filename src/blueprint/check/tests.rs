@@ -1752,6 +1752,58 @@ fn registries() {
             Want::Clean,
         ),
         (
+            "harbor projects for two upstreams on one host",
+            with_section(
+                "  registries:\n    mirrors:\n      - {upstream: docker.io, endpoint: 'https://harbor.example.cloud', path: /v2/dockerhub-proxy}\n      - {upstream: quay.io, endpoint: 'https://harbor.example.cloud', path: /v2/quay-proxy}\n",
+                &[],
+            ),
+            Want::Clean,
+        ),
+        (
+            "mirror path without the API root",
+            with_section(
+                &mirror.replace(
+                    "'https://mirror.example.cloud'",
+                    "'https://mirror.example.cloud', path: /dockerhub-proxy",
+                ),
+                &[],
+            ),
+            Want::ErrorSaying(Code::Registry, "spec.registries.mirrors[0].path", "`/v2/`"),
+        ),
+        (
+            "mirror path and an endpoint with a path",
+            with_section(
+                &mirror.replace(
+                    "'https://mirror.example.cloud'",
+                    "'https://mirror.example.cloud/harbor', path: /v2/dockerhub-proxy",
+                ),
+                &[],
+            ),
+            Want::ErrorSaying(
+                Code::Registry,
+                "spec.registries.mirrors[0].endpoint",
+                "also sets `path`",
+            ),
+        ),
+        (
+            "mirror path with a kops cluster",
+            with_section(
+                &mirror.replace(
+                    "'https://mirror.example.cloud'",
+                    "'https://mirror.example.cloud', path: /v2/dockerhub-proxy",
+                ),
+                &[(
+                    "provider: capa",
+                    "provider: kops\n      kops: {stateStore: 's3://demo-kops-state'}",
+                )],
+            ),
+            Want::ErrorSaying(
+                Code::Registry,
+                "spec.registries.mirrors[0].path",
+                "override_path",
+            ),
+        ),
+        (
             "kyverno without sources",
             with_section("  security: {policyEngine: kyverno}\n", &[]),
             Want::Error(Code::Registry, "spec.security.policyEngine"),
