@@ -338,6 +338,38 @@ fn names() {
             ),
         ),
         (
+            // 40 + `-mp-` + 12 + `-` + 8 digest digits = 65 > 63 (an EKS node group name), while
+            // a capa MachineDeployment of the same names (40 + `-md-` + 12 + `-a` = 58) fits.
+            "derived EKS node group name",
+            variant(&[
+                ("provider: capa", "provider: eks"),
+                (
+                    "      controlPlane:\n        replicas: 3\n        instanceType: m5.large\n",
+                    "",
+                ),
+                ("name: alpha", &format!("name: {long40}")),
+                ("name: workers", &format!("name: {}", "w".repeat(12))),
+            ]),
+            Want::ErrorSaying(
+                Code::DerivedName,
+                "spec.clusters[0].nodePools[0].name",
+                "-mp-wwwwwwwwwwww-xxxxxxxx",
+            ),
+        ),
+        (
+            "EKS node group name of 63 characters",
+            variant(&[
+                ("provider: capa", "provider: eks"),
+                (
+                    "      controlPlane:\n        replicas: 3\n        instanceType: m5.large\n",
+                    "",
+                ),
+                ("name: alpha", &format!("name: {long40}")),
+                ("name: workers", &format!("name: {}", "w".repeat(10))),
+            ]),
+            Want::Clean,
+        ),
+        (
             "derived IAM role name",
             with_section(
                 "  dns: {provider: route53}\n",

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{Change, KindChanges, ObjectChange};
 use crate::blueprint::path::BlueprintPath;
+use crate::facts::immutable::{self, Remedy};
 use crate::naming;
 use crate::source::SourceFile;
 use crate::yaml::read::{self, ReadOptions};
@@ -168,8 +169,10 @@ pub fn pair(sides: Sides) -> Vec<KindChanges> {
                     let fields = field_changes(&a.value, &b.value);
                     let moved = (a.file != b.file).then_some(a.file);
                     if !fields.is_empty() || moved.is_some() {
+                        let reason = immutable_reason(&b.id.kind, &fields, Remedy::Recreate);
                         let mut c = change(Change::Changed, b, None, fields);
                         c.previous_file = moved;
+                        c.reason = reason;
                         changes.push(c);
                     }
                 }
@@ -220,7 +223,15 @@ pub fn pair(sides: Sides) -> Vec<KindChanges> {
             .into_iter()
             .filter(|f| f != "metadata.name")
             .collect();
-        changes.push(change(Change::Changed, b, Some(a.id.name), fields));
+        let reason = immutable_reason(&b.id.kind, &fields, Remedy::Replace);
+        let kind = if reason.is_some() {
+            Change::Replaced
+        } else {
+            Change::Changed
+        };
+        let mut c = change(kind, b, Some(a.id.name), fields);
+        c.reason = reason;
+        changes.push(c);
     }
     for o in removed {
         changes.push(change(Change::Removed, o, None, Vec::new()));
@@ -254,6 +265,29 @@ pub fn pair(sides: Sides) -> Vec<KindChanges> {
         .collect()
 }
 
+/// Why upstream refuses `fields` of a `kind` in place (rows of `facts::immutable` with
+/// `remedy`), as one sentence per field, or `None` when it takes them.
+fn immutable_reason(kind: &str, fields: &[String], remedy: Remedy) -> Option<String> {
+    let parts: Vec<String> = immutable::hits(kind, fields)
+        .into_iter()
+        .filter(|(row, _)| row.remedy == remedy)
+        .map(|(row, hit)| {
+            let names: Vec<String> = hit.iter().map(|f| format!("`{f}`")).collect();
+            format!("{}: {}", names.join(", "), row.refused_by)
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let what = match remedy {
+        Remedy::Replace => "upstream cannot change it in place, so a new object replaces it",
+        Remedy::Recreate => {
+            "upstream refuses this change in place: recreate the object (for a cluster, a new cluster) or revert it"
+        }
+    };
+    Some(format!("{what} ({})", parts.join("; ")))
+}
+
 fn change(
     change: Change,
     o: Obj,
@@ -268,6 +302,7 @@ fn change(
         file: o.file,
         previous_file: None,
         fields,
+        reason: None,
     }
 }
 
