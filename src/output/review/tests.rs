@@ -362,3 +362,39 @@ fn an_object_moved_to_another_file_is_one_change() {
     assert!(o.fields.is_empty());
     assert!(markdown(&r).contains("changed (moved from `clusters/a/infrastructure/old.yaml`)"));
 }
+
+/// The first render after EKS pools got their digest: the plain-named pool reads as
+/// replaced (it is: the node group's name changes). A same-name change of an immutable field
+/// (an overlay's, which renames nothing) says that upstream refuses it.
+#[test]
+fn a_formerly_plain_pool_and_a_same_name_immutable_change() {
+    let plain = EKS_POOL_OLD.replace("-0000aaaa", "");
+    let r = review_of(&plain, EKS_POOL_OLD);
+    let kinds = &r.groups[0].kinds;
+    assert_eq!(r.totals.objects_replaced, 2, "{kinds:?}");
+    let pool = &kinds
+        .iter()
+        .find(|k| k.kind == "AWSManagedMachinePool")
+        .unwrap()
+        .objects[0];
+    assert_eq!(pool.previous_name.as_deref(), Some("apps-mp-general"));
+    assert!(
+        pool.reason
+            .as_deref()
+            .unwrap()
+            .contains("`spec.eksNodegroupName`")
+    );
+
+    let r = review_of(EKS_POOL_OLD, &EKS_POOL_OLD.replace("m5.large", "m5.xlarge"));
+    let pool = &r.groups[0].kinds[0].objects[0];
+    assert_eq!(pool.change, Change::Changed);
+    let reason = pool.reason.as_deref().unwrap();
+    assert!(
+        reason.starts_with("upstream refuses this change in place"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("`spec.instanceType`: EKS cannot change"),
+        "{reason}"
+    );
+}
