@@ -96,7 +96,7 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Ve
 
 /// The fields of a node group's spec that upstream refuses to change
 /// ([`immutable::replace_keys`]), less its name, which the digest goes into.
-fn immutable_fields(spec: &Map<String, Value>) -> Value {
+pub fn immutable_fields(spec: &Map<String, Value>) -> Value {
     let fields: Map<String, Value> = immutable::replace_keys(MACHINE_POOL_KIND)
         .into_iter()
         .filter(|key| *key != "eksNodegroupName")
