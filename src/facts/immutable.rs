@@ -19,7 +19,10 @@
 //!   cluster-api `docs/book/src/tasks/updating-machine-templates.md`): templates are replaced
 //!   under a new name, and the referring object rolls out.
 //! - kOps v1.36.2: `pkg/apis/kops/validation/cluster.go` (`ValidateClusterUpdate`,
-//!   `validateEtcdClusterUpdate`, `validateEtcdMemberUpdate`).
+//!   `validateEtcdClusterUpdate`, `validateEtcdMemberUpdate`). An instance group's machine type,
+//!   image, volumes and subnets are not among them: `kops update cluster` changes the launch
+//!   template and a rolling update replaces the instances (`docs/tutorial/working-with-instancegroups.md`),
+//!   so kOps instance groups need no row.
 
 /// What upstream needs when the field changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
