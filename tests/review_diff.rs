@@ -106,6 +106,23 @@ fn an_immutable_node_group_change_is_reviewed_as_a_replacement() {
     let base = std::fs::read_to_string(root().join("blueprints/eks-only.yaml")).unwrap();
     let general = "          instanceType: m6i.large\n          autoscaling: {min: 3, max: 9}\n";
     let arm_zones = "          availabilityZones: [eu-central-1a, eu-central-1b]\n";
+    // An existing VPC: the pools use its private subnets by ID.
+    let network = "      network:\n        serviceCIDR: 172.20.0.0/16\n";
+    let in_vpc = |subnet_b: &str| {
+        base.replace(
+            network,
+            &format!(
+                "{network}        existingVPC:\n          id: vpc-0a1b2c3d4e5f67890\n          cidr: 10.20.0.0/16\n          privateSubnets:\n            eu-central-1a: subnet-0aaa1111bbbb2222c\n            eu-central-1b: {subnet_b}\n            eu-central-1c: subnet-0aaa1111bbbb2222e\n          publicSubnets:\n            eu-central-1a: subnet-0ccc3333dddd4444e\n            eu-central-1b: subnet-0ccc3333dddd4444f\n            eu-central-1c: subnet-0ccc3333dddd44450\n"
+            ),
+        )
+    };
+    let subnets = (
+        "subnets (an existing VPC's)",
+        "arm",
+        in_vpc("subnet-0aaa1111bbbb2222d"),
+        in_vpc("subnet-0aaa1111bbbb9999d"),
+        &["spec.subnetIDs"][..],
+    );
     let cases: [(&str, &str, String, &[&str]); 5] = [
         (
             "instance type",
@@ -144,10 +161,14 @@ fn an_immutable_node_group_change_is_reviewed_as_a_replacement() {
             &["spec.diskSize"],
         ),
     ];
-    for (what, pool, after, fields) in cases {
-        assert_ne!(after, base, "{what}: the edit did not apply");
+    let cases = cases
+        .into_iter()
+        .map(|(what, pool, after, fields)| (what, pool, base.clone(), after, fields))
+        .chain([subnets]);
+    for (what, pool, before, after, fields) in cases {
+        assert_ne!(after, before, "{what}: the edit did not apply");
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("platform.yaml"), &base).unwrap();
+        std::fs::write(dir.path().join("platform.yaml"), &before).unwrap();
         let o = platc(dir.path(), &["render"]);
         assert!(o.status.success(), "{}", stderr(&o));
         std::fs::write(dir.path().join("platform.yaml"), &after).unwrap();

@@ -1,7 +1,9 @@
 //! One node pool of an EKS cluster: a Cluster API MachinePool and its AWSManagedMachinePool,
 //! which CAPA turns into an EKS managed node group: instance type and AMI type, size,
 //! node labels and taints (the pool's own and its role's), root disk size, tags, and the
-//! private subnets of the pool's zones.
+//! private subnets of the pool's zones. All three (MachinePool, AWSManagedMachinePool, node
+//! group) are named `<cluster>-mp-<pool>-<digest>`, the digest of the node group's immutable
+//! fields (`facts::immutable`), so a change EKS cannot make in place renders a replacement.
 
 use serde_json::{Map, Value, json};
 
