@@ -302,6 +302,9 @@ pub fn labels(platform: &str, cluster: Option<&str>, pool: Option<&str>) -> Map<
     m
 }
 
+/// The hex digits of the digest [`template_name`] appends.
+pub const TEMPLATE_DIGEST_LEN: usize = 8;
+
 /// A short, stable digest of a template's spec. CAPA refuses changes to an existing
 /// AWSMachineTemplate, and Cluster API rolls machines out when a reference changes, so a
 /// template's name carries its content: a changed spec is a new template and a rollout.
@@ -312,7 +315,11 @@ pub fn template_name(base: &str, spec: &Value) -> String {
     // an overlay happened to build the maps in.
     let bytes = serde_json::to_vec(&sorted_keys(spec)).unwrap_or_default();
     let digest = Sha256::digest(&bytes);
-    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let hex: String = digest
+        .iter()
+        .take(TEMPLATE_DIGEST_LEN / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("{base}-{hex}")
 }
 
@@ -336,16 +343,17 @@ fn sorted_keys(v: &Value) -> Value {
 /// The base of a [`template_name`] (the name without its digest), if it has one.
 pub fn template_base(name: &str) -> Option<&str> {
     let (base, hex) = name.rsplit_once('-')?;
-    (hex.len() == 8
+    (hex.len() == TEMPLATE_DIGEST_LEN
         && hex
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
     .then_some(base)
 }
 
-/// The Cluster API MachinePool of one node pool of an EKS cluster, and the name of its EKS
-/// managed node group: `<cluster>-mp-<pool>`, as long as the `<cluster>-md-<pool>` names the
-/// checker already keeps within 63 characters (an EKS node group name has at most 63).
+/// The base name of the Cluster API MachinePool of one node pool of an EKS cluster and of its
+/// EKS managed node group, `<cluster>-mp-<pool>`: the generator appends the digest of the node
+/// group's immutable fields ([`template_name`]), and the checker keeps the whole within 63
+/// characters (an EKS node group name has at most 63).
 pub fn machine_pool_name(cluster: &str, pool: &str) -> String {
     format!("{cluster}-mp-{pool}")
 }

@@ -328,6 +328,11 @@ pub struct Mirror {
     pub upstream: String,
     /// The mirror's https URL.
     pub endpoint: String,
+    /// The registry API root under `endpoint` where this upstream is served, for proxy-cache
+    /// registries that serve several upstreams from one host (a Harbor proxy-cache project:
+    /// `/v2/dockerhub-proxy`). Written to containerd with `override_path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// A Secret of type `kubernetes.io/dockerconfigjson`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials_ref: Option<SecretRef>,

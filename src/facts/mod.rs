@@ -8,6 +8,7 @@
 pub mod addons;
 pub mod aws;
 pub mod eks;
+pub mod immutable;
 pub mod instance_types;
 pub mod kops;
 pub mod kubernetes;

@@ -21,6 +21,7 @@ use crate::blueprint::check::Cx;
 use crate::blueprint::load::Loaded;
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic};
+use crate::generate::eks::machine_pool;
 use crate::generate::output::{Content, Output};
 use crate::naming;
 use crate::overlay::{self, ApplyOptions, Files, Prepared, Resource};
@@ -491,8 +492,13 @@ fn culprit(
 /// CAPA refuses edits to them, and a new name is what makes Cluster API roll the machines.
 const DIGEST_NAMED: &[&str] = &["AWSMachineTemplate", "KubeadmConfigTemplate"];
 
+/// An EKS pool's node group, named by a digest of its immutable fields
+/// (`generate/eks/machine_pool.rs`); its MachinePool has the same name.
+const NODE_GROUP_KIND: &str = machine_pool::MACHINE_POOL_KIND;
+
 /// A template an overlay changed gets the name its new content gives, and every reference
-/// to it (`{kind, name}` maps of the same cluster) follows.
+/// to it (`{kind, name}` maps of the same cluster) follows; so does an EKS node group whose
+/// immutable fields an overlay changed, with its `eksNodegroupName` and its MachinePool.
 fn rename_changed_templates(generated: &[Resource], resources: &mut [Resource]) {
     let old: BTreeMap<(&str, usize), &Value> = generated
         .iter()
@@ -505,28 +511,67 @@ fn rename_changed_templates(generated: &[Resource], resources: &mut [Resource]) 
             .get("kind")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !DIGEST_NAMED.contains(&kind)
+        let node_group = kind == NODE_GROUP_KIND;
+        if !(DIGEST_NAMED.contains(&kind) || node_group)
             || old.get(&(r.origin.file.as_str(), r.origin.index)) == Some(&&r.value)
         {
+            continue;
+        }
+        let Some(name) = r
+            .value
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let Some(base) = naming::template_base(&name) else {
+            continue;
+        };
+        let digested = if node_group {
+            match r.value.get("spec") {
+                Some(Value::Object(spec)) => machine_pool::immutable_fields(spec),
+                _ => Value::Null,
+            }
+        } else {
+            r.value
+                .pointer("/spec/template/spec")
+                .cloned()
+                .unwrap_or(Value::Null)
+        };
+        let new = naming::template_name(base, &digested);
+        if new != name {
+            renames.push((kind.to_string(), name.clone(), new.clone()));
+            if let Some(Value::Object(meta)) = r.value.get_mut("metadata") {
+                meta.insert("name".into(), Value::String(new.clone()));
+            }
+            if node_group
+                && let Some(Value::Object(spec)) = r.value.get_mut("spec")
+                && spec.contains_key("eksNodegroupName")
+            {
+                spec.insert("eksNodegroupName".into(), Value::String(new.clone()));
+            }
+            if node_group {
+                // The MachinePool of an EKS pool has its node group's name.
+                renames.push(("MachinePool".to_string(), name, new));
+            }
+        }
+    }
+    // The MachinePools of renamed node groups take the new name themselves.
+    for r in resources.iter_mut() {
+        if r.value.get("kind").and_then(Value::as_str) != Some("MachinePool") {
             continue;
         }
         let Some(name) = r.value.pointer("/metadata/name").and_then(Value::as_str) else {
             continue;
         };
-        let Some(base) = naming::template_base(name) else {
-            continue;
-        };
-        let spec = r
-            .value
-            .pointer("/spec/template/spec")
+        if let Some((_, _, new)) = renames
+            .iter()
+            .find(|(k, old, _)| k == "MachinePool" && old == name)
             .cloned()
-            .unwrap_or(Value::Null);
-        let new = naming::template_name(base, &spec);
-        if new != name {
-            renames.push((kind.to_string(), name.to_string(), new.clone()));
-            if let Some(Value::Object(meta)) = r.value.get_mut("metadata") {
-                meta.insert("name".into(), Value::String(new));
-            }
+            && let Some(Value::Object(meta)) = r.value.get_mut("metadata")
+        {
+            meta.insert("name".into(), Value::String(new));
         }
     }
     if renames.is_empty() {
@@ -798,6 +843,55 @@ mod tests {
         // The other cluster's templates are untouched.
         let other = "clusters/two/infrastructure/nodepool-batch.yaml";
         assert_eq!(file(&plain, other), file(&patched, other));
+    }
+
+    /// An overlay that changes an EKS node group's immutable field renames it as generation
+    /// would (issue 20 item 9): node group, `eksNodegroupName`, MachinePool and its reference.
+    #[test]
+    fn an_overlay_changing_a_node_group_instance_type_renders_a_replacement() {
+        let eks = |instance: &str| {
+            format!(
+                "    - name: three\n      provider: eks\n      kubernetesVersion: v1.33.5\n      availabilityZones: [eu-central-1a, eu-central-1b]\n      nodePools:\n        - {{name: general, instanceType: {instance}, replicas: 2}}\n"
+            )
+        };
+        let files = Memory::new().with(
+            "o/kustomization.yaml",
+            kustomization(
+                "patches:\n  - target:\n      kind: AWSManagedMachinePool\n    patch: |-\n      - op: replace\n        path: /spec/instanceType\n        value: m5.xlarge\n",
+            ),
+        );
+        let plain = run(&blueprint("", &eks("m5.large")), &Memory::new()).unwrap();
+        let patched = run(&blueprint(PLATFORM_WIDE, &eks("m5.large")), &files).unwrap();
+        let generated = run(&blueprint("", &eks("m5.xlarge")), &Memory::new()).unwrap();
+        let path = "clusters/three/infrastructure/nodepool-general.yaml";
+        let docs = |c: &Compiled| -> Vec<serde_json::Value> {
+            let src = crate::source::SourceFile::new(path, file(c, path));
+            read::read_stream(&src, &ReadOptions::kustomize())
+                .unwrap()
+                .iter()
+                .map(|d| d.to_json())
+                .collect()
+        };
+        let names = |c: &Compiled| -> Vec<String> {
+            docs(c)
+                .iter()
+                .flat_map(|v| {
+                    [
+                        v.pointer("/metadata/name"),
+                        v.pointer("/spec/eksNodegroupName"),
+                        v.pointer("/spec/template/spec/infrastructureRef/name"),
+                    ]
+                })
+                .flatten()
+                .map(|n| n.as_str().unwrap().to_string())
+                .collect()
+        };
+        let (before, after) = (names(&plain), names(&patched));
+        assert_eq!(after.len(), 4, "{after:?}");
+        assert!(after.iter().all(|n| n == &after[0]), "{after:?}");
+        assert_ne!(before[0], after[0]);
+        // The name the overlay gives is the one generation gives the same content.
+        assert_eq!(after, names(&generated));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod clusters;
 pub mod iam;
 pub mod identity;
+pub mod mirror_path;
 pub mod monitoring;
 pub mod names;
 pub mod network;

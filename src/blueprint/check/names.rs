@@ -175,6 +175,22 @@ fn derived(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|z| naming::machine_deployment_name(&cluster.name, &pool.name, z, region))
                 .max_by_key(String::len)
                 .unwrap_or_else(|| naming::pool_name(&cluster.name, &pool.name));
+            // On eks the pool is one MachinePool and EKS node group, `<cluster>-mp-<pool>-<digest>`
+            // (`generate/eks/machine_pool.rs`); an EKS node group name has at most 63 characters.
+            // The digest is shown as `x`s: its value depends on the pool's fields.
+            let (longest, what) = if cluster.provider == Provider::Eks {
+                let pool_name = format!(
+                    "{}-{}",
+                    naming::machine_pool_name(&cluster.name, &pool.name),
+                    "x".repeat(naming::TEMPLATE_DIGEST_LEN)
+                );
+                (
+                    pool_name,
+                    "EKS node group (and MachinePool), with the digest of its immutable fields,",
+                )
+            } else {
+                (longest, "MachineDeployments,")
+            };
             if longest.len() > LABEL_MAX {
                 let pool_path = path.field("nodePools").index(j).field("name");
                 out.push(
@@ -182,7 +198,7 @@ fn derived(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                         Code::DerivedName,
                         &pool_path,
                         format!(
-                            "the name platc derives for this pool's MachineDeployments, `{longest}`, \
+                            "the name platc derives for this pool's {what} `{longest}`, \
                              is {} characters; it is also a label value, so at most {LABEL_MAX} are allowed",
                             longest.len()
                         ),

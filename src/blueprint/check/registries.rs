@@ -55,6 +55,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             }
             out.push(d);
         }
+        super::mirror_path::check(cx, mirror, &mirror_path, out);
         if let Some(creds) = &mirror.credentials_ref
             && let Err(problem) = dns_subdomain(&creds.name)
         {

@@ -338,6 +338,38 @@ fn names() {
             ),
         ),
         (
+            // 40 + `-mp-` + 12 + `-` + 8 digest digits = 65 > 63 (an EKS node group name), while
+            // a capa MachineDeployment of the same names (40 + `-md-` + 12 + `-a` = 58) fits.
+            "derived EKS node group name",
+            variant(&[
+                ("provider: capa", "provider: eks"),
+                (
+                    "      controlPlane:\n        replicas: 3\n        instanceType: m5.large\n",
+                    "",
+                ),
+                ("name: alpha", &format!("name: {long40}")),
+                ("name: workers", &format!("name: {}", "w".repeat(12))),
+            ]),
+            Want::ErrorSaying(
+                Code::DerivedName,
+                "spec.clusters[0].nodePools[0].name",
+                "-mp-wwwwwwwwwwww-xxxxxxxx",
+            ),
+        ),
+        (
+            "EKS node group name of 63 characters",
+            variant(&[
+                ("provider: capa", "provider: eks"),
+                (
+                    "      controlPlane:\n        replicas: 3\n        instanceType: m5.large\n",
+                    "",
+                ),
+                ("name: alpha", &format!("name: {long40}")),
+                ("name: workers", &format!("name: {}", "w".repeat(10))),
+            ]),
+            Want::Clean,
+        ),
+        (
             "derived IAM role name",
             with_section(
                 "  dns: {provider: route53}\n",
@@ -1750,6 +1782,58 @@ fn registries() {
                 &[],
             ),
             Want::Clean,
+        ),
+        (
+            "harbor projects for two upstreams on one host",
+            with_section(
+                "  registries:\n    mirrors:\n      - {upstream: docker.io, endpoint: 'https://harbor.example.cloud', path: /v2/dockerhub-proxy}\n      - {upstream: quay.io, endpoint: 'https://harbor.example.cloud', path: /v2/quay-proxy}\n",
+                &[],
+            ),
+            Want::Clean,
+        ),
+        (
+            "mirror path without the API root",
+            with_section(
+                &mirror.replace(
+                    "'https://mirror.example.cloud'",
+                    "'https://mirror.example.cloud', path: /dockerhub-proxy",
+                ),
+                &[],
+            ),
+            Want::ErrorSaying(Code::Registry, "spec.registries.mirrors[0].path", "`/v2/`"),
+        ),
+        (
+            "mirror path and an endpoint with a path",
+            with_section(
+                &mirror.replace(
+                    "'https://mirror.example.cloud'",
+                    "'https://mirror.example.cloud/harbor', path: /v2/dockerhub-proxy",
+                ),
+                &[],
+            ),
+            Want::ErrorSaying(
+                Code::Registry,
+                "spec.registries.mirrors[0].endpoint",
+                "also sets `path`",
+            ),
+        ),
+        (
+            "mirror path with a kops cluster",
+            with_section(
+                &mirror.replace(
+                    "'https://mirror.example.cloud'",
+                    "'https://mirror.example.cloud', path: /v2/dockerhub-proxy",
+                ),
+                &[(
+                    "provider: capa",
+                    "provider: kops\n      kops: {stateStore: 's3://demo-kops-state'}",
+                )],
+            ),
+            Want::ErrorSaying(
+                Code::Registry,
+                "spec.registries.mirrors[0].path",
+                "override_path",
+            ),
         ),
         (
             "kyverno without sources",

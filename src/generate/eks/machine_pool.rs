@@ -1,7 +1,9 @@
 //! One node pool of an EKS cluster: a Cluster API MachinePool and its AWSManagedMachinePool,
 //! which CAPA turns into an EKS managed node group: instance type and AMI type, size,
 //! node labels and taints (the pool's own and its role's), root disk size, tags, and the
-//! private subnets of the pool's zones.
+//! private subnets of the pool's zones. All three (MachinePool, AWSManagedMachinePool, node
+//! group) are named `<cluster>-mp-<pool>-<digest>`, the digest of the node group's immutable
+//! fields (`facts::immutable`), so a change EKS cannot make in place renders a replacement.
 
 use serde_json::{Map, Value};
 
@@ -10,6 +12,7 @@ use crate::json::json;
 use super::metadata;
 use crate::blueprint::model::TaintEffect;
 use crate::facts::eks::ami_type;
+use crate::facts::immutable;
 use crate::generate::capa::api::{Api, CAPI_GROUP, INFRASTRUCTURE_GROUP};
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster, ResolvedNodePool, Scaling};
@@ -36,7 +39,18 @@ pub fn taint_effect(e: TaintEffect) -> &'static str {
 
 pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Vec<Value> {
     let api = Api(r.cluster_api);
-    let name = naming::machine_pool_name(&c.name, &pool.name);
+    let base = naming::machine_pool_name(&c.name, &pool.name);
+    let (min, max) = match pool.scaling {
+        Scaling::Fixed(n) => (n, n.max(1)),
+        Scaling::Auto { min, max } => (min, max),
+    };
+    // The node group's name carries a digest of the fields EKS and CAPA cannot change on an
+    // existing node group (`facts::immutable`): a change is a new node group under a new name,
+    // and the old one goes with the old name.
+    let name = naming::template_name(
+        &base,
+        &immutable_fields(&node_group_spec(r, c, pool, &base, min, max)),
+    );
 
     let mut meta = metadata(r, c, &name, Some(&pool.name));
     let mut spec = Map::new();
@@ -44,19 +58,17 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Ve
     // EKS sizes the node group between min and max (max at least 1, an EKS rule); a fixed pool
     // is a MachinePool with replicas, an autoscaled one leaves replicas to the autoscaler
     // (Cluster API defaults them to the minimum on creation).
-    let (min, max) = match pool.scaling {
+    match pool.scaling {
         Scaling::Fixed(n) => {
             spec.insert("replicas".into(), json!(n));
-            (n, n.max(1))
         }
         Scaling::Auto { min, max } => {
             meta.insert(
                 "annotations".into(),
                 json!({AUTOSCALER_MIN: min.to_string(), AUTOSCALER_MAX: max.to_string()}),
             );
-            (min, max)
         }
-    };
+    }
     spec.insert(
         "template".into(),
         json!({
@@ -84,6 +96,17 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> Ve
         "spec": node_group_spec(r, c, pool, &name, min, max),
     });
     vec![machine_pool, managed]
+}
+
+/// The fields of a node group's spec that upstream refuses to change
+/// ([`immutable::replace_keys`]), less its name, which the digest goes into.
+pub fn immutable_fields(spec: &Map<String, Value>) -> Value {
+    let fields: Map<String, Value> = immutable::replace_keys(MACHINE_POOL_KIND)
+        .into_iter()
+        .filter(|key| *key != "eksNodegroupName")
+        .filter_map(|key| spec.get(key).map(|v| (key.to_string(), v.clone())))
+        .collect();
+    Value::Object(fields)
 }
 
 fn node_group_spec(

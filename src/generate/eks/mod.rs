@@ -7,7 +7,7 @@
 //! cluster with its add-ons (`addons/storage-class.yaml`).
 
 mod control_plane;
-mod machine_pool;
+pub mod machine_pool;
 pub mod storage_class;
 
 use super::capa::metadata;

@@ -140,7 +140,11 @@ fn node_pool_is_a_managed_node_group_with_scaling_labels_and_taints() {
     let r = resolved(REFERENCE);
     let objs = objects(&r, POOL);
     let mp = kind(&objs, "MachinePool");
-    assert_eq!(mp["metadata"]["name"], "sandbox-eks-mp-general");
+    let name = mp["metadata"]["name"].as_str().unwrap();
+    assert_eq!(
+        crate::naming::template_base(name),
+        Some("sandbox-eks-mp-general")
+    );
     assert_eq!(mp["metadata"]["labels"]["platc.io/node-pool"], "general");
     // autoscaling {2, 6}: the autoscaler's bounds, no replica count.
     assert_eq!(
@@ -157,7 +161,15 @@ fn node_pool_is_a_managed_node_group_with_scaling_labels_and_taints() {
         json!({"dataSecretName": ""})
     );
     let spec = &kind(&objs, "AWSManagedMachinePool")["spec"];
-    assert_eq!(spec["eksNodegroupName"], "sandbox-eks-mp-general");
+    assert_eq!(spec["eksNodegroupName"], name);
+    assert_eq!(
+        kind(&objs, "AWSManagedMachinePool")["metadata"]["name"],
+        name
+    );
+    assert_eq!(
+        mp["spec"]["template"]["spec"]["infrastructureRef"]["name"],
+        name
+    );
     assert_eq!(spec["instanceType"], "m5.large");
     assert_eq!(spec["amiType"], "AL2023_x86_64_STANDARD");
     assert_eq!(spec["scaling"], json!({"minSize": 2, "maxSize": 6}));
@@ -302,4 +314,105 @@ fn the_default_storage_class_is_encrypted_gp3_among_the_addons() {
         json!({"type": "gp3", "encrypted": "true"})
     );
     assert_eq!(sc["volumeBindingMode"], "WaitForFirstConsumer");
+}
+
+/// The EKS pool's name (MachinePool, AWSManagedMachinePool, node group) for a variant of the
+/// reference.
+fn pool_name(edits: &[(&str, &str)]) -> String {
+    let objs = objects(&resolved(&reference_with(edits)), POOL);
+    kind(&objs, "AWSManagedMachinePool")["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+const EKS_POOL: &str = "        - name: general\n          instanceType: m5.large\n          autoscaling: {min: 2, max: 6}\n";
+
+/// Issue 20 item 9: a change of each field EKS or CAPA cannot change on a node group renders a
+/// replacement (a new name), and a change of a mutable field keeps the name.
+#[test]
+fn an_immutable_node_group_field_renders_a_replacement_pool() {
+    let before = pool_name(&[]);
+    let renamed = |what: &str, edits: &[(&str, &str)]| {
+        let after = pool_name(edits);
+        assert_ne!(after, before, "{what}: the pool keeps its name");
+        assert_eq!(
+            crate::naming::template_base(&after),
+            Some("sandbox-eks-mp-general"),
+            "{what}"
+        );
+    };
+    // instanceType (and with another architecture, amiType too).
+    renamed(
+        "instanceType",
+        &[(EKS_POOL, &EKS_POOL.replace("m5.large", "m5.xlarge"))],
+    );
+    renamed(
+        "amiType",
+        &[(EKS_POOL, &EKS_POOL.replace("m5.large", "m6g.large"))],
+    );
+    // diskSize.
+    renamed(
+        "diskSize",
+        &[(
+            EKS_POOL,
+            &format!("{EKS_POOL}          rootVolume: {{sizeGiB: 80}}\n"),
+        )],
+    );
+    // availabilityZones (the zones' subnets CAPA created).
+    renamed(
+        "availabilityZones",
+        &[(
+            "      availabilityZones: [us-west-2a, us-west-2b]\n      nodePools:\n        - name: general\n",
+            "      availabilityZones: [us-west-2a, us-west-2c]\n      nodePools:\n        - name: general\n",
+        )],
+    );
+    // subnetIDs (an existing VPC's private subnets of the pool's zones).
+    let zones = "      availabilityZones: [us-west-2a, us-west-2b]\n      nodePools:\n        - name: general\n";
+    let vpc = |subnet_a: &str| {
+        format!(
+            "      availabilityZones: [us-west-2a, us-west-2b]\n      network:\n        existingVPC:\n          id: vpc-0a1b2c3d4e5f67891\n          cidr: 10.30.0.0/16\n          privateSubnets:\n            us-west-2a: {subnet_a}\n            us-west-2b: subnet-0aaa1111bbbb3333d\n          publicSubnets:\n            us-west-2a: subnet-0ccc3333dddd5555e\n            us-west-2b: subnet-0ccc3333dddd5555f\n      nodePools:\n        - name: general\n"
+        )
+    };
+    let in_vpc = pool_name(&[(zones, &vpc("subnet-0aaa1111bbbb3333c"))]);
+    let objs = objects(
+        &resolved(&reference_with(&[(
+            zones,
+            &vpc("subnet-0aaa1111bbbb3333c"),
+        )])),
+        POOL,
+    );
+    assert_eq!(
+        kind(&objs, "AWSManagedMachinePool")["spec"]["subnetIDs"],
+        json!(["subnet-0aaa1111bbbb3333c", "subnet-0aaa1111bbbb3333d"])
+    );
+    assert_ne!(
+        pool_name(&[(zones, &vpc("subnet-0aaa1111bbbb4444c"))]),
+        in_vpc,
+        "subnetIDs: the pool keeps its name"
+    );
+    // Mutable fields: scaling, labels, the Kubernetes version.
+    for (what, edits) in [
+        (
+            "scaling",
+            vec![(EKS_POOL, EKS_POOL.replace("max: 6", "max: 8"))],
+        ),
+        (
+            "labels",
+            vec![(
+                "            team: sandbox\n",
+                "            team: sandbox2\n".to_string(),
+            )],
+        ),
+        (
+            "kubernetesVersion",
+            vec![(
+                "      kubernetesVersion: v1.34.2\n      workspace: sandbox\n",
+                "      kubernetesVersion: v1.35.0\n      workspace: sandbox\n".to_string(),
+            )],
+        ),
+    ] {
+        let edits: Vec<(&str, &str)> = edits.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        assert_eq!(pool_name(&edits), before, "{what} renamed the pool");
+    }
 }

@@ -31,6 +31,15 @@ pub fn section(r: &Resolved) -> String {
             mirrors::CERTS_DIR,
             mirrors::DROP_IN_PATH
         );
+        if mirror_list.iter().any(|m| m.path.is_some()) {
+            let _ = writeln!(
+                s,
+                "  A mirror with a `path` (a proxy-cache project) is written as `<endpoint><path>` with\n  \
+                 `override_path = true`, so containerd asks the project's API root and does not append `/v2`;\n  \
+                 this needs containerd ≥ 1.6 on the image (the drop-in is containerd config version {}).",
+                mirrors::DROP_IN_CONFIG_VERSION
+            );
+        }
         if let Some(creds) = mirror_list.iter().find_map(|m| m.credentials_ref.as_ref()) {
             let _ = writeln!(
                 s,

@@ -179,6 +179,8 @@ fn subnets(c: &ResolvedCluster) -> Value {
 /// containerd's mirrors: each mirrored registry and its mirror's endpoint (kOps' containerd
 /// falls back to the registry itself when the mirror lacks an image). The mirror's
 /// credentials cannot be given to kOps without putting them in its files; the checker warns.
+/// A mirror with a `path` never reaches here: kOps writes no `override_path`, so the checker
+/// refuses it with a kops cluster (`blueprint/check/mirror_path.rs`).
 fn registry_mirrors(r: &Resolved) -> Option<Value> {
     let mirrors = &r.spec.registries.as_ref()?.mirrors;
     if mirrors.is_empty() {

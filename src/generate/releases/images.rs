@@ -51,13 +51,22 @@ pub fn policy_enforced(r: &Resolved) -> bool {
 }
 
 /// A mirror's host and path, as an image reference prefix: `https://mirror.example/x/` →
-/// `mirror.example/x`.
-pub fn mirror_host(m: &Mirror) -> &str {
+/// `mirror.example/x`. With a `path` (the API root `/v2/<project>` of a proxy-cache project),
+/// the project follows the host: a registry serves repository `<project>/<name>` at
+/// `/v2/<project>/<name>/` (opencontainers/distribution-spec v1.1 `spec.md`, "Pulling
+/// manifests": `/v2/<name>/manifests/<reference>`), so an image pulled from the mirror by
+/// name is `mirror.example/<project>/<name>`, and that is the prefix the image policy must
+/// admit for the mirror.
+pub fn mirror_host(m: &Mirror) -> String {
     let rest = m
         .endpoint
         .split_once("://")
         .map_or(m.endpoint.as_str(), |(_, r)| r);
-    rest.trim_end_matches('/')
+    let host = rest.trim_end_matches('/');
+    match m.path.as_deref().and_then(|p| p.strip_prefix("/v2/")) {
+        Some(project) => format!("{host}/{}", project.trim_end_matches('/')),
+        None => host.to_string(),
+    }
 }
 
 /// Whether `sources` admit `image` (Kyverno's own pattern semantics, see `hardening::kyverno`).
@@ -247,7 +256,17 @@ fn split(image: &str) -> (&str, &str) {
 
 /// The chart values that make `component` pull `image` (the chosen alternative).
 fn values_for(component: &str, image: &str, mirror: Option<&Mirror>) -> Value {
-    let (registry, repository) = split(image);
+    // Through a mirror the registry is the mirror's prefix, its proxy-cache project included.
+    let prefix = mirror.map(mirror_host);
+    let (registry, repository) = match prefix.as_deref().and_then(|p| {
+        image
+            .strip_prefix(p)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .map(|rest| (p, rest))
+    }) {
+        Some(split) => split,
+        None => split(image),
+    };
     match component {
         // grafana-community/helm-charts charts/grafana/values.yaml: `image.registry`,
         // `image.pullSecrets` (under kube-prometheus-stack's `grafana`).

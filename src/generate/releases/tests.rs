@@ -434,3 +434,35 @@ fn an_image_no_source_admits_is_reported_naming_component_and_field() {
     // The reference admits every one.
     assert!(images::check(&resolved(REFERENCE)).is_empty());
 }
+
+/// A Harbor proxy-cache project (`registries.mirrors[].path`): the image policy admits the
+/// mirrored registry when the project is admitted, not when only another project of the same
+/// host is, and an eks cluster pulls from the project by name.
+#[test]
+fn a_mirror_path_is_part_of_the_admitted_prefix_and_of_the_name_on_eks() {
+    let mirror = (
+        "        endpoint: https://registry-mirror.example.cloud\n",
+        "        endpoint: https://registry-mirror.example.cloud\n        path: /v2/dockerhub-proxy\n",
+    );
+    let r = resolved(&reference_with(&[mirror]));
+    let mgmt = r.clusters.iter().find(|x| x.name == "management").unwrap();
+    assert!(images::cluster_sources(&r, mgmt).contains(&"docker.io/".to_string()));
+    let out = generate::generate(&r).unwrap();
+    let list = releases(&out, "sandbox-eks");
+    let grafana = &release(&list, "kube-prometheus-stack")["spec"]["values"]["grafana"]["image"];
+    assert_eq!(
+        grafana["registry"],
+        "registry-mirror.example.cloud/dockerhub-proxy"
+    );
+
+    let other_project = reference_with(&[
+        mirror,
+        (
+            "      - registry-mirror.example.cloud/\n",
+            "      - registry-mirror.example.cloud/quay-proxy/\n",
+        ),
+    ]);
+    let r = resolved(&other_project);
+    let mgmt = r.clusters.iter().find(|x| x.name == "management").unwrap();
+    assert!(!images::cluster_sources(&r, mgmt).contains(&"docker.io/".to_string()));
+}

@@ -1,5 +1,6 @@
 //! The review as one JSON document, for bots: the same content as the Markdown report
-//! (totals, groups by cluster, objects by kind with their changed fields, other files,
+//! (totals, groups by cluster, objects by kind with their changed fields and, where upstream
+//! refuses the change in place, the reason; other files,
 //! files left alone) and the full unified diff. Field names are camelCase and stable.
 
 use serde_json::Value;
@@ -23,6 +24,7 @@ pub fn json(r: &Review) -> String {
             "objects": {
                 "added": t.objects_added,
                 "changed": t.objects_changed,
+                "replaced": t.objects_replaced,
                 "removed": t.objects_removed,
             },
         },
@@ -61,6 +63,7 @@ fn object(o: &ObjectChange) -> Value {
         "file": o.file,
         "previousFile": o.previous_file,
         "fields": o.fields,
+        "reason": o.reason,
     })
 }
 

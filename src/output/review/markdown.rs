@@ -58,8 +58,13 @@ fn headline(r: &Review) -> String {
     let t = r.totals;
     let clusters = r.groups.iter().filter(|g| g.cluster.is_some()).count();
     let files = t.files_created + t.files_changed + t.files_removed;
+    let replaced = if t.objects_replaced > 0 {
+        format!(", {} replaced", t.objects_replaced)
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "**{} object{} added, {} changed, {} removed**",
+        "**{} object{} added, {} changed{replaced}, {} removed**",
         t.objects_added,
         plural(t.objects_added),
         t.objects_changed,
@@ -134,13 +139,16 @@ fn kind_label(k: &KindChanges, all: &[KindChanges]) -> String {
 
 fn change_cell(o: &ObjectChange) -> String {
     let mut out = o.change.as_str().to_string();
-    if o.change == Change::Changed {
+    if matches!(o.change, Change::Changed | Change::Replaced) {
         if let Some(prev) = &o.previous_name {
             out.push_str(&format!(" (was {})", code(prev)));
         }
         if let Some(prev) = &o.previous_file {
             out.push_str(&format!(" (moved from {})", code(prev)));
         }
+    }
+    if let Some(reason) = &o.reason {
+        out.push_str(&format!("<br>{}", cell(reason)));
     }
     out
 }

@@ -28,6 +28,9 @@ pub use objects::{Identity, field_changes};
 pub enum Change {
     Added,
     Changed,
+    /// Renamed by a change upstream refuses in place (`facts::immutable`): a new object takes
+    /// the old one's place.
+    Replaced,
     Removed,
 }
 
@@ -36,6 +39,7 @@ impl Change {
         match self {
             Change::Added => "added",
             Change::Changed => "changed",
+            Change::Replaced => "replaced",
             Change::Removed => "removed",
         }
     }
@@ -56,6 +60,9 @@ pub struct ObjectChange {
     pub previous_file: Option<String>,
     /// Field paths that differ (changed objects only), as `spec.template.spec.instanceType`.
     pub fields: Vec<String>,
+    /// Why upstream cannot apply the change in place: set on a replaced object, and on a
+    /// changed one whose change upstream refuses (`facts::immutable`).
+    pub reason: Option<String>,
 }
 
 /// One file that is not a set of Kubernetes objects (or whose objects did not change, only
@@ -104,6 +111,7 @@ pub struct Totals {
     pub files_removed: usize,
     pub objects_added: usize,
     pub objects_changed: usize,
+    pub objects_replaced: usize,
     pub objects_removed: usize,
 }
 
@@ -203,6 +211,7 @@ pub fn build(sides: &[Sides<'_>], unified: String) -> Review {
                 match o.change {
                     Change::Added => totals.objects_added += 1,
                     Change::Changed => totals.objects_changed += 1,
+                    Change::Replaced => totals.objects_replaced += 1,
                     Change::Removed => totals.objects_removed += 1,
                 }
             }

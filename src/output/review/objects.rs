@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{Change, KindChanges, ObjectChange};
 use crate::blueprint::path::BlueprintPath;
+use crate::facts::immutable::{self, Remedy};
 use crate::naming;
 use crate::source::SourceFile;
 use crate::yaml::read::{self, ReadOptions};
@@ -168,8 +169,11 @@ pub fn pair(sides: Sides) -> Vec<KindChanges> {
                     let fields = field_changes(&a.value, &b.value);
                     let moved = (a.file != b.file).then_some(a.file);
                     if !fields.is_empty() || moved.is_some() {
+                        // Under the same name nothing replaces it, whatever the remedy.
+                        let reason = immutable_reason(&b.id.kind, &fields, None);
                         let mut c = change(Change::Changed, b, None, fields);
                         c.previous_file = moved;
+                        c.reason = reason;
                         changes.push(c);
                     }
                 }
@@ -181,15 +185,23 @@ pub fn pair(sides: Sides) -> Vec<KindChanges> {
     }
     // Renamed templates: exactly one removed and one added per (group, kind, namespace, base).
     type Key = (String, String, String, String);
+    // EKS pools were named without a digest before it carried their immutable fields: the
+    // first render after that reads as the pool replaced, which it is.
     let base_key = |o: &Obj| -> Option<Key> {
-        naming::template_base(&o.id.name).map(|base| {
-            (
-                o.id.group.clone(),
-                o.id.kind.clone(),
-                o.id.namespace.clone(),
-                base.to_string(),
-            )
-        })
+        naming::template_base(&o.id.name)
+            .or_else(|| {
+                FORMERLY_PLAIN
+                    .contains(&o.id.kind.as_str())
+                    .then_some(o.id.name.as_str())
+            })
+            .map(|base| {
+                (
+                    o.id.group.clone(),
+                    o.id.kind.clone(),
+                    o.id.namespace.clone(),
+                    base.to_string(),
+                )
+            })
     };
     let count = |list: &[Obj]| {
         let mut m: BTreeMap<Key, usize> = BTreeMap::new();
@@ -220,7 +232,15 @@ pub fn pair(sides: Sides) -> Vec<KindChanges> {
             .into_iter()
             .filter(|f| f != "metadata.name")
             .collect();
-        changes.push(change(Change::Changed, b, Some(a.id.name), fields));
+        let reason = immutable_reason(&b.id.kind, &fields, Some(Remedy::Replace));
+        let kind = if reason.is_some() {
+            Change::Replaced
+        } else {
+            Change::Changed
+        };
+        let mut c = change(kind, b, Some(a.id.name), fields);
+        c.reason = reason;
+        changes.push(c);
     }
     for o in removed {
         changes.push(change(Change::Removed, o, None, Vec::new()));
@@ -254,6 +274,32 @@ pub fn pair(sides: Sides) -> Vec<KindChanges> {
         .collect()
 }
 
+/// Kinds platc named without a digest before (`generate/eks/machine_pool.rs`).
+const FORMERLY_PLAIN: &[&str] = &["MachinePool", "AWSManagedMachinePool"];
+
+/// Why upstream refuses `fields` of a `kind` in place (rows of `facts::immutable`, of
+/// `remedy` when given), one part per row, or `None` when it takes them.
+fn immutable_reason(kind: &str, fields: &[String], remedy: Option<Remedy>) -> Option<String> {
+    let parts: Vec<String> = immutable::hits(kind, fields)
+        .into_iter()
+        .filter(|(row, _)| remedy.is_none_or(|r| row.remedy == r))
+        .map(|(row, hit)| {
+            let names: Vec<String> = hit.iter().map(|f| format!("`{f}`")).collect();
+            format!("{}: {}", names.join(", "), row.refused_by)
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let what = match remedy {
+        Some(Remedy::Replace) => "upstream cannot change it in place, so a new object replaces it",
+        _ => {
+            "upstream refuses this change in place: recreate the object (for a cluster, a new cluster) or revert it"
+        }
+    };
+    Some(format!("{what} ({})", parts.join("; ")))
+}
+
 fn change(
     change: Change,
     o: Obj,
@@ -268,6 +314,7 @@ fn change(
         file: o.file,
         previous_file: None,
         fields,
+        reason: None,
     }
 }
 
