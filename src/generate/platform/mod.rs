@@ -5,6 +5,7 @@
 
 mod access;
 mod installation;
+mod kommander_external_dns;
 pub mod steps;
 pub mod workspaces;
 
