@@ -30,6 +30,24 @@ pub fn text(r: &Resolved) -> String {
                 naming::KOMMANDER_NAMESPACE
             );
         }
+        if let Some(secret) = r
+            .spec
+            .kommander
+            .as_ref()
+            .and_then(|k| k.license_secret_ref.as_ref())
+        {
+            let (label, value) = super::license::SECRET_LABEL;
+            let _ = writeln!(
+                s,
+                "- Create the Secret `{name}` with the Kommander licence under the key `{key}` in namespace `{ns}`,\n  \
+                 labelled `{label}={value}` (`kubectl create secret generic {name} --from-literal={key}=... -n {ns}`,\n  \
+                 `kubectl label secret {name} {label}={value} -n {ns}`): `license.yaml` refers to it; the licence never\n  \
+                 enters this tree.",
+                name = secret.name,
+                key = secret.key,
+                ns = naming::KOMMANDER_NAMESPACE,
+            );
+        }
         let _ = writeln!(
             s,
             "- `installation.yaml` is the installer's configuration, not a Kubernetes object:\n  \
@@ -50,13 +68,26 @@ pub fn text(r: &Resolved) -> String {
             apps.join(", "),
             m.name
         );
+        let license = r
+            .spec
+            .kommander
+            .as_ref()
+            .is_some_and(|k| k.license_secret_ref.is_some());
+        if license && r.spec.workspaces.is_empty() && r.spec.access.is_empty() {
+            let _ = writeln!(
+                s,
+                "- Then `kubectl apply -k platform/` on `{}`: the License object.",
+                m.name
+            );
+        }
         if !r.spec.workspaces.is_empty() || !r.spec.access.is_empty() {
             let _ = writeln!(
                 s,
-                "- Then `kubectl apply -k platform/` on `{}`: workspaces, virtual groups and role bindings.\n  \
+                "- Then `kubectl apply -k platform/` on `{}`: workspaces, virtual groups and role bindings{}.\n  \
                  Kommander creates a workspace's namespace from its Workspace; bindings in that namespace apply\n  \
                  once it exists (apply again, or let Flux retry).",
-                m.name
+                m.name,
+                if license { ", the License object" } else { "" }
             );
         }
     }
