@@ -68,6 +68,16 @@ pub fn text(r: &Resolved) -> String {
             apps.join(", "),
             m.name
         );
+        if r.dns.is_some() {
+            let _ = writeln!(
+                s,
+                "  Its external-dns is Bitnami's chart {} (Kommander {}), so its values there are in that\n  \
+                 chart's form (`provider: aws`, `aws.region`, `zoneIdFilters`), not the kubernetes-sigs form\n  \
+                 of the other clusters' `external-dns-values.yaml`.",
+                crate::facts::kommander::EXTERNAL_DNS_CHART_VERSION,
+                crate::facts::kommander::KOMMANDER_APPLICATIONS_TAG,
+            );
+        }
         let license = r
             .spec
             .kommander
@@ -94,14 +104,17 @@ pub fn text(r: &Resolved) -> String {
     let cert_manager_irsa = r.acme.is_some()
         && r.acme_solver == AcmeSolver::Dns01Route53
         && r.workload_identity == WorkloadIdentity::Irsa;
-    if r.dns.is_some() || r.spec.monitoring.is_some() || cert_manager_irsa {
+    // The values files are on the clusters Flux installs the charts into: not the management
+    // cluster, where Kommander's apps read the values in `installation.yaml`.
+    let workload_dns = r.dns.is_some() && r.clusters.iter().any(|c| !c.management);
+    if workload_dns || r.spec.monitoring.is_some() || cert_manager_irsa {
         let _ = writeln!(
             s,
             "\n## Helm values (`clusters/<cluster>/releases/*-values.yaml`)\n\n\
              Each file is read by exactly one HelmRelease of its folder (through the ConfigMap\n\
              `<cluster>-<component>-values`).\n"
         );
-        if r.dns.is_some() {
+        if workload_dns {
             let identity = match r.workload_identity {
                 WorkloadIdentity::Irsa => {
                     "its service account carries the cluster's IRSA role".to_string()
