@@ -33,7 +33,8 @@ pub const EXTERNAL_DNS_CHART_COMMIT: &str = "3260dbca771ef1979e4e950a9abbf5ce8f4
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Enabled {
     /// Always: Kommander's own components that the management cluster runs (`type: internal`
-    /// and licensed from the Starter tier up: the kommander core of `managementApps`, and the
+    /// and licensed from the Starter tier up: the kommander core of `managementApps` (with
+    /// nkp-pulse-management), and the
     /// SSO chain dex, dex-k8s-authenticator, kube-oidc-proxy, traefik-forward-auth-mgmt), the
     /// apps Kommander's installer bootstraps (`applications/<app>/bootstrap/`), and the
     /// prerequisites the `kommander` app names for every cluster it manages
@@ -118,7 +119,8 @@ pub const APPS: &[App] = &[
     app("logging-operator", "6.0.3", Enabled::Never),
     app("nkp-insights", "1.7.3", Enabled::Never),
     app("nkp-insights-management", "1.7.3", Enabled::Never),
-    app("nkp-pulse-management", "0.3.0", Enabled::Never),
+    app("nkp-pulse-management", "0.3.0", Enabled::Always),
+    // Deployed by nkp-pulse-management itself (its defaults' `workspaceApp`).
     app("nkp-pulse-workspace", "0.3.0", Enabled::Never),
     app("nvidia-gpu-operator", "25.10.0", Enabled::Never),
     app("opencost", "2.4.0", Enabled::Never),
