@@ -425,6 +425,7 @@ pub const KOMMANDER_NAMESPACE: &str = "kommander";
 pub const INSTALLATION_PATH: &str = "platform/installation.yaml";
 pub const WORKSPACES_PATH: &str = "platform/workspaces.yaml";
 pub const ACCESS_PATH: &str = "platform/access.yaml";
+pub const LICENSE_PATH: &str = "platform/license.yaml";
 
 /// Helm values of kube-prometheus-stack in one cluster, beside its HelmRelease.
 pub fn monitoring_values_path(cluster: &str) -> String {

@@ -31,6 +31,8 @@ mod iam;
 /// Issue 21: check compares with the compiled tree; manifests and output folders cannot
 /// reach outside the generated layout; inputs are read safely; exit codes as documented.
 mod integrity;
+/// Issue 20: Kommander's external-dns chart, its app list, its issuer, the licence, the demo.
+mod kommander;
 /// What every golden cluster's nodes need to become Ready, by its provider's installer.
 mod nodes_ready;
 /// `platc kustomize` against real kustomize's output on every overlay case.

@@ -82,6 +82,9 @@ pub struct Spec {
     pub monitoring: Option<Monitoring>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitops: Option<Gitops>,
+    /// Kommander itself, on the management cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kommander: Option<Kommander>,
     pub clusters: Vec<Cluster>,
     /// Kustomize-format overlays applied to every cluster's output, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -219,6 +222,17 @@ pub struct Connector {
 pub struct SecretRef {
     pub name: String,
     pub key: String,
+}
+
+/// Kommander itself (the management cluster's platform layer).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Kommander {
+    /// The Secret (in Kommander's namespace, `kommander`) holding the licence: becomes
+    /// Kommander's `License` object, which refers to it. Kommander reads the licence from the
+    /// key `jwt`, labelled `kommanderType=license`; the licence never enters the tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_secret_ref: Option<SecretRef>,
 }
 
 /// A Secret named without a key (Flux reads fixed keys from it).

@@ -1,4 +1,5 @@
-//! cert-manager: one ACME `ClusterIssuer` per cluster (`addons/cert-manager.yaml`) with the
+//! cert-manager: one ACME `ClusterIssuer` per cluster (`addons/cert-manager.yaml`; on the
+//! management cluster under the name Kommander's ingress certificate uses) with the
 //! provider's directory URL, the account key Secret, external account binding for ZeroSSL and
 //! ssl.com (key id and a Secret reference, never the key), and an http01 or Route 53 dns01
 //! solver. With Route 53 the solver carries no credentials: they come from the workload's
@@ -18,6 +19,38 @@ const GENERATOR: &str = "cert-manager";
 /// The issuer's name: stable across provider changes, so Certificates and Ingress
 /// annotations that name it keep working.
 pub const ISSUER_NAME: &str = "acme";
+
+/// The issuer's name on the management cluster: the ClusterIssuer Kommander's installer makes
+/// from the Installation's `acme {email, server}` and that its ingress certificate uses, and
+/// the name under which a user's own issuer replaces it. Kommander's Installation has no field
+/// for external account binding (its `acme` takes `email` and `server` only: mesosphere/
+/// dcos-docs-site `pages/dkp/kommander/2.3/install/configuration/custom-domain/index.md`); its
+/// guide for EAB, DNS solvers and other "advanced configuration" is a ClusterIssuer named
+/// `kommander-acme-issuer` with the account key in `kommander-acme-issuer-account`, created
+/// before `install kommander` (NKP guide, "Advanced Configuration: ClusterIssuer"). platc's
+/// issuer on the management cluster is that issuer: one ClusterIssuer there, the one
+/// Kommander's certificate uses, with the EAB of ZeroSSL and ssl.com.
+pub const KOMMANDER_ISSUER_NAME: &str = "kommander-acme-issuer";
+
+/// The name of cluster `c`'s ClusterIssuer.
+pub fn issuer_name(c: &ResolvedCluster) -> &'static str {
+    if c.management {
+        KOMMANDER_ISSUER_NAME
+    } else {
+        ISSUER_NAME
+    }
+}
+
+/// The Secret holding the ACME account's private key of cluster `c`'s issuer (cert-manager
+/// creates it): `<issuer>-account-key`, and on the management cluster the name Kommander's
+/// guide fixes, `kommander-acme-issuer-account`.
+pub fn account_key_secret(c: &ResolvedCluster) -> String {
+    if c.management {
+        format!("{KOMMANDER_ISSUER_NAME}-account")
+    } else {
+        format!("{ISSUER_NAME}-account-key")
+    }
+}
 
 /// The IngressClass that http01 challenges go through on a cluster other than the
 /// management cluster: the one the traefik chart creates under its release name.
@@ -89,7 +122,7 @@ fn issuer(r: &Resolved, c: &ResolvedCluster, acme: &Acme) -> Value {
     );
     spec.insert(
         "privateKeySecretRef".into(),
-        json!({"name": format!("{ISSUER_NAME}-account-key")}),
+        json!({"name": account_key_secret(c)}),
     );
     if let Some(eab) = &acme.external_account_binding {
         spec.insert(
@@ -118,7 +151,7 @@ fn issuer(r: &Resolved, c: &ResolvedCluster, acme: &Acme) -> Value {
         "apiVersion": "cert-manager.io/v1",
         "kind": "ClusterIssuer",
         "metadata": {
-            "name": ISSUER_NAME,
+            "name": issuer_name(c),
             "labels": naming::labels(&r.platform, Some(&c.name), None),
         },
         "spec": {"acme": spec},
@@ -132,7 +165,7 @@ pub const FIELDS: &[FieldRule] = &[
         "ClusterIssuer",
         "metadata.name",
         &[],
-        "`acme` whatever the provider, so Certificates and Ingress annotations that name it survive a provider change",
+        "`acme` whatever the provider, so Certificates and Ingress annotations that name it survive a provider change; on the management cluster `kommander-acme-issuer`, the issuer Kommander's ingress certificate uses",
     ),
     FieldRule::new("ClusterIssuer", "spec.acme.email", &["acme.email"], ""),
     FieldRule::new(
@@ -145,7 +178,7 @@ pub const FIELDS: &[FieldRule] = &[
         "ClusterIssuer",
         "spec.acme.privateKeySecretRef",
         &[],
-        "the Secret `acme-account-key`, where cert-manager keeps the ACME account's key",
+        "the Secret `acme-account-key` (`kommander-acme-issuer-account` on the management cluster), where cert-manager keeps the ACME account's key",
     ),
     FieldRule::new(
         "ClusterIssuer",

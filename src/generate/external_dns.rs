@@ -2,8 +2,9 @@
 //! (`releases/external-dns-values.yaml`, read by its Flux HelmRelease): the AWS provider, the blueprint's domain filters and
 //! policy, a TXT registry with a per-cluster owner and the blueprint's prefix, the cluster's
 //! region, the hosted zone as the only zone external-dns may touch, and, with IRSA, the role
-//! ARN on its service account (with the node role: no identity settings at all). The same
-//! tree is the management cluster's external-dns app values in `platform/installation.yaml`.
+//! ARN on its service account (with the node role: no identity settings at all). The
+//! management cluster's external-dns is Kommander's app, a different chart (Bitnami's): its
+//! values are `platform::kommander_external_dns`.
 
 use serde_json::{Map, Value};
 
@@ -17,10 +18,10 @@ use crate::resolve::{Resolved, ResolvedCluster};
 const GENERATOR: &str = "external-dns";
 
 /// The chart's name for the AWS (Route 53) provider.
-const PROVIDER: &str = "aws";
+pub const PROVIDER: &str = "aws";
 /// The registry that records ownership in TXT records (the chart's default, written out
 /// because `txtOwnerId` and `txtPrefix` only mean something with it).
-const REGISTRY: &str = "txt";
+pub const REGISTRY: &str = "txt";
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     if r.dns.is_none() {
@@ -38,7 +39,7 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     Ok(())
 }
 
-fn policy(p: DnsPolicy) -> &'static str {
+pub fn policy(p: DnsPolicy) -> &'static str {
     match p {
         DnsPolicy::UpsertOnly => "upsert-only",
         DnsPolicy::Sync => "sync",
@@ -70,34 +71,45 @@ pub fn values(r: &Resolved, c: &ResolvedCluster) -> Result<Value, GenError> {
             json!([format!("--zone-id-filter={zone}")]),
         );
     }
-    if r.workload_identity == WorkloadIdentity::Irsa {
-        let Some(account) = &r.account_id else {
-            return Err(GenError {
-                message: "external-dns with IRSA but no AWS account ID passed the checker".into(),
-            });
-        };
-        let arn = naming::irsa_role_arn(
-            r.partition,
-            account,
-            &r.platform,
-            &c.name,
-            naming::CONSUMER_EXTERNAL_DNS,
-        );
-        let mut annotations = Map::new();
-        // On kops the pod identity webhook maps the service account to kOps' own role
-        // (`iam.serviceAccountExternalPermissions`); an annotation would override it.
-        if c.issuer.as_ref().is_some_and(|i| i.platc_roles()) {
-            annotations.insert(naming::ROLE_ARN_ANNOTATION.into(), json!(arn));
-        }
-        let mut account = Map::new();
-        account.insert("create".into(), json!(true));
-        account.insert("name".into(), json!(naming::EXTERNAL_DNS_SERVICE_ACCOUNT));
-        if !annotations.is_empty() {
-            account.insert("annotations".into(), Value::Object(annotations));
-        }
-        v.insert("serviceAccount".into(), Value::Object(account));
+    if let Some(account) = service_account(r, c)? {
+        v.insert("serviceAccount".into(), account);
     }
     Ok(Value::Object(v))
+}
+
+/// The `serviceAccount` values of a cluster's external-dns, the same keys in the
+/// kubernetes-sigs chart and in Bitnami's (`serviceAccount.{create,name,annotations}`): with
+/// IRSA the service account the role trusts, annotated with the role where platc owns the
+/// roles; nothing with the node role.
+pub fn service_account(r: &Resolved, c: &ResolvedCluster) -> Result<Option<Value>, GenError> {
+    if r.workload_identity != WorkloadIdentity::Irsa {
+        return Ok(None);
+    }
+    let Some(account) = &r.account_id else {
+        return Err(GenError {
+            message: "external-dns with IRSA but no AWS account ID passed the checker".into(),
+        });
+    };
+    let arn = naming::irsa_role_arn(
+        r.partition,
+        account,
+        &r.platform,
+        &c.name,
+        naming::CONSUMER_EXTERNAL_DNS,
+    );
+    let mut annotations = Map::new();
+    // On kops the pod identity webhook maps the service account to kOps' own role
+    // (`iam.serviceAccountExternalPermissions`); an annotation would override it.
+    if c.issuer.as_ref().is_some_and(|i| i.platc_roles()) {
+        annotations.insert(naming::ROLE_ARN_ANNOTATION.into(), json!(arn));
+    }
+    let mut sa = Map::new();
+    sa.insert("create".into(), json!(true));
+    sa.insert("name".into(), json!(naming::EXTERNAL_DNS_SERVICE_ACCOUNT));
+    if !annotations.is_empty() {
+        sa.insert("annotations".into(), Value::Object(annotations));
+    }
+    Ok(Some(Value::Object(sa)))
 }
 
 /// Where each value comes from, for `platc explain` (anchors: `cluster`, and `dns` for

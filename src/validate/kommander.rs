@@ -13,6 +13,11 @@ pub const SCHEMAS: &[(&str, &str, &str)] = &[
     ),
     (
         "kommander.mesosphere.io/v1beta1",
+        "License",
+        include_str!("../../schema/platc/kommander.mesosphere.io/license_v1beta1.json"),
+    ),
+    (
+        "kommander.mesosphere.io/v1beta1",
         "VirtualGroup",
         include_str!("../../schema/platc/kommander.mesosphere.io/virtualgroup_v1beta1.json"),
     ),

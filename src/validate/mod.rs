@@ -476,7 +476,7 @@ pub(crate) fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Ve
     let mut out = Vec::new();
     for (app, entry) in apps {
         let (Some(chart), Some(text)) = (
-            values::chart_of_app(app),
+            values::chart_of_installation_app(app),
             entry.get("values").and_then(Value::as_str),
         ) else {
             continue;

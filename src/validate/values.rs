@@ -1,8 +1,9 @@
 //! Helm values that platc writes, against their charts' own `values.schema.json` (bundled in
-//! `schema/upstream/helm/`, verbatim from the charts' release tags): the values files of a
-//! cluster's `addons/` by file name, the values blocks of the Installation's apps by app, and
-//! the `valuesTemplate` of a HelmChartProxy by its chart.
-//! Charts without a published schema (kube-prometheus-stack) are not listed.
+//! `schema/upstream/helm/`, verbatim from the charts' release tags) or, for a chart that
+//! publishes none, platc's own (`schema/helm-platc/`): the values files of a cluster's
+//! `addons/` by file name, the values blocks of the Installation's apps by the chart each app
+//! installs, and the `valuesTemplate` of a HelmChartProxy by its chart.
+//! Charts without any schema (kube-prometheus-stack) are not listed.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -23,7 +24,25 @@ pub const CHARTS: &[(&str, &str)] = &[
         "external-dns",
         include_str!("../../schema/upstream/helm/external-dns/values.schema.json"),
     ),
+    (
+        BITNAMI_EXTERNAL_DNS,
+        include_str!("../../schema/helm-platc/bitnami-external-dns/values.schema.json"),
+    ),
 ];
+
+/// Bitnami's external-dns chart, which Kommander's external-dns app installs
+/// (`facts::kommander::EXTERNAL_DNS_CHART`); its schema is platc's.
+pub const BITNAMI_EXTERNAL_DNS: &str = "bitnami/external-dns";
+
+/// The chart a Kommander app of the Installation installs, where platc has its schema: the
+/// app's own chart, except external-dns, which is Bitnami's chart in Kommander and not the
+/// kubernetes-sigs chart of the same name.
+pub fn chart_of_installation_app(app: &str) -> Option<&'static str> {
+    match app {
+        "external-dns" => Some(BITNAMI_EXTERNAL_DNS),
+        _ => chart_of_app(app),
+    }
+}
 
 /// The chart of a values file, by its file name (`addons/<chart>-values.yaml`).
 pub fn chart_of_file(path: &str) -> Option<&'static str> {

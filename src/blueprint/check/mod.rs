@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod clusters;
 pub mod iam;
 pub mod identity;
+pub mod kommander;
 pub mod mirror_path;
 pub mod monitoring;
 pub mod names;
@@ -166,6 +167,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("iam", iam::check),
     ("certificates", certificates::check),
     ("identity", identity::check),
+    ("kommander", kommander::check),
     ("registries", registries::check),
     ("security", security::check),
     ("access", access::check),

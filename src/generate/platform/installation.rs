@@ -1,11 +1,13 @@
 //! `platform/installation.yaml`: the Kommander installer's configuration
 //! (`config.kommander.mesosphere.io/v1alpha1` `Installation`, the file given to
 //! `dkp install kommander --installer-config`): the management cluster's public host name, the
-//! ACME account of its ingress certificate, and the platform applications with their Helm
-//! values: dex with the blueprint's OIDC connector (the client secret read from a Secret, never
-//! written), traefik announcing the host name to external-dns, external-dns and
-//! kube-prometheus-stack with the same values as the cluster's `addons/`, and the three
-//! applications that must trust the system CAs when the ACME certificate is publicly trusted.
+//! ACME account of its ingress certificate, and every platform application of the targeted
+//! Kommander release (`facts::kommander`), each `enabled: true|false`, with Helm values where
+//! platc configures it: dex with the blueprint's OIDC connector (the client secret read from a
+//! Secret, never written), traefik announcing the host name to external-dns, external-dns in
+//! the form of Bitnami's chart (which Kommander's app installs), kube-prometheus-stack with the
+//! same values as the cluster's `addons/`, and the three applications that must trust the
+//! system CAs when the ACME certificate is publicly trusted.
 //!
 //! Every values block is built as a data tree and written with the one canonical YAML writer
 //! as a literal block; the pipeline reads each block back from the emitted bytes and compares
@@ -15,7 +17,9 @@ use serde_json::{Map, Value};
 
 use crate::json::json;
 
-use super::super::{GenError, cert_manager, external_dns, monitoring};
+use super::super::{GenError, cert_manager, monitoring};
+use super::kommander_external_dns;
+use crate::facts::kommander::{self, Enabled};
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
 use crate::yaml::write;
@@ -24,8 +28,9 @@ use crate::yaml::write;
 pub const API_VERSION: &str = "config.kommander.mesosphere.io/v1alpha1";
 pub const KIND: &str = "Installation";
 
-/// The platform applications, as Kommander names them (mesosphere/kommander-applications,
-/// `applications/<app>/`; the DKP 2.1 "small environment" installation lists them).
+/// The platform applications platc writes values for, as Kommander names them
+/// (mesosphere/kommander-applications, `applications/<app>/`; the full list of the targeted
+/// release is `facts::kommander::APPS`).
 const CERT_MANAGER: &str = "cert-manager";
 const DEX: &str = "dex";
 const DEX_K8S_AUTHENTICATOR: &str = "dex-k8s-authenticator";
@@ -63,12 +68,6 @@ fn system_ca_values(app: &str) -> Value {
 /// name (external-dns's `source/annotations.go`).
 const HOSTNAME_ANNOTATION: &str = "external-dns.alpha.kubernetes.io/hostname";
 
-/// One app of the Installation: enabled, with its values tree if it has one.
-struct App {
-    name: &'static str,
-    values: Option<Value>,
-}
-
 /// The Installation of the management cluster `m`, and the values trees it embeds (JSON
 /// pointer of the values string → tree).
 pub fn installation(
@@ -80,54 +79,54 @@ pub fn installation(
         .acme
         .as_ref()
         .is_some_and(|a| cert_manager::publicly_trusted(a.provider));
-    let mut apps = vec![
-        App {
-            name: DEX,
-            values: r.oidc.as_ref().map(|_| dex_values(r, &hostname)),
-        },
-        App {
-            name: TRAEFIK,
-            values: r.dns.as_ref().map(|_| {
-                let mut annotations = Map::new();
-                annotations.insert(HOSTNAME_ANNOTATION.into(), json!(hostname));
-                json!({"service": {"annotations": annotations}})
-            }),
-        },
-        App {
-            name: KUBE_PROMETHEUS_STACK,
-            values: r.spec.monitoring.as_ref().map(|_| monitoring::values(r, m)),
-        },
-    ];
-    // Kommander always installs cert-manager on the management cluster; with IRSA its values
-    // bind it to its role (the same values Flux gives cert-manager elsewhere).
-    if let Some(values) = crate::generate::iam::values::cert_manager(r, m) {
-        apps.push(App {
-            name: CERT_MANAGER,
-            values: Some(values),
-        });
+    // Values platc writes, by app; every other app of the release is listed without values.
+    let mut values: Vec<(&str, Value)> = Vec::new();
+    if r.oidc.is_some() {
+        values.push((DEX, dex_values(r, &hostname)));
     }
     if r.dns.is_some() {
-        apps.push(App {
-            name: EXTERNAL_DNS,
-            values: Some(external_dns::values(r, m)?),
-        });
+        let mut annotations = Map::new();
+        annotations.insert(HOSTNAME_ANNOTATION.into(), json!(hostname));
+        values.push((TRAEFIK, json!({"service": {"annotations": annotations}})));
+        values.push((EXTERNAL_DNS, kommander_external_dns::values(r, m)?));
     }
-    for app in APPS_WITH_SYSTEM_CA {
-        apps.push(App {
-            name: app,
-            values: public_ca.then(|| system_ca_values(app)),
-        });
+    if r.spec.monitoring.is_some() {
+        values.push((KUBE_PROMETHEUS_STACK, monitoring::values(r, m)));
+    }
+    // Kommander always installs cert-manager on the management cluster; with IRSA its values
+    // bind it to its role (the same values Flux gives cert-manager elsewhere).
+    if let Some(v) = crate::generate::iam::values::cert_manager(r, m) {
+        values.push((CERT_MANAGER, v));
+    }
+    if public_ca {
+        for app in APPS_WITH_SYSTEM_CA {
+            values.push((app, system_ca_values(app)));
+        }
     }
     let mut embedded = Vec::new();
     let mut app_map = Map::new();
-    for app in apps {
+    // The full app list of the targeted release, each `enabled: true|false` (as `dkp install
+    // kommander --init` writes it): an app left out of the Installation is not installed,
+    // `kommander` itself included.
+    for app in kommander::APPS {
         let mut entry = Map::new();
-        entry.insert("enabled".into(), json!(true));
-        if let Some(tree) = app.values {
-            entry.insert("values".into(), json!(write::to_yaml(&tree)));
-            embedded.push((format!("/apps/{}/values", app.name), tree));
+        entry.insert("enabled".into(), json!(enabled(r, app)));
+        if let Some((_, tree)) = values.iter().find(|(name, _)| *name == app.name) {
+            entry.insert("values".into(), json!(write::to_yaml(tree)));
+            embedded.push((format!("/apps/{}/values", app.name), tree.clone()));
         }
         app_map.insert(app.name.into(), Value::Object(entry));
+    }
+    if let Some((name, _)) = values
+        .iter()
+        .find(|(name, _)| kommander::app_named(name).is_none())
+    {
+        return Err(GenError {
+            message: format!(
+                "values for `{name}`, an app Kommander {} does not have",
+                kommander::KOMMANDER_APPLICATIONS_TAG
+            ),
+        });
     }
     let mut doc = Map::new();
     doc.insert("apiVersion".into(), json!(API_VERSION));
@@ -144,6 +143,16 @@ pub fn installation(
     }
     doc.insert("apps".into(), Value::Object(app_map));
     Ok((Value::Object(doc), embedded))
+}
+
+/// Whether the Installation enables `app` (the rule of its row in `facts::kommander`).
+pub fn enabled(r: &Resolved, app: &kommander::App) -> bool {
+    match app.enabled {
+        Enabled::Always => true,
+        Enabled::Dns => r.dns.is_some(),
+        Enabled::Monitoring => r.spec.monitoring.is_some(),
+        Enabled::Never => false,
+    }
 }
 
 /// The dex defaults of Kommander's dex app that a values `env` list replaces (Helm replaces

@@ -1,10 +1,12 @@
 //! The platform layer of the management cluster (`platform/`), in Kommander's terms: the
 //! installer configuration (`installation.yaml`, apps and their values), the workspaces
-//! (`workspaces.yaml`) and who may do what (`access.yaml`, virtual groups and their role
-//! bindings). Only a blueprint with a management cluster gets this folder.
+//! (`workspaces.yaml`), who may do what (`access.yaml`, virtual groups and their role
+//! bindings) and the licence object (`license.yaml`, a reference to the licence's Secret). Only a blueprint with a management cluster gets this folder.
 
 mod access;
 mod installation;
+mod kommander_external_dns;
+pub mod license;
 pub mod steps;
 pub mod workspaces;
 
@@ -38,6 +40,12 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     if !workspaces.is_empty() {
         out.origin(Origin::platform().with("workspaces", Source::path("spec.workspaces")))
             .objects(naming::WORKSPACES_PATH, GENERATOR, workspaces)?;
+    }
+    if let Some(license) = license::object(r) {
+        out.origin(
+            Origin::platform().with("kommander", Source::path("spec.kommander.licenseSecretRef")),
+        )
+        .objects(naming::LICENSE_PATH, GENERATOR, vec![license])?;
     }
     let access = access::objects(r);
     if !access.is_empty() {

@@ -30,6 +30,24 @@ pub fn text(r: &Resolved) -> String {
                 naming::KOMMANDER_NAMESPACE
             );
         }
+        if let Some(secret) = r
+            .spec
+            .kommander
+            .as_ref()
+            .and_then(|k| k.license_secret_ref.as_ref())
+        {
+            let (label, value) = super::license::SECRET_LABEL;
+            let _ = writeln!(
+                s,
+                "- Create the Secret `{name}` with the Kommander licence under the key `{key}` in namespace `{ns}`,\n  \
+                 labelled `{label}={value}` (`kubectl create secret generic {name} --from-literal={key}=... -n {ns}`,\n  \
+                 `kubectl label secret {name} {label}={value} -n {ns}`): `license.yaml` refers to it; the licence never\n  \
+                 enters this tree.",
+                name = secret.name,
+                key = secret.key,
+                ns = naming::KOMMANDER_NAMESPACE,
+            );
+        }
         let _ = writeln!(
             s,
             "- `installation.yaml` is the installer's configuration, not a Kubernetes object:\n  \
@@ -50,27 +68,53 @@ pub fn text(r: &Resolved) -> String {
             apps.join(", "),
             m.name
         );
+        if r.dns.is_some() {
+            let _ = writeln!(
+                s,
+                "  Its external-dns is Bitnami's chart {} (Kommander {}), so its values there are in that\n  \
+                 chart's form (`provider: aws`, `aws.region`, `zoneIdFilters`), not the kubernetes-sigs form\n  \
+                 of the other clusters' `external-dns-values.yaml`.",
+                crate::facts::kommander::EXTERNAL_DNS_CHART_VERSION,
+                crate::facts::kommander::KOMMANDER_APPLICATIONS_TAG,
+            );
+        }
+        let license = r
+            .spec
+            .kommander
+            .as_ref()
+            .is_some_and(|k| k.license_secret_ref.is_some());
+        if license && r.spec.workspaces.is_empty() && r.spec.access.is_empty() {
+            let _ = writeln!(
+                s,
+                "- Then `kubectl apply -k platform/` on `{}`: the License object.",
+                m.name
+            );
+        }
         if !r.spec.workspaces.is_empty() || !r.spec.access.is_empty() {
             let _ = writeln!(
                 s,
-                "- Then `kubectl apply -k platform/` on `{}`: workspaces, virtual groups and role bindings.\n  \
+                "- Then `kubectl apply -k platform/` on `{}`: workspaces, virtual groups and role bindings{}.\n  \
                  Kommander creates a workspace's namespace from its Workspace; bindings in that namespace apply\n  \
                  once it exists (apply again, or let Flux retry).",
-                m.name
+                m.name,
+                if license { ", the License object" } else { "" }
             );
         }
     }
     let cert_manager_irsa = r.acme.is_some()
         && r.acme_solver == AcmeSolver::Dns01Route53
         && r.workload_identity == WorkloadIdentity::Irsa;
-    if r.dns.is_some() || r.spec.monitoring.is_some() || cert_manager_irsa {
+    // The values files are on the clusters Flux installs the charts into: not the management
+    // cluster, where Kommander's apps read the values in `installation.yaml`.
+    let workload_dns = r.dns.is_some() && r.clusters.iter().any(|c| !c.management);
+    if workload_dns || r.spec.monitoring.is_some() || cert_manager_irsa {
         let _ = writeln!(
             s,
             "\n## Helm values (`clusters/<cluster>/releases/*-values.yaml`)\n\n\
              Each file is read by exactly one HelmRelease of its folder (through the ConfigMap\n\
              `<cluster>-<component>-values`).\n"
         );
-        if r.dns.is_some() {
+        if workload_dns {
             let identity = match r.workload_identity {
                 WorkloadIdentity::Irsa => {
                     "its service account carries the cluster's IRSA role".to_string()

@@ -257,6 +257,18 @@ pub fn not_files(r: &Resolved) -> String {
         // 2. The bootstrap, once.
         match p {
             Provider::Capa => {
+                // Kommander's ingress certificate uses the issuer `kommander-acme-issuer`,
+                // which must exist before the install to carry what the Installation cannot
+                // (external account binding, dns01): see `cert_manager::KOMMANDER_ISSUER_NAME`.
+                let issuer = match (management, &r.acme) {
+                    (Some(m), Some(_)) => format!(
+                        "kubectl --kubeconfig {}.kubeconfig apply -f {}   # the ClusterIssuer {}\n   ",
+                        m.name,
+                        crate::naming::cert_manager_path(&m.name),
+                        crate::generate::cert_manager::KOMMANDER_ISSUER_NAME,
+                    ),
+                    _ => String::new(),
+                };
                 let text = match management {
                     Some(m) => format!(
                         "**Bootstrap once**: a temporary cluster creates `{m}`, which then manages itself and\n   \
@@ -268,7 +280,7 @@ pub fn not_files(r: &Resolved) -> String {
                          clusterctl get kubeconfig {m} -n {ns} > {m}.kubeconfig\n   \
                          clusterctl init --infrastructure aws --addon helm --kubeconfig {m}.kubeconfig\n   \
                          flux install --kubeconfig {m}.kubeconfig\n   \
-                         dkp install kommander --installer-config platform/installation.yaml --kubeconfig {m}.kubeconfig\n   \
+                         {issuer}dkp install kommander --installer-config platform/installation.yaml --kubeconfig {m}.kubeconfig\n   \
                          clusterctl move --to-kubeconfig {m}.kubeconfig -n {ns}\n   \
                          kubectl --kubeconfig {m}.kubeconfig apply -k gitops/flux   # every cluster, from {m}\n   \
                          kind delete cluster --name bootstrap\n   \
