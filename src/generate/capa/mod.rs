@@ -10,6 +10,7 @@ mod control_plane;
 pub mod fields;
 pub mod hardening;
 mod node_pool;
+pub mod sso;
 
 use serde_json::{Map, Value, json};
 
