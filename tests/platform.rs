@@ -511,7 +511,8 @@ fn sso_without_a_management_cluster_is_the_api_servers_oidc_flags() {
             .into_iter()
             .find(|d| d["kind"] == "KubeadmControlPlane")
             .expect("a KubeadmControlPlane");
-        let args = &kcp["spec"]["kubeadmConfigSpec"]["clusterConfiguration"]["apiServer"]["extraArgs"];
+        let args =
+            &kcp["spec"]["kubeadmConfigSpec"]["clusterConfiguration"]["apiServer"]["extraArgs"];
         for (name, value) in want {
             let got = if version == "v1beta2" {
                 args.as_array()
