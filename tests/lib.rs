@@ -31,6 +31,9 @@ mod iam;
 /// Issue 21: check compares with the compiled tree; manifests and output folders cannot
 /// reach outside the generated layout; inputs are read safely; exit codes as documented.
 mod integrity;
+/// Issue 20 item 8: no unwritten 0.0.0.0/0, no public endpoint without opt-in, no overlapping
+/// VPCs in any golden tree; the network refusals.
+mod network_defaults;
 /// What every golden cluster's nodes need to become Ready, by its provider's installer.
 mod nodes_ready;
 /// `platc kustomize` against real kustomize's output on every overlay case.
