@@ -1,5 +1,6 @@
 //! Cluster networks: pod and service CIDRs (IPv4, no host bits, sizes Kubernetes accepts, no
-//! overlap with each other or the VPC), an existing VPC (ID formats, a private subnet in every
+//! overlap with each other or the VPC: the existing VPC's, `vpcCIDR` (/16 to /23, so that
+//! platc can carve its subnets) or the derived one), an existing VPC (ID formats, a private subnet in every
 //! zone of the cluster and none elsewhere), and Calico route reflectors (a pool of the cluster
 //! with at least two machines, an IPv4-formatted cluster ID, a valid AS number; not on EKS,
 //! which does not run Calico's BGP).
