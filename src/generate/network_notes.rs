@@ -87,6 +87,25 @@ pub fn section(r: &Resolved) -> String {
                 list = private_workloads.join(", "),
             );
         }
+        let public_workloads: Vec<String> = r
+            .clusters
+            .iter()
+            .filter(|c| !c.management && c.api.public)
+            .map(|c| format!("`{}`", c.name))
+            .collect();
+        if !public_workloads.is_empty() {
+            bullets = true;
+            let _ = writeln!(
+                s,
+                "- **Public endpoints and the management cluster.** Cluster API and Flux on `{m}` reach\n  \
+                 public endpoints from its NAT gateways' addresses, known once `{m}` exists (`kubectl -n {ns} get\n  \
+                 awscluster {m} -o jsonpath='{{.status.networkStatus.natGatewaysIPs}}'`): list them, as\n  \
+                 `/32`s, in the `allowedCIDRs` of {list}.",
+                m = m.name,
+                ns = crate::generate::capa::namespace(m),
+                list = public_workloads.join(", "),
+            );
+        }
         if !m.api.public && m.existing_vpc.is_none() {
             bullets = true;
             let _ = writeln!(
