@@ -56,11 +56,18 @@ pub fn section(r: &Resolved) -> String {
     if overlapping.is_empty() {
         let _ = writeln!(s, "No two VPCs overlap, so any two can be peered.\n");
     } else {
+        // A fleet can have hundreds of pairs: the first ten, and how many more.
+        const SHOWN: usize = 10;
+        let more = match overlapping.len().saturating_sub(SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more pairs"),
+        };
+        let shown: Vec<&str> = overlapping.iter().take(SHOWN).map(String::as_str).collect();
         let _ = writeln!(
             s,
             "Derived VPC ranges that overlap (cannot be peered; write `network.vpcCIDR` on one of each\n\
-             pair): {}.\n",
-            overlapping.join(", ")
+             pair; `platc validate` warns about each): {}{more}.\n",
+            shown.join(", ")
         );
     }
     let management = r.clusters.iter().find(|c| c.management);
