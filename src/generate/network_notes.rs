@@ -189,3 +189,38 @@ fn overlaps(r: &Resolved) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::test_support::{REFERENCE, reference_with, resolved};
+
+    #[test]
+    fn the_reference_has_no_overlap_and_names_what_a_private_endpoint_needs() {
+        let text = section(&resolved(REFERENCE));
+        assert!(text.contains("No two VPCs overlap"), "{text}");
+        assert!(text.contains("**Connect the VPCs.**"), "{text}");
+        assert!(
+            text.contains("**The bootstrap cluster cannot reach `management`.**"),
+            "{text}"
+        );
+        assert!(!text.contains("NAT gateways' addresses"), "{text}");
+    }
+
+    /// `fleet/c00044` and `fleet/c00080` hash to the same /16 (10.19.0.0/16): the section
+    /// names the pair instead of claiming the VPCs can be peered.
+    #[test]
+    fn colliding_derived_ranges_are_named() {
+        let r = resolved(&reference_with(&[
+            ("  name: demo\n", "  name: fleet\n"),
+            ("    - name: management\n", "    - name: c00044\n"),
+            ("    - name: sandbox-eks\n", "    - name: c00080\n"),
+        ]));
+        let text = section(&r);
+        assert!(
+            text.contains("`c00044` and `c00080` (10.19.0.0/16)"),
+            "{text}"
+        );
+        assert!(!text.contains("No two VPCs overlap"), "{text}");
+    }
+}

@@ -2231,6 +2231,13 @@ fn api_exposure_and_vpc_ranges() {
             Want::Error(Code::Cidr, "spec.clusters[1].network.vpcCIDR"),
         ),
         (
+            "two derived ranges collide: a warning, the fleet still renders",
+            with_cluster(&SECOND_CLUSTER.replace("- name: beta", "- name: c00080"))
+                .replace("  name: minimal\n", "  name: fleet\n")
+                .replace("    - name: alpha\n", "    - name: c00044\n"),
+            Want::Warning(Code::Cidr, "spec.clusters[1].name"),
+        ),
+        (
             "a declared VPC on a derived one",
             second(&format!(
                 "        vpcCIDR: {}\n",
