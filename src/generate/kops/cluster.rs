@@ -153,7 +153,9 @@ fn etcd(placement: &[ControlPlaneMember]) -> Value {
 /// A private subnet per zone for the machines and a utility (public) subnet per zone for
 /// the load balancer: an existing VPC's by ID (kOps reads their ranges from AWS), otherwise
 /// laid out in the VPC kOps creates as CAPA's are (`resolve::network::managed_subnets`: a
-/// private /19 and a public /21 per zone of a /16), inside `networkCIDR` as kOps requires.
+/// private /19 and a public /21 per zone of a /16), inside `networkCIDR` and apart from the
+/// pod and service ranges, as kOps requires (`validateSubnet`, "is not a subnet of the
+/// networkCIDR", `pkg/apis/kops/validation/validation.go` v1.36.2).
 fn subnets(c: &ResolvedCluster) -> Value {
     let layout = cidr(&c.vpc_cidr)
         .map(|vpc| managed_subnets(vpc, c.zones.len()))
