@@ -1,7 +1,10 @@
 //! The exposure of a capa cluster's API: the AWSCluster's `controlPlaneLoadBalancer`, a
 //! network load balancer (CAPA's classic ELB default is deprecated by AWS) that is
 //! `internal` for a private endpoint and `internet-facing` for a public one, with the
-//! security-group `ingressRules` that say who reaches port 6443.
+//! security-group `ingressRules` that say who reaches port 6443. Fields: `AWSLoadBalancerSpec`
+//! (`api/v1beta2/awscluster_types.go`), `ELBScheme` `internet-facing`/`internal` and
+//! `IngressRule` (`api/v1beta2/network_types.go`), kubernetes-sigs/cluster-api-provider-aws
+//! v2.11.1; CAPA's own default is an internet-facing classic ELB (`api/v1beta2/defaults.go`).
 //!
 //! Without `ingressRules` CAPA opens the API load balancer to `0.0.0.0/0`
 //! (`getControlPlaneLBIngressRules`, "we allow all traffic when no other rules are defined";

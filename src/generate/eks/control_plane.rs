@@ -82,11 +82,13 @@ fn control_plane_spec(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
             }),
         );
     }
-    // The API endpoint (CAPA `EndpointAccess`: `public`, `private`, `publicCIDRs`, passed to
+    // The API endpoint (CAPA `EndpointAccess`: `public`, `private`, `publicCIDRs`,
+    // `controlplane/eks/api/v1beta2/awsmanagedcontrolplane_types.go`, passed to
     // EKS's VpcConfigRequest by `pkg/cloud/services/eks/cluster.go` v2.11.1). Private: only
-    // inside the VPC (EKS's own default is public only, open to 0.0.0.0/0). Public: limited
-    // to `allowedCIDRs`, and private too, so that the nodes reach it inside the VPC rather
-    // than through NAT (and so the NAT addresses need not be allowed).
+    // inside the VPC (EKS's own defaults: `endpointPublicAccess` true, `endpointPrivateAccess`
+    // false, `publicAccessCidrs` 0.0.0.0/0; Amazon EKS API Reference, `VpcConfigRequest`).
+    // Public: limited to `allowedCIDRs`, and private too: without private access the nodes'
+    // NAT addresses would have to be in `publicAccessCidrs` (same page).
     let endpoint = if c.api.public {
         json!({"public": true, "private": true, "publicCIDRs": c.api.allowed_cidrs})
     } else {
