@@ -69,7 +69,7 @@ pub const FIELDS: &[FieldRule] = &[
         "AWSCluster",
         "spec.network.vpc.cidrBlock",
         &["cluster.network.vpcCIDR"],
-        "`network.vpcCIDR`, else a 10.X.0.0/16 derived from the platform's and the cluster's names (stable when clusters are added; never two clusters' VPCs overlapping)",
+        "`network.vpcCIDR`, else a 10.X.0.0/16 derived from the platform's and the cluster's names (stable when clusters are added); an overlap with another cluster's VPC is refused, or warned about between two derived ranges",
     ),
     FieldRule::new(
         "AWSCluster",
