@@ -5,10 +5,12 @@
 //! generators see, so no generator re-implements a default.
 
 mod iam;
+pub mod network;
 
 use std::collections::BTreeMap;
 
 pub use iam::{Consumer, IamOutput, ServiceAccountIssuer, TerraformBackend, consumers, policy_arn};
+pub use network::ApiAccess;
 
 use crate::blueprint::model::{
     Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops, Oidc,
@@ -20,8 +22,6 @@ use crate::blueprint::model::{
 pub const DEFAULT_POD_CIDR: &str = "192.168.0.0/16";
 /// Service CIDR when the blueprint gives none (kubeadm's default).
 pub const DEFAULT_SERVICE_CIDR: &str = "10.96.0.0/12";
-/// VPC CIDR of a VPC that CAPA creates (CAPA's own default, written out so it is reviewable).
-pub const MANAGED_VPC_CIDR: &str = "10.0.0.0/16";
 /// Control-plane replicas when the blueprint gives none: the smallest highly available etcd.
 pub const DEFAULT_CONTROL_PLANE_REPLICAS: u32 = 3;
 
@@ -110,6 +110,11 @@ pub struct ResolvedCluster {
     pub pod_cidr: String,
     pub service_cidr: String,
     pub existing_vpc: Option<ExistingVpc>,
+    /// The VPC's IPv4 range: the existing VPC's, `network.vpcCIDR`, or derived
+    /// (`resolve::network`).
+    pub vpc_cidr: String,
+    /// Who reaches the cluster's API (`api`).
+    pub api: ApiAccess,
     pub route_reflectors: Option<RouteReflectors>,
     pub control_plane: Option<ResolvedControlPlane>,
     pub node_pools: Vec<ResolvedNodePool>,
@@ -297,6 +302,10 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
                     .and_then(|n| n.service_cidr.clone())
                     .unwrap_or_else(|| DEFAULT_SERVICE_CIDR.to_string()),
                 existing_vpc: network.and_then(|n| n.existing_vpc.clone()),
+                vpc_cidr: network::vpc_cidr(&bp.metadata.name, c)
+                    .map(|(block, _)| block.to_string())
+                    .unwrap_or_default(),
+                api: ApiAccess::of(c),
                 route_reflectors: reflectors,
                 control_plane: c.control_plane.as_ref().map(|cp| ResolvedControlPlane {
                     replicas: cp.replicas.map_or(DEFAULT_CONTROL_PLANE_REPLICAS, to_u32),
@@ -387,6 +396,20 @@ pub const DEFAULT_FLUX_PATH: &str = ".";
 /// Defaults of the platform layer, external-dns and GitOps, derived from the blueprint on
 /// demand (each is one lookup; keeping them here keeps every default in this file).
 impl Resolved {
+    /// The sources a private API endpoint of `c` admits: its own VPC, and the management
+    /// cluster's VPC, from which Cluster API's controllers and Flux reach it once the two VPCs
+    /// are connected (peering or a transit gateway; their ranges never overlap).
+    pub fn private_api_sources(&self, c: &ResolvedCluster) -> Vec<String> {
+        let mut out = vec![c.vpc_cidr.clone()];
+        if let Some(m) = self.clusters.iter().find(|m| m.management)
+            && m.name != c.name
+            && m.vpc_cidr != c.vpc_cidr
+        {
+            out.push(m.vpc_cidr.clone());
+        }
+        out
+    }
+
     /// The cluster with `management: true` (at most one: the checker enforces it).
     pub fn management_cluster(&self) -> Option<&ResolvedCluster> {
         self.clusters.iter().find(|c| c.management)

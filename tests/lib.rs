@@ -33,6 +33,9 @@ mod iam;
 mod integrity;
 /// Issue 20: Kommander's external-dns chart, its app list, its issuer, the licence, the demo.
 mod kommander;
+/// Issue 20 item 8: no unwritten 0.0.0.0/0, no public endpoint without opt-in, no overlapping
+/// VPCs in any golden tree; the network refusals.
+mod network_defaults;
 /// What every golden cluster's nodes need to become Ready, by its provider's installer.
 mod nodes_ready;
 /// `platc kustomize` against real kustomize's output on every overlay case.

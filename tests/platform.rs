@@ -477,23 +477,53 @@ fn kommander_objects_are_judged_by_platcs_schemas() {
     assert!(messages[3].contains("/apps/dex"), "{messages:#?}");
 }
 
+/// Issue 20 item 7: SSO on capa clusters without a management cluster (so without
+/// Kommander's dex) is the API server's own `--oidc-*` flags, groups prefixed `oidc:`, in
+/// both shapes of kubeadm's `extraArgs` (a map in v1beta1, a list of `{name, value}` in
+/// v1beta2); the tree validates. A removed flag, or a wrong prefix, fails.
 #[test]
-fn sso_without_a_management_cluster_is_refused_not_dropped() {
-    let bp = issuer_blueprint("letsencrypt", "http01").replace(
-        "  clusters:\n",
-        "  identity:\n    oidc:\n      connector: {id: okta, name: Okta}\n      issuerURL: https://okta.example-idp.cloud\n      \
-         clientID: abc123\n      clientSecretRef: {name: dex, key: secret}\n  clusters:\n",
-    );
-    let diags: Vec<_> = compile("bp.yaml", &bp)
-        .expect_err("refused")
-        .into_iter()
-        .collect();
-    assert!(
-        diags
-            .iter()
-            .any(|d| d.code == Code::Unsupported && d.message.contains("management cluster")),
-        "{diags:?}"
-    );
+fn sso_without_a_management_cluster_is_the_api_servers_oidc_flags() {
+    let identity = "  identity:\n    oidc:\n      connector: {id: okta, name: Okta}\n      issuerURL: https://okta.example-idp.cloud\n      \
+         clientID: abc123\n      usernameClaim: upn\n      clientSecretRef: {name: dex, key: secret}\n  clusters:\n";
+    let want = [
+        ("oidc-issuer-url", "https://okta.example-idp.cloud"),
+        ("oidc-client-id", "abc123"),
+        ("oidc-username-claim", "upn"),
+        ("oidc-groups-claim", "groups"),
+        ("oidc-groups-prefix", "oidc:"),
+    ];
+    for version in ["v1beta2", "v1beta1"] {
+        let bp = issuer_blueprint("letsencrypt", "http01")
+            .replace("  clusters:\n", identity)
+            .replace(
+                "  domain: p.example.cloud\n",
+                &format!("  domain: p.example.cloud\n  targets:\n    clusterAPI: {version}\n"),
+            );
+        let tree = compile("bp.yaml", &bp).unwrap_or_else(|d| panic!("{version}: {d:?}"));
+        let problems = platc::validate::validate_tree(&tree);
+        assert!(problems.is_empty(), "{version}: {problems:?}");
+        let text = std::str::from_utf8(
+            tree.get("clusters/a/infrastructure/control-plane.yaml")
+                .unwrap(),
+        )
+        .unwrap();
+        let kcp = docs("control-plane.yaml", text)
+            .into_iter()
+            .find(|d| d["kind"] == "KubeadmControlPlane")
+            .expect("a KubeadmControlPlane");
+        let args =
+            &kcp["spec"]["kubeadmConfigSpec"]["clusterConfiguration"]["apiServer"]["extraArgs"];
+        for (name, value) in want {
+            let got = if version == "v1beta2" {
+                args.as_array()
+                    .and_then(|list| list.iter().find(|a| a["name"] == name))
+                    .map(|a| a["value"].clone())
+            } else {
+                args.get(name).cloned()
+            };
+            assert_eq!(got, Some(json!(value)), "{version}: {name} in {args}");
+        }
+    }
 }
 
 /// dex names a user by the same claim in `sub` as in its name (D2iQ's guides: `userIDKey:

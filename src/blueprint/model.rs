@@ -550,6 +550,9 @@ pub struct Cluster {
     pub image: Option<Image>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Network>,
+    /// Exposure of the cluster's API endpoint; private when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<ClusterApi>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_plane: Option<ControlPlane>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -596,8 +599,37 @@ pub struct Network {
         skip_serializing_if = "Option::is_none"
     )]
     pub existing_vpc: Option<ExistingVpc>,
+    /// The IPv4 CIDR of the VPC that the provider creates (not with `existingVPC`); derived
+    /// from the platform's and the cluster's names when left out.
+    #[serde(rename = "vpcCIDR", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_cidr: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calico: Option<Calico>,
+}
+
+/// Who reaches a cluster's Kubernetes API (`clusters[].api`).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClusterApi {
+    /// `private` (the default): reachable from inside the cluster's VPC (and the management
+    /// cluster's, through peering); `public`: from the internet, limited to `allowedCIDRs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<ApiEndpoint>,
+    /// IPv4 CIDRs allowed to reach a public endpoint; required with `endpoint: public`.
+    /// `0.0.0.0/0` only when written.
+    #[serde(
+        rename = "allowedCIDRs",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub allowed_cidrs: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiEndpoint {
+    Public,
+    Private,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

@@ -11,6 +11,7 @@ pub mod hardening;
 pub mod iam;
 pub mod kops;
 pub mod monitoring;
+pub mod network_notes;
 pub mod origin;
 pub mod output;
 pub mod platform;

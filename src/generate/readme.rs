@@ -55,7 +55,9 @@ fn text(r: &Resolved) -> String {
             c.zones.join(", ")
         );
     }
-    let _ = writeln!(s, "\n## Layout\n");
+    s.push('\n');
+    s.push_str(&super::network_notes::section(r));
+    let _ = writeln!(s, "## Layout\n");
     let _ = writeln!(
         s,
         "- `clusters/<cluster>/infrastructure/`: what creates the cluster, applied to the management\n  \

@@ -13,7 +13,6 @@ use crate::beside::Beside;
 
 use crate::blueprint::check;
 use crate::blueprint::load::{self, Loaded};
-use crate::blueprint::model::Provider;
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::emit;
@@ -138,10 +137,6 @@ pub fn compile_stages(
     keep_generated: bool,
 ) -> Result<Stages, Diagnostics> {
     let checked = check_blueprint(input)?;
-    let unsupported = not_rendered_yet(&checked.loaded);
-    if !unsupported.is_empty() {
-        return Err(unsupported.into());
-    }
     let display_dir = display_dir(input);
     // Every file read beside the blueprint goes through the secrets gate.
     let scanning = beside_gate::Scanning::new(beside, &display_dir);
@@ -264,41 +259,4 @@ pub fn refused_images(loaded: &Loaded, resolved: &resolve::Resolved) -> Vec<Diag
             ))
         })
         .collect()
-}
-
-/// Parts of the blueprint language that pass the checker but that this version of platc
-/// does not turn into files yet. Rendering them silently would drop configuration the user
-/// asked for, so render refuses, naming each one; `platc validate` still checks them.
-fn not_rendered_yet(loaded: &Loaded) -> Vec<Diagnostic> {
-    let bp = &loaded.blueprint;
-    let cx = check::Cx::new(loaded);
-    let spec = BlueprintPath::root().field("spec");
-    let mut out = Vec::new();
-    let mut refuse = |path: BlueprintPath, what: &str| {
-        out.push(
-            cx.key_error(
-                Code::Unsupported,
-                &path,
-                format!("not rendered by this version of platc yet: {what}"),
-            )
-            .help("remove it to render now; `platc validate` checks it already"),
-        );
-    };
-    let s = &bp.spec;
-    // SSO is dex on the management cluster (`platform/installation.yaml`); eks and kops clusters
-    // also trust the identity provider in their API servers. A capa cluster without a
-    // management cluster has nothing that renders it yet.
-    let management = s.clusters.iter().any(|c| c.management);
-    let capa = s.clusters.iter().any(|c| c.provider == Provider::Capa);
-    let sections: [(&str, bool, &str); 1] = [(
-        "identity",
-        s.identity.is_some() && !management && capa,
-        "SSO (dex, OIDC) for capa clusters without a management cluster",
-    )];
-    for (field, present, what) in sections {
-        if present {
-            refuse(spec.field(field), what);
-        }
-    }
-    out
 }

@@ -5,6 +5,7 @@
 //! through the spanned tree; they never change anything.
 
 pub mod access;
+pub mod api_access;
 pub mod aws;
 pub mod certificates;
 pub mod clusters;
@@ -23,6 +24,7 @@ pub mod registries;
 pub mod secrets;
 pub mod security;
 pub mod syntax;
+pub mod vpcs;
 pub mod workspaces;
 
 #[cfg(test)]
@@ -162,6 +164,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("aws", aws::check),
     ("clusters", clusters::check),
     ("network", network::check),
+    ("api", api_access::check),
+    ("vpcs", vpcs::check),
     ("node-pools", node_pools::check),
     ("platform", platform::check),
     ("iam", iam::check),

@@ -1,5 +1,6 @@
 //! Cluster networks: pod and service CIDRs (IPv4, no host bits, sizes Kubernetes accepts, no
-//! overlap with each other or the VPC), an existing VPC (ID formats, a private subnet in every
+//! overlap with each other or the VPC: the existing VPC's, `vpcCIDR` (/16 to /23, so that
+//! platc can carve its subnets) or the derived one), an existing VPC (ID formats, a private subnet in every
 //! zone of the cluster and none elsewhere), and Calico route reflectors (a pool of the cluster
 //! with at least two machines, an IPv4-formatted cluster ID, a valid AS number; not on EKS,
 //! which does not run Calico's BGP).
@@ -12,7 +13,8 @@ use crate::blueprint::model::{Cluster, ExistingVpc, NodePool, Provider};
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic};
 use crate::facts::aws;
-use crate::resolve::{DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, MANAGED_VPC_CIDR};
+use crate::resolve::network::{MAX_MANAGED_VPC_PREFIX, VpcSource, vpc_cidr};
+use crate::resolve::{DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR};
 use crate::suggest::did_you_mean;
 
 /// kube-apiserver refuses larger IPv4 service ranges: "specified --service-cluster-ip-range
@@ -109,43 +111,31 @@ fn cidrs(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, cluster: &Cluster, path: &Bluep
         DEFAULT_SERVICE_CIDR,
         out,
     );
-    let vpc_text = network
+    let vpc = if let Some(text) = network
         .and_then(|n| n.existing_vpc.as_ref())
-        .map(|v| &v.cidr);
-    let vpc = match vpc_text {
-        Some(text) => {
-            let vpc_path = net_path.field("existingVPC").field("cidr");
-            match cidr(text) {
-                Ok(c) => {
-                    if c.prefix < VPC_PREFIXES.0 || c.prefix > VPC_PREFIXES.1 {
-                        out.push(cx.error(
-                            Code::Cidr,
-                            &vpc_path,
-                            format!(
-                                "`{text}` is a /{} block; an AWS VPC block is /{} to /{}",
-                                c.prefix, VPC_PREFIXES.0, VPC_PREFIXES.1
-                            ),
-                        ));
-                    }
-                    Some(Block {
-                        name: "VPC CIDR",
-                        path: Some(vpc_path),
-                        cidr: c,
-                    })
-                }
-                Err(problem) => {
-                    out.push(cx.error(Code::Cidr, &vpc_path, format!("`{text}` {problem}")));
-                    None
-                }
-            }
-        }
-        // CAPA creates a 10.0.0.0/16 VPC for capa and eks clusters, and kOps gets the same
-        // layout (ARCHITECTURE.md).
-        None => cidr(MANAGED_VPC_CIDR).ok().map(|c| Block {
-            name: "VPC CIDR",
-            path: None,
-            cidr: c,
-        }),
+        .map(|v| &v.cidr)
+    {
+        let vpc_path = net_path.field("existingVPC").field("cidr");
+        vpc_block(cx, out, text, vpc_path, VPC_PREFIXES.1)
+    } else if let Some(text) = network.and_then(|n| n.vpc_cidr.as_ref()) {
+        // platc lays out the subnets of a VPC the provider creates itself
+        // (`resolve::network::managed_subnets`), which needs a /23 or larger.
+        vpc_block(
+            cx,
+            out,
+            text,
+            net_path.field("vpcCIDR"),
+            MAX_MANAGED_VPC_PREFIX,
+        )
+    } else {
+        // Derived apart from this cluster's own pod and service ranges (`resolve::network`).
+        vpc_cidr(&cx.bp.metadata.name, cluster)
+            .filter(|(_, source)| *source == VpcSource::Derived)
+            .map(|(c, _)| Block {
+                name: "VPC CIDR",
+                path: None,
+                cidr: c,
+            })
     };
 
     if let Some(s) = &services
@@ -190,7 +180,8 @@ fn cidrs(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, cluster: &Cluster, path: &Bluep
         };
         if let Some(overlap) = a.cidr.overlap(b.cidr) {
             // Point at a field the blueprint writes; if neither is written, the defaults
-            // cannot overlap (they are chosen apart), so one of them always is.
+            // cannot overlap (they are chosen apart, and a derived VPC range avoids the
+            // cluster's own ranges), so one of them always is.
             let (at, other) = if a.path.is_some() { (a, b) } else { (b, a) };
             let Some(at_path) = &at.path else {
                 continue;
@@ -208,6 +199,47 @@ fn cidrs(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, cluster: &Cluster, path: &Bluep
                 )
                 .help("pod, service and VPC ranges must be disjoint, or traffic is routed to the wrong place"),
             );
+        }
+    }
+}
+
+/// A VPC range written at `path`: a valid IPv4 block of /16 to /`max_prefix`.
+fn vpc_block(
+    cx: &Cx<'_>,
+    out: &mut Vec<Diagnostic>,
+    text: &str,
+    path: BlueprintPath,
+    max_prefix: u8,
+) -> Option<Block> {
+    match cidr(text) {
+        Ok(c) => {
+            if c.prefix < VPC_PREFIXES.0 || c.prefix > max_prefix {
+                let why = if max_prefix < VPC_PREFIXES.1 {
+                    format!(
+                        "a VPC the provider creates is /{} to /{max_prefix} (an AWS VPC is /{} at most, and platc carves a private and a public subnet per zone out of it, the public ones a thirty-second of the VPC and at least a /28)",
+                        VPC_PREFIXES.0, VPC_PREFIXES.0
+                    )
+                } else {
+                    format!(
+                        "an AWS VPC block is /{} to /{}",
+                        VPC_PREFIXES.0, VPC_PREFIXES.1
+                    )
+                };
+                out.push(cx.error(
+                    Code::Cidr,
+                    &path,
+                    format!("`{text}` is a /{} block; {why}", c.prefix),
+                ));
+            }
+            Some(Block {
+                name: "VPC CIDR",
+                path: Some(path),
+                cidr: c,
+            })
+        }
+        Err(problem) => {
+            out.push(cx.error(Code::Cidr, &path, format!("`{text}` {problem}")));
+            None
         }
     }
 }

@@ -892,8 +892,8 @@ fn network() {
             ),
         ),
         (
-            "service overlaps managed VPC",
-            net("        serviceCIDR: 10.0.0.0/16\n"),
+            "service overlaps a declared VPC",
+            net("        serviceCIDR: 10.0.0.0/16\n        vpcCIDR: 10.0.0.0/16\n"),
             Want::ErrorSaying(
                 Code::Cidr,
                 "spec.clusters[0].network.serviceCIDR",
@@ -2192,4 +2192,149 @@ fn secrets() {
         &[],
     );
     assert_case("references", &text, Want::Clean);
+}
+
+/// Issue 20 item 8: `clusters[].api` and `network.vpcCIDR`. A public endpoint needs its
+/// sources, sources need a public endpoint, `0.0.0.0/0` is a warning where written; VPC
+/// ranges of different clusters never overlap when one of them is written, and derived ones
+/// only warn.
+#[test]
+fn api_exposure_and_vpc_ranges() {
+    let api = |lines: &str| {
+        variant(&[(
+            "      controlPlane:\n",
+            &format!("      api:\n{lines}      controlPlane:\n"),
+        )])
+    };
+    let net = |lines: &str| {
+        variant(&[(
+            "      controlPlane:\n",
+            &format!("      network:\n{lines}      controlPlane:\n"),
+        )])
+    };
+    let second = |lines: &str| {
+        with_cluster(&SECOND_CLUSTER.replace(
+            "      controlPlane:",
+            &format!("      network:\n{lines}      controlPlane:"),
+        ))
+    };
+    let vpc = "        existingVPC:\n          id: vpc-0a1b2c3d4e5f67890\n          cidr: 10.20.0.0/16\n          privateSubnets:\n            eu-central-1a: subnet-0aaa1111bbbb2222c\n";
+    run_cases(&[
+        ("private by default", VALID_BASE.to_string(), Want::Clean),
+        (
+            "private, written",
+            api("        endpoint: private\n"),
+            Want::Clean,
+        ),
+        (
+            "public with sources",
+            api("        endpoint: public\n        allowedCIDRs: [203.0.113.0/24]\n"),
+            Want::Clean,
+        ),
+        (
+            "public without sources",
+            api("        endpoint: public\n"),
+            Want::ErrorSaying(
+                Code::Security,
+                "spec.clusters[0].api.endpoint",
+                "no `allowedCIDRs`",
+            ),
+        ),
+        (
+            "sources without a public endpoint",
+            api("        allowedCIDRs: [203.0.113.0/24]\n"),
+            Want::Error(Code::Security, "spec.clusters[0].api.allowedCIDRs"),
+        ),
+        (
+            "a source that is no CIDR",
+            api("        endpoint: public\n        allowedCIDRs: [203.0.113.7]\n"),
+            Want::Error(Code::Cidr, "spec.clusters[0].api.allowedCIDRs[0]"),
+        ),
+        (
+            "the whole internet, written",
+            api("        endpoint: public\n        allowedCIDRs: [0.0.0.0/0]\n"),
+            Want::Warning(Code::Warning, "spec.clusters[0].api.allowedCIDRs[0]"),
+        ),
+        (
+            "a private management cluster in a VPC CAPA creates",
+            variant(&[("    - name: alpha\n", "    - name: alpha\n      management: true\n")]),
+            Want::Warning(Code::Warning, "spec.clusters[0].management"),
+        ),
+        (
+            "declared VPC",
+            net("        vpcCIDR: 10.42.0.0/16\n"),
+            Want::Clean,
+        ),
+        (
+            "declared VPC too small for its subnets",
+            net("        vpcCIDR: 10.42.0.0/24\n"),
+            Want::ErrorSaying(Code::Cidr, "spec.clusters[0].network.vpcCIDR", "/23"),
+        ),
+        (
+            "declared VPC larger than AWS allows",
+            net("        vpcCIDR: 10.0.0.0/12\n"),
+            Want::Error(Code::Cidr, "spec.clusters[0].network.vpcCIDR"),
+        ),
+        (
+            "declared VPC with an existing VPC",
+            net(&format!("{vpc}        vpcCIDR: 10.42.0.0/16\n")
+                .replace("eu-central-1a: subnet-0aaa1111bbbb2222c\n", "eu-central-1a: subnet-0aaa1111bbbb2222c\n            eu-central-1b: subnet-0aaa1111bbbb2222d\n            eu-central-1c: subnet-0aaa1111bbbb2222e\n")),
+            Want::Error(Code::Cidr, "spec.clusters[0].network.vpcCIDR"),
+        ),
+        (
+            "two clusters, two derived ranges",
+            with_cluster(SECOND_CLUSTER),
+            Want::Clean,
+        ),
+        (
+            "two declared VPCs overlap",
+            {
+                let text = second("        vpcCIDR: 10.42.0.0/16\n");
+                text.replacen(
+                    "      controlPlane:\n",
+                    "      network:\n        vpcCIDR: 10.42.128.0/17\n      controlPlane:\n",
+                    1,
+                )
+            },
+            Want::ErrorSaying(
+                Code::Cidr,
+                "spec.clusters[1].network.vpcCIDR",
+                "both contain 10.42.128.0/17",
+            ),
+        ),
+        (
+            "a declared VPC overlaps an existing one",
+            {
+                let text = second("        vpcCIDR: 10.20.0.0/16\n");
+                text.replacen(
+                    "      controlPlane:\n",
+                    &format!("      network:\n{}      controlPlane:\n", vpc.replace("eu-central-1a: subnet-0aaa1111bbbb2222c\n", "eu-central-1a: subnet-0aaa1111bbbb2222c\n            eu-central-1b: subnet-0aaa1111bbbb2222d\n            eu-central-1c: subnet-0aaa1111bbbb2222e\n")),
+                    1,
+                )
+            },
+            Want::Error(Code::Cidr, "spec.clusters[1].network.vpcCIDR"),
+        ),
+        (
+            "two derived ranges collide: a warning, the fleet still renders",
+            with_cluster(&SECOND_CLUSTER.replace("- name: beta", "- name: c00080"))
+                .replace("  name: minimal\n", "  name: fleet\n")
+                .replace("    - name: alpha\n", "    - name: c00044\n"),
+            Want::Warning(Code::Cidr, "spec.clusters[1].name"),
+        ),
+        (
+            "a declared VPC on a derived one",
+            second(&format!(
+                "        vpcCIDR: {}\n",
+                crate::resolve::network::derived_vpc_cidr(
+                    "minimal",
+                    "alpha",
+                    &[
+                        super::syntax::cidr(crate::resolve::DEFAULT_POD_CIDR).unwrap(),
+                        super::syntax::cidr(crate::resolve::DEFAULT_SERVICE_CIDR).unwrap()
+                    ]
+                )
+            )),
+            Want::ErrorSaying(Code::Cidr, "spec.clusters[1].network.vpcCIDR", "derived"),
+        ),
+    ]);
 }

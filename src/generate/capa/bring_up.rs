@@ -256,7 +256,8 @@ mod tests {
             assert_eq!(hcp["apiVersion"], HCP_API_VERSION);
             assert_eq!(hcp["kind"], HCP_KIND);
             assert_eq!(hcp["metadata"]["name"], format!("management-{component}"));
-            assert_eq!(hcp["metadata"]["namespace"], "default");
+            // The reference's management cluster is in workspace `production`.
+            assert_eq!(hcp["metadata"]["namespace"], "production");
             assert_eq!(
                 hcp["metadata"]["labels"][naming::LABEL_CLUSTER],
                 "management"

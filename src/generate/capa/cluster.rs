@@ -7,8 +7,10 @@ use crate::json::json;
 
 use super::api::{Api, CAPI_GROUP, CONTROL_PLANE_GROUP, INFRASTRUCTURE_GROUP};
 use super::metadata;
+use crate::blueprint::check::syntax::cidr;
 use crate::naming;
-use crate::resolve::{MANAGED_VPC_CIDR, Resolved, ResolvedCluster};
+use crate::resolve::network::managed_subnets;
+use crate::resolve::{Resolved, ResolvedCluster};
 
 pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
     let api = Api(r.cluster_api);
@@ -30,10 +32,9 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
     if !r.tags.is_empty() {
         spec.insert("additionalTags".into(), json!(r.tags));
     }
-    // A network load balancer: CAPA's classic ELB default is deprecated by AWS.
     spec.insert(
         "controlPlaneLoadBalancer".into(),
-        json!({"loadBalancerType": "nlb", "scheme": "internet-facing"}),
+        super::endpoint::control_plane_load_balancer(r, c),
     );
     spec.insert("network".into(), network(c));
     // No SSH key on any machine: production access goes through SSM, and a key name
@@ -67,23 +68,27 @@ pub(crate) fn network(c: &ResolvedCluster) -> Value {
         }
         return json!({"vpc": {"id": vpc.id}, "subnets": subnets});
     }
+    // A private and a public subnet per zone, carved out of the VPC's range as CAPA lays
+    // out its own 10.0.0.0/16 (`resolve::network::managed_subnets`).
+    let layout = cidr(&c.vpc_cidr)
+        .map(|vpc| managed_subnets(vpc, c.zones.len()))
+        .unwrap_or_default();
     let mut subnets = Vec::new();
-    for (i, zone) in c.zones.iter().enumerate() {
-        // 10.0.0.0/16 split as: private /19 per zone (0–191), public /21 per zone (192–239).
+    for (zone, (private, _)) in c.zones.iter().zip(&layout) {
         subnets.push(json!({
             "id": naming::managed_subnet_name(&c.name, zone, false),
             "availabilityZone": zone,
-            "cidrBlock": format!("10.0.{}.0/19", 32 * i),
+            "cidrBlock": private.to_string(),
             "isPublic": false,
         }));
     }
-    for (i, zone) in c.zones.iter().enumerate() {
+    for (zone, (_, public)) in c.zones.iter().zip(&layout) {
         subnets.push(json!({
             "id": naming::managed_subnet_name(&c.name, zone, true),
             "availabilityZone": zone,
-            "cidrBlock": format!("10.0.{}.0/21", 192 + 8 * i),
+            "cidrBlock": public.to_string(),
             "isPublic": true,
         }));
     }
-    json!({"vpc": {"cidrBlock": MANAGED_VPC_CIDR}, "subnets": subnets})
+    json!({"vpc": {"cidrBlock": c.vpc_cidr}, "subnets": subnets})
 }

@@ -57,8 +57,10 @@ pub fn objects(r: &Resolved, c: &ResolvedCluster, api_server: &ApiServer) -> Vec
         "metadata": metadata(r, c, &template_name, None),
         "spec": {"template": {"spec": machine_spec}},
     });
-    // IRSA: tokens name the public issuer whose discovery document platc's bucket serves.
+    // SSO (`sso`); IRSA: tokens name the public issuer whose discovery document platc's
+    // bucket serves.
     let mut api_server = api_server.clone();
+    api_server.args.extend(super::sso::api_server_args(r));
     if let Some(issuer) = &c.issuer {
         api_server.args.extend(issuer.api_server_args());
     }

@@ -17,7 +17,7 @@ pub const FIELDS: &[FieldRule] = &[
         "*",
         "metadata.namespace",
         &["cluster.workspace"],
-        "the workspace's namespace (as Kommander places workload clusters); `default` for the management cluster and clusters without a workspace",
+        "the workspace's namespace (where Kommander looks for a workspace's clusters), for every cluster, the management cluster included; `default` for a cluster without a workspace",
     ),
     // Cluster and AWSCluster.
     FieldRule::new("Cluster", "metadata.name", &["cluster.name"], ""),
@@ -56,8 +56,8 @@ pub const FIELDS: &[FieldRule] = &[
     FieldRule::new(
         "AWSCluster",
         "spec.controlPlaneLoadBalancer",
-        &[],
-        "a network load balancer, internet-facing: platc's choice (CAPA's classic ELB default is deprecated by AWS)",
+        &["cluster.api.endpoint", "cluster.api.allowedCIDRs"],
+        "a network load balancer (CAPA's classic ELB default is deprecated by AWS): internal, open to the cluster's VPC and the management cluster's, unless `api.endpoint: public`, then internet-facing and open to `api.allowedCIDRs` only (CAPA opens it to 0.0.0.0/0 when no ingress rule is written)",
     ),
     FieldRule::new(
         "AWSCluster",
@@ -68,8 +68,8 @@ pub const FIELDS: &[FieldRule] = &[
     FieldRule::new(
         "AWSCluster",
         "spec.network.vpc.cidrBlock",
-        &[],
-        "10.0.0.0/16 for a VPC that CAPA creates (CAPA's own default, written out)",
+        &["cluster.network.vpcCIDR"],
+        "`network.vpcCIDR`, else a 10.X.0.0/16 derived from the platform's and the cluster's names (stable when clusters are added); an overlap with another cluster's VPC is refused, or warned about between two derived ranges",
     ),
     FieldRule::new(
         "AWSCluster",
@@ -77,9 +77,10 @@ pub const FIELDS: &[FieldRule] = &[
         &[
             "cluster.network.existingVPC.privateSubnets",
             "cluster.network.existingVPC.publicSubnets",
+            "cluster.network.vpcCIDR",
             "cluster.availabilityZones",
         ],
-        "an existing VPC's subnets, private then public, in the order of the cluster's zones; for a VPC CAPA creates, one private /19 and one public /21 per zone",
+        "an existing VPC's subnets, private then public, in the order of the cluster's zones; for a VPC CAPA creates, one private eighth and one public thirty-second of the VPC per zone (a /19 and a /21 of a /16)",
     ),
     FieldRule::new(
         "AWSCluster",
@@ -123,6 +124,16 @@ pub const FIELDS: &[FieldRule] = &[
         "spec.kubeadmConfigSpec",
         &[],
         "the external AWS cloud provider (`cloud-provider: external`) and the instance's private DNS name as node name",
+    ),
+    FieldRule::new(
+        "KubeadmControlPlane",
+        "spec.kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs",
+        &[
+            "spec.identity.oidc",
+            "spec.security.auditLog",
+            "spec.security.podSecurity",
+        ],
+        "kube-apiserver flags: SSO (`oidc-*`, groups prefixed `oidc:`) when no management cluster's Kommander serves it, audit logging, Pod Security admission, and the IRSA issuer",
     ),
     // AWSMachineTemplate (control plane and node pools).
     FieldRule::new(

@@ -7,9 +7,11 @@ pub mod api;
 pub mod bring_up;
 pub(crate) mod cluster;
 mod control_plane;
+pub mod endpoint;
 pub mod fields;
 pub mod hardening;
 mod node_pool;
+pub mod sso;
 
 use serde_json::{Map, Value};
 
@@ -62,15 +64,21 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     })
 }
 
-/// The namespace of a cluster's Cluster API objects: its workspace's namespace (as
-/// Kommander places workload clusters), `default` for the management cluster and for
-/// clusters without a workspace.
+/// The namespace of a cluster's Cluster API objects, one rule for every cluster: its
+/// workspace's namespace (where Kommander looks for a workspace's clusters), `default` for a
+/// cluster without a workspace. The management cluster follows it too: the bootstrap cluster
+/// gets the namespace before its objects (the README's bootstrap step), and `clusterctl move`
+/// creates it on the target (`ensureNamespaces`, kubernetes-sigs/cluster-api
+/// `cmd/clusterctl/client/cluster/mover.go`). Until issue 20 the management cluster's
+/// objects were in `default` whatever its workspace.
 pub fn namespace(c: &ResolvedCluster) -> String {
-    match (&c.workspace, c.management) {
-        (Some(ws), false) => ws.clone(),
-        _ => "default".to_string(),
-    }
+    c.workspace
+        .clone()
+        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string())
 }
+
+/// The namespace of the Cluster API objects of a cluster without a workspace.
+pub const DEFAULT_NAMESPACE: &str = "default";
 
 /// `metadata` for an object of cluster `c` (and of one pool); eks's objects live in the same
 /// namespace.

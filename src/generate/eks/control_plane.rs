@@ -18,6 +18,8 @@ use crate::resolve::{Resolved, ResolvedCluster};
 
 pub const CONTROL_PLANE_KIND: &str = "AWSManagedControlPlane";
 pub const INFRASTRUCTURE_KIND: &str = "AWSManagedCluster";
+/// The port of an EKS cluster's API endpoint (HTTPS).
+const EKS_API_PORT: u16 = 443;
 
 pub fn objects(r: &Resolved, c: &ResolvedCluster) -> Vec<Value> {
     let api = Api(r.cluster_api);
@@ -82,14 +84,40 @@ fn control_plane_spec(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
             }),
         );
     }
-    // The API server is public, as capa's internet-facing load balancer, and private too,
-    // so that nodes reach it inside the VPC rather than through NAT (EKS's default is
-    // public only).
-    spec.insert(
-        "endpointAccess".into(),
-        json!({"public": true, "private": true}),
-    );
-    spec.insert("network".into(), crate::generate::capa::cluster::network(c));
+    // The API endpoint (CAPA `EndpointAccess`: `public`, `private`, `publicCIDRs`,
+    // `controlplane/eks/api/v1beta2/awsmanagedcontrolplane_types.go`, passed to
+    // EKS's VpcConfigRequest by `pkg/cloud/services/eks/cluster.go` v2.11.1). Private: only
+    // inside the VPC (EKS's own defaults: `endpointPublicAccess` true, `endpointPrivateAccess`
+    // false, `publicAccessCidrs` 0.0.0.0/0; Amazon EKS API Reference, `VpcConfigRequest`).
+    // Public: limited to `allowedCIDRs`, and private too: without private access the nodes'
+    // NAT addresses would have to be in `publicAccessCidrs` (same page).
+    let endpoint = if c.api.public {
+        json!({"public": true, "private": true, "publicCIDRs": c.api.allowed_cidrs})
+    } else {
+        json!({"public": false, "private": true})
+    };
+    spec.insert("endpointAccess".into(), endpoint);
+    let mut network = crate::generate::capa::cluster::network(c);
+    // A private endpoint admits the management cluster's VPC too: CAPA attaches the
+    // `node-eks-additional` security group, whose rules are `additionalControlPlaneIngressRules`,
+    // to the control plane's network interfaces (`makeVpcConfig`, and
+    // `pkg/cloud/services/securitygroup/securitygroups.go` v2.11.1). EKS's API listens on 443.
+    let sources = r.private_api_sources(c);
+    if !c.api.public
+        && let (Some(management), Value::Object(net)) = (sources.get(1), &mut network)
+    {
+        net.insert(
+            "additionalControlPlaneIngressRules".into(),
+            json!([{
+                "description": "Kubernetes API from the management cluster's VPC",
+                "protocol": "tcp",
+                "fromPort": EKS_API_PORT,
+                "toPort": EKS_API_PORT,
+                "cidrBlocks": [management],
+            }]),
+        );
+    }
+    spec.insert("network".into(), network);
     if let Some(oidc) = &r.oidc {
         // SSO: EKS accepts the identity provider's tokens itself (an associated OIDC identity
         // provider), with the groups prefixed `oidc:` as on every other cluster.

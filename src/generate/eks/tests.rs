@@ -99,14 +99,55 @@ fn control_plane_carries_version_region_tags_identity_and_audit() {
         })
     );
     assert_eq!(spec["sshKeyName"], "");
+    // No `api`: a private endpoint only (EKS's own default is public only), reachable from
+    // the management cluster's VPC too.
     assert_eq!(
         spec["endpointAccess"],
-        json!({"public": true, "private": true})
+        json!({"public": false, "private": true})
     );
-    // A VPC CAPA creates, with one private and one public subnet per zone of the cluster.
+    let vpc_of = |name: &str| {
+        r.clusters
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .vpc_cidr
+            .clone()
+    };
+    assert_eq!(
+        spec["network"]["additionalControlPlaneIngressRules"],
+        json!([{
+            "description": "Kubernetes API from the management cluster's VPC",
+            "protocol": "tcp",
+            "fromPort": 443,
+            "toPort": 443,
+            "cidrBlocks": [vpc_of("management")],
+        }])
+    );
+    // A VPC CAPA creates, with one private and one public subnet per zone of the cluster,
+    // in a derived range of its own.
     let subnets = spec["network"]["subnets"].as_array().unwrap();
     assert_eq!(subnets.len(), 4);
-    assert_eq!(spec["network"]["vpc"]["cidrBlock"], "10.0.0.0/16");
+    let own = vpc_of("sandbox-eks");
+    assert_ne!(own, vpc_of("management"));
+    assert_eq!(spec["network"]["vpc"]["cidrBlock"], own);
+    assert!(!json!(spec).to_string().contains("0.0.0.0/0"));
+
+    // A public endpoint: the written sources, and private too for the nodes.
+    let r = resolved(&reference_with(&[(
+        "    - name: sandbox-eks\n",
+        "    - name: sandbox-eks\n      api: {endpoint: public, allowedCIDRs: [198.51.100.0/24]}\n",
+    )]));
+    let objs = objects(&r, CLUSTER);
+    let spec = &kind(&objs, "AWSManagedControlPlane")["spec"];
+    assert_eq!(
+        spec["endpointAccess"],
+        json!({"public": true, "private": true, "publicCIDRs": ["198.51.100.0/24"]})
+    );
+    assert!(
+        spec["network"]
+            .get("additionalControlPlaneIngressRules")
+            .is_none()
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The kops Cluster: state store, version, network (an existing VPC and its subnets, or a VPC
-//! kOps creates), private topology with a public network load balancer for the API and no
-//! DNS records (kOps' `None` DNS), Calico, etcd with one member per control-plane machine,
+//! kOps creates), private topology with a network load balancer for the API (internal or
+//! public, `api`) and no DNS records (kOps' `None` DNS), Calico, etcd with one member per control-plane machine,
 //! the API server's SSO, audit and Pod Security settings, registry mirrors, workload
 //! identity, tags on every AWS resource, and kOps' add-ons: the cloud-controller-manager, the
 //! EBS CSI driver with its default StorageClass, cert-manager and the cluster autoscaler.
@@ -11,17 +11,15 @@ use crate::json::json;
 
 use super::instance_group::ControlPlaneMember;
 use super::{api_server, cluster_name, identity, metadata};
+use crate::blueprint::check::syntax::cidr;
 use crate::facts::kops as facts;
 use crate::generate::GenError;
 use crate::naming;
-use crate::resolve::{MANAGED_VPC_CIDR, Resolved, ResolvedCluster, Scaling};
+use crate::resolve::network::managed_subnets;
+use crate::resolve::{Resolved, ResolvedCluster, Scaling};
 
 /// etcd clusters kOps runs on the control plane (`docs/cluster_spec.md`, "etcdClusters").
 const ETCD_CLUSTERS: [&str; 2] = ["main", "events"];
-
-/// Who may reach the API server's load balancer: anyone, as on capa's internet-facing NLB;
-/// authentication guards the API.
-const API_ACCESS: &str = "0.0.0.0/0";
 
 pub fn object(
     r: &Resolved,
@@ -30,9 +28,12 @@ pub fn object(
 ) -> Result<Value, GenError> {
     let name = cluster_name(r, c);
     let mut spec = Map::new();
+    // The API's network load balancer: `Internal` for a private endpoint, `Public` for a
+    // public one (kOps `pkg/apis/kops/v1alpha2/cluster.go`, LoadBalancerType).
+    let lb_type = if c.api.public { "Public" } else { "Internal" };
     spec.insert(
         "api".into(),
-        json!({"loadBalancer": {"class": "Network", "type": "Public"}}),
+        json!({"loadBalancer": {"class": "Network", "type": lb_type}}),
     );
     spec.insert("authorization".into(), json!({"rbac": {}}));
     if !r.tags.is_empty() {
@@ -77,7 +78,16 @@ pub fn object(
     spec.insert("etcdClusters".into(), etcd(placement));
     spec.extend(identity::fields(r, c));
     spec.insert("kubelet".into(), json!({"anonymousAuth": false}));
-    spec.insert("kubernetesApiAccess".into(), json!([API_ACCESS]));
+    // Who reaches the API's load balancer (kOps opens port 443 of its security group to each
+    // entry, `pkg/model/awsmodel/api_loadbalancer.go` v1.36.2; the nodes get their own rule):
+    // a public endpoint's `allowedCIDRs`, or the VPC and the management cluster's VPC behind
+    // an internal one. Never `0.0.0.0/0` unless the blueprint writes it.
+    let access = if c.api.public {
+        c.api.allowed_cidrs.clone()
+    } else {
+        r.private_api_sources(c)
+    };
+    spec.insert("kubernetesApiAccess".into(), json!(access));
     // kOps writes versions without the `v`.
     spec.insert(
         "kubernetesVersion".into(),
@@ -89,7 +99,7 @@ pub fn object(
             spec.insert("networkID".into(), json!(vpc.id));
         }
         None => {
-            spec.insert("networkCIDR".into(), json!(MANAGED_VPC_CIDR));
+            spec.insert("networkCIDR".into(), json!(c.vpc_cidr));
         }
     }
     spec.insert("networking".into(), json!({"calico": {}}));
@@ -144,8 +154,14 @@ fn etcd(placement: &[ControlPlaneMember]) -> Value {
 
 /// A private subnet per zone for the machines and a utility (public) subnet per zone for
 /// the load balancer: an existing VPC's by ID (kOps reads their ranges from AWS), otherwise
-/// laid out in the VPC kOps creates as CAPA's are (a private /19 and a public /21 per zone).
+/// laid out in the VPC kOps creates as CAPA's are (`resolve::network::managed_subnets`: a
+/// private /19 and a public /21 per zone of a /16), inside `networkCIDR` and apart from the
+/// pod and service ranges, as kOps requires (`validateSubnet`, "is not a subnet of the
+/// networkCIDR", `pkg/apis/kops/validation/validation.go` v1.36.2).
 fn subnets(c: &ResolvedCluster) -> Value {
+    let layout = cidr(&c.vpc_cidr)
+        .map(|vpc| managed_subnets(vpc, c.zones.len()))
+        .unwrap_or_default();
     let mut out = Vec::new();
     for (i, zone) in c.zones.iter().enumerate() {
         let mut private = Map::new();
@@ -166,8 +182,10 @@ fn subnets(c: &ResolvedCluster) -> Value {
                 }
             }
             None => {
-                private.insert("cidr".into(), json!(format!("10.0.{}.0/19", 32 * i)));
-                utility.insert("cidr".into(), json!(format!("10.0.{}.0/21", 192 + 8 * i)));
+                if let Some((p, u)) = layout.get(i) {
+                    private.insert("cidr".into(), json!(p.to_string()));
+                    utility.insert("cidr".into(), json!(u.to_string()));
+                }
             }
         }
         out.push(Value::Object(private));

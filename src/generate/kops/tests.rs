@@ -39,10 +39,20 @@ fn cluster_in_an_existing_vpc_with_private_topology() {
     assert_eq!(spec["nonMasqueradeCIDR"], "192.168.0.0/16");
     assert_eq!(spec["serviceClusterIPRange"], "10.96.0.0/12");
     assert_eq!(spec["topology"], json!({"dns": {"type": "None"}}));
+    // No `api`: an internal load balancer, open to the VPC and the management cluster's VPC
+    // only; no SSH access rules at all (`sshAccess` left out).
     assert_eq!(
         spec["api"],
-        json!({"loadBalancer": {"class": "Network", "type": "Public"}})
+        json!({"loadBalancer": {"class": "Network", "type": "Internal"}})
     );
+    let r = resolved(REFERENCE);
+    let management = &r.clusters.iter().find(|c| c.management).unwrap().vpc_cidr;
+    assert_eq!(
+        spec["kubernetesApiAccess"],
+        json!(["10.20.0.0/16", management])
+    );
+    assert!(spec.get("sshAccess").is_none());
+    assert!(!spec.to_string().contains("0.0.0.0/0"));
     assert_eq!(spec["sshKeyName"], "");
     assert_eq!(
         spec["cloudLabels"],
@@ -69,13 +79,26 @@ fn a_vpc_kops_creates_gets_capas_layout() {
         .find("      network:\n        existingVPC:\n          id: vpc-0a1b2c3d4e5f67890")
         .unwrap();
     let end = text[start..].find("      controlPlane:").unwrap() + start;
-    let spec = cluster_spec(&resolved(&format!("{}{}", &text[..start], &text[end..])));
+    let declared = format!(
+        "{}      network: {{vpcCIDR: 10.77.0.0/16}}\n{}",
+        &text[..start],
+        &text[end..]
+    );
+    let spec = cluster_spec(&resolved(&declared));
     assert!(spec.get("networkID").is_none());
-    assert_eq!(spec["networkCIDR"], "10.0.0.0/16");
+    assert_eq!(spec["networkCIDR"], "10.77.0.0/16");
     let subnets = spec["subnets"].as_array().unwrap();
-    assert_eq!(subnets[0]["cidr"], "10.0.0.0/19");
-    assert_eq!(subnets[1]["cidr"], "10.0.192.0/21");
-    assert_eq!(subnets[4]["cidr"], "10.0.64.0/19");
+    assert_eq!(subnets[0]["cidr"], "10.77.0.0/19");
+    assert_eq!(subnets[1]["cidr"], "10.77.192.0/21");
+    assert_eq!(subnets[4]["cidr"], "10.77.64.0/19");
+    // A public endpoint: exactly the written sources.
+    let public = declared.replace(
+        "      network: {vpcCIDR: 10.77.0.0/16}\n",
+        "      network: {vpcCIDR: 10.77.0.0/16}\n      api: {endpoint: public, allowedCIDRs: [198.51.100.0/24]}\n",
+    );
+    let spec = cluster_spec(&resolved(&public));
+    assert_eq!(spec["api"]["loadBalancer"]["type"], "Public");
+    assert_eq!(spec["kubernetesApiAccess"], json!(["198.51.100.0/24"]));
 }
 
 #[test]

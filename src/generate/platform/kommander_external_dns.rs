@@ -12,7 +12,9 @@
 //! `--aws-zone-type` from `aws.zoneType`. The values platc writes are checked against
 //! `schema/helm-platc/bitnami-external-dns/values.schema.json`.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::json::json;
 
 use super::super::{GenError, external_dns};
 use crate::resolve::{Resolved, ResolvedCluster};

@@ -9,7 +9,9 @@
 //! Secret with the key `jwt` and the label `kommanderType=license` (the public demo,
 //! jonathanbeber/KommanderDemo `license.yaml`, is the same object).
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::json::json;
 
 use crate::naming;
 use crate::resolve::Resolved;

@@ -276,6 +276,7 @@ pub fn not_files(r: &Resolved) -> String {
                          ```sh\n   \
                          kind create cluster --name bootstrap\n   \
                          clusterctl init --infrastructure aws --addon helm\n   \
+                         {create_ns}\
                          kubectl apply -k clusters/{m}/infrastructure   # creates {m}\n   \
                          clusterctl get kubeconfig {m} -n {ns} > {m}.kubeconfig\n   \
                          clusterctl init --infrastructure aws --addon helm --kubeconfig {m}.kubeconfig\n   \
@@ -287,6 +288,14 @@ pub fn not_files(r: &Resolved) -> String {
                          ```",
                         m = m.name,
                         ns = capa::namespace(m),
+                        create_ns = if capa::namespace(m) == capa::DEFAULT_NAMESPACE {
+                            String::new()
+                        } else {
+                            format!(
+                                "kubectl create namespace {}   # the namespace of its Cluster API objects\n   ",
+                                capa::namespace(m)
+                            )
+                        },
                     ),
                     None => "**Bootstrap once**: on the cluster that holds the Cluster API objects,\n   \
                          `clusterctl init --infrastructure aws --addon helm` and `kubectl apply -k clusters/<cluster>/infrastructure`;\n   \
