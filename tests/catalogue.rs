@@ -454,6 +454,50 @@ fn run(dir: &Path, args: &[&str]) -> Output {
     platc(dir, args)
 }
 
+/// Issue 20's one namespace rule puts a cluster's Cluster API objects in its workspace's
+/// namespace: giving a running cluster a workspace would move its `Cluster`, which GitOps
+/// applies as a new cluster and a pruned (deleted) one. Render refuses without --force.
+#[test]
+fn a_running_cluster_is_never_moved_to_another_namespace_silently() {
+    let p = project(|t| t);
+    let dir = p.path();
+    assert!(
+        run(dir, &["render", "-o", "out", "-f", "platform.yaml"])
+            .status
+            .success()
+    );
+    let before = read_tree(&dir.join("out"));
+    let text = std::fs::read_to_string(dir.join("platform.yaml")).unwrap();
+    let moved = text
+        .replace(
+            "  clusters:\n",
+            "  workspaces:\n    - name: team-a\n  clusters:\n",
+        )
+        .replace(
+            "      provider: capa\n",
+            "      provider: capa\n      management: true\n      workspace: team-a\n",
+        );
+    std::fs::write(dir.join("platform.yaml"), &moved).unwrap();
+    let o = run(dir, &["render", "-o", "out", "-f", "platform.yaml"]);
+    assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("Cluster `alpha` would move from namespace `default` to `team-a`"),
+        "{err}"
+    );
+    assert!(err.contains("clusters/alpha/infrastructure/"), "{err}");
+    assert_eq!(read_tree(&dir.join("out")), before, "nothing written");
+    // `check` names it; --force moves it.
+    let o = run(dir, &["check", "-o", "out", "-f", "platform.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("would move from namespace"));
+    let o = run(
+        dir,
+        &["render", "--force", "-o", "out", "-f", "platform.yaml"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 #[test]
 fn row_43_minor_version_skip() {
     let p = project(|t| t.replace("v1.30.4", "v1.29.9"));

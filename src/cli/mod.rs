@@ -290,7 +290,7 @@ fn guard_upgrades(
         if force {
             d.into_warning()
         } else {
-            d.help("render the next minor version first and let it roll out, or pass --force")
+            d.help(s.help())
         }
     });
     ui.diagnostics(diags);

@@ -9,6 +9,12 @@
 //! The versions are read from the control-plane objects themselves
 //! ([`CONTROL_PLANES`]: kind → where the version is), in the old file on disk and the new
 //! one at the same path; the disk is read without following symlinks, like the plan does.
+//!
+//! The same guard refuses to move a running cluster's Cluster API `Cluster` to another
+//! namespace (issue 20's one namespace rule moved the management cluster's objects out of
+//! `default`): Flux would apply a second `Cluster` in the new namespace and prune the old
+//! one, and Cluster API deletes the machines of a deleted `Cluster`. Git would accept it;
+//! the cluster would be gone.
 
 use std::path::Path;
 
@@ -28,7 +34,8 @@ const CONTROL_PLANES: &[(&str, &str)] = &[
     ("Cluster", "/spec/kubernetesVersion"),
 ];
 
-/// One control plane whose minor version would jump by more than one.
+/// One control plane whose minor version would jump by more than one, or one Cluster API
+/// `Cluster` that would move to another namespace.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skip {
     /// The rendered file (relative to the output folder).
@@ -37,21 +44,55 @@ pub struct Skip {
     pub name: String,
     pub from: String,
     pub to: String,
+    pub change: Change,
+}
+
+/// What would change in a way the cluster cannot follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// `from` and `to` are Kubernetes versions.
+    Minor,
+    /// `from` and `to` are namespaces.
+    Namespace,
 }
 
 impl Skip {
     pub fn message(&self) -> String {
-        let (major, minor) = minor_of(&self.from).unwrap_or_default();
-        format!(
-            "{}: {} `{}` would move from {} to {}, skipping v{major}.{}: Cluster API upgrades \
-             one minor version at a time",
-            self.path,
-            self.kind,
-            self.name,
-            self.from,
-            self.to,
-            minor + 1
-        )
+        match self.change {
+            Change::Minor => {
+                let (major, minor) = minor_of(&self.from).unwrap_or_default();
+                format!(
+                    "{}: {} `{}` would move from {} to {}, skipping v{major}.{}: Cluster API \
+                     upgrades one minor version at a time",
+                    self.path,
+                    self.kind,
+                    self.name,
+                    self.from,
+                    self.to,
+                    minor + 1
+                )
+            }
+            Change::Namespace => format!(
+                "{}: Cluster `{}` would move from namespace `{}` to `{}`: applied by GitOps, that \
+                 creates a second Cluster and prunes the running one, whose machines Cluster API \
+                 then deletes",
+                self.path, self.name, self.from, self.to
+            ),
+        }
+    }
+
+    /// What to do instead.
+    pub fn help(&self) -> &'static str {
+        match self.change {
+            Change::Minor => {
+                "render the next minor version first and let it roll out, or pass --force"
+            }
+            Change::Namespace => {
+                "keep the cluster's namespace (a cluster without `workspace` stays in `default`), \
+                 or move it with `clusterctl move` to a cluster that uses the new namespace and \
+                 pass --force"
+            }
+        }
     }
 }
 
@@ -74,7 +115,7 @@ pub fn skips(dir: &Path, tree: &Tree, plan: Option<&Plan>) -> Result<Vec<Skip>, 
     // then read side by side (as `plan` reads them), the first error in the tree's order.
     let mut candidates = Vec::new();
     for (path, new_bytes) in tree.files() {
-        if may_hold_a_version(new_bytes) && changed(path) && probe.parents_exist(path)? {
+        if may_matter(new_bytes) && changed(path) && probe.parents_exist(path)? {
             candidates.push((path, new_bytes));
         }
     }
@@ -99,11 +140,13 @@ fn skips_in(path: &str, old_bytes: &[u8], new_bytes: &[u8]) -> Vec<Skip> {
         return Vec::new();
     }
     let old = versions(old_bytes);
-    if old.is_empty() {
-        return Vec::new();
-    }
     let mut out = Vec::new();
-    for (kind, name, to) in versions(new_bytes) {
+    let new = if old.is_empty() {
+        Vec::new()
+    } else {
+        versions(new_bytes)
+    };
+    for (kind, name, to) in new {
         let Some((_, _, from)) = old.iter().find(|(k, n, _)| *k == kind && *n == name) else {
             continue;
         };
@@ -114,10 +157,63 @@ fn skips_in(path: &str, old_bytes: &[u8], new_bytes: &[u8]) -> Vec<Skip> {
                 name,
                 from: from.clone(),
                 to,
+                change: Change::Minor,
+            });
+        }
+    }
+    let old_clusters = capi_clusters(old_bytes);
+    for (name, to) in capi_clusters(new_bytes) {
+        if let Some((_, from)) = old_clusters.iter().find(|(n, _)| *n == name)
+            && *from != to
+        {
+            out.push(Skip {
+                path: path.to_owned(),
+                kind: "Cluster".to_owned(),
+                name,
+                from: from.clone(),
+                to,
+                change: Change::Namespace,
             });
         }
     }
     out
+}
+
+/// (name, namespace) of every Cluster API `Cluster` in a file (`default` when unset).
+fn capi_clusters(bytes: &[u8]) -> Vec<(String, String)> {
+    if memchr::memmem::find(bytes, CAPI_GROUP.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    parsed(bytes)
+        .into_iter()
+        .filter(|v| {
+            v.get("kind").and_then(Value::as_str) == Some("Cluster")
+                && v.get("apiVersion")
+                    .and_then(Value::as_str)
+                    .is_some_and(|a| a.starts_with(CAPI_GROUP))
+        })
+        .map(|v| {
+            let at = |p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_owned);
+            (
+                at("/metadata/name").unwrap_or_default(),
+                at("/metadata/namespace").unwrap_or_else(|| "default".to_owned()),
+            )
+        })
+        .collect()
+}
+
+/// Cluster API's core group: its `Cluster` kind shares the name of kops' (`kops.k8s.io`).
+const CAPI_GROUP: &str = "cluster.x-k8s.io/";
+
+/// The documents of a rendered file; none when it does not read (edited by hand).
+fn parsed(bytes: &[u8]) -> Vec<Value> {
+    let Ok(src) = read::decode("", bytes, read::DEFAULT_MAX_BYTES) else {
+        return Vec::new();
+    };
+    let Ok(docs) = read::read_stream(&src, &ReadOptions::kustomize()) else {
+        return Vec::new();
+    };
+    docs.into_iter().map(|d| d.to_json()).collect()
 }
 
 /// (kind, name, version) of every control plane in a file.
@@ -125,15 +221,8 @@ fn versions(bytes: &[u8]) -> Vec<(String, String, String)> {
     if !may_hold_a_version(bytes) {
         return Vec::new();
     }
-    let Ok(src) = read::decode("", bytes, read::DEFAULT_MAX_BYTES) else {
-        return Vec::new();
-    };
-    let Ok(docs) = read::read_stream(&src, &ReadOptions::kustomize()) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for doc in docs {
-        let v = doc.to_json();
+    for v in parsed(bytes) {
         let kind = v.get("kind").and_then(Value::as_str).unwrap_or_default();
         let Some((_, pointer)) = CONTROL_PLANES.iter().find(|(k, _)| *k == kind) else {
             continue;
@@ -159,6 +248,12 @@ fn may_hold_a_version(bytes: &[u8]) -> bool {
         "Cluster" => has(pointer.rsplit('/').next().unwrap_or(kind)),
         _ => has(kind),
     })
+}
+
+/// Whether a file may hold something this guard compares: a control plane's version or a
+/// Cluster API `Cluster`.
+fn may_matter(bytes: &[u8]) -> bool {
+    may_hold_a_version(bytes) || memchr::memmem::find(bytes, b"kind: Cluster\n").is_some()
 }
 
 /// `v1.30.4` → (1, 30).
@@ -216,6 +311,35 @@ mod tests {
         assert!(!may_hold_a_version(
             b"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: c\n"
         ));
+        // A Cluster API Cluster moved to another namespace is named; kops' Cluster is not
+        // Cluster API's.
+        let cluster = |ns: &str| {
+            format!(
+                "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: m\n  namespace: {ns}\n"
+            )
+            .into_bytes()
+        };
+        std::fs::create_dir_all(dir.join("clusters/m")).unwrap();
+        std::fs::write(dir.join("clusters/m/cluster.yaml"), cluster("default")).unwrap();
+        let mut tree = Tree::new();
+        tree.insert("clusters/m/cluster.yaml", cluster("kommander"));
+        let found = skips(dir, &tree, None).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].change, Change::Namespace);
+        assert!(
+            found[0].message().contains("`default` to `kommander`"),
+            "{}",
+            found[0].message()
+        );
+        let mut tree = Tree::new();
+        tree.insert("clusters/m/cluster.yaml", cluster("default"));
+        assert!(skips(dir, &tree, None).unwrap().is_empty());
+        let unset = b"apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: m\n";
+        assert_eq!(
+            capi_clusters(unset),
+            vec![("m".to_owned(), "default".to_owned())]
+        );
+        assert!(capi_clusters(kops).is_empty());
         // Downgrades and patch changes are not skips.
         assert!(!is_skip("v1.30.4", "v1.28.1"));
         assert!(!is_skip("v1.30.4", "v1.30.9"));
