@@ -15,7 +15,44 @@ const COMMANDS: &[&str] = &[
     "kustomize",
     "completions",
     "man",
+    "version",
 ];
+
+/// `platc version` names every upstream it targets, for people and as JSON, from the same
+/// tables a render uses (issue 24 item 5).
+#[test]
+fn version_lists_the_upstreams_it_targets_as_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = platc(dir.path(), &["version", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["platc"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["kops"]["version"], "v1.36.2");
+    assert_eq!(v["kommander"]["kommanderApplications"], "v2.17.1");
+    assert_eq!(v["clusterAPI"]["apiVersions"][0], "v1beta2");
+    for provider in ["capa", "eks", "kops"] {
+        assert!(
+            v["kubernetes"][provider]["supported"]["min"].is_string(),
+            "{provider}"
+        );
+    }
+    let charts = v["charts"].as_array().expect("charts");
+    let cert_manager = charts
+        .iter()
+        .find(|c| c["component"] == "cert-manager")
+        .expect("cert-manager");
+    assert!(cert_manager["version"].as_str().unwrap().starts_with('v'));
+    assert!(v["eksAddons"].as_array().is_some_and(|a| !a.is_empty()));
+    let o = platc(dir.path(), &["version"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with(&format!("platc {}\n", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    assert!(text.contains("kops: v1.36.2"), "{text}");
+    assert!(text.contains("chart cert-manager: cert-manager "), "{text}");
+}
 
 #[test]
 fn completions_cover_every_command_in_every_shell() {

@@ -154,6 +154,13 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Print platc's version and every upstream it targets (Kubernetes per provider, Cluster
+    /// API, kOps, Kommander, Calico, each chart and EKS add-on at its pinned version).
+    Version {
+        /// For people, or as JSON.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
     /// Write a commented starter blueprint that renders as is.
     Init {
         /// Where to write `platform.yaml`.

@@ -169,6 +169,18 @@ fn run(command: &Command, ui: &Ui) -> u8 {
         }
         Command::Man { dir } => man_cmd(ui, dir.as_deref()),
         Command::Init { dir } => init_cmd(ui, dir),
+        Command::Version { format } => {
+            let text = match format {
+                ExplainFormat::Text => crate::facts::targets::text(),
+                ExplainFormat::Json => {
+                    let mut t = serde_json::to_string_pretty(&crate::facts::targets::targets())
+                        .unwrap_or_default();
+                    t.push('\n');
+                    t
+                }
+            };
+            then(print_output(ui, text.as_bytes()), exit::OK)
+        }
         Command::Kustomize { dir } => kustomize_cmd(ui, dir),
     }
 }

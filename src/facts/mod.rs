@@ -2,7 +2,7 @@
 //! partitions and zones ([`aws`]), and the Kubernetes versions each provider supports
 //! ([`kubernetes`]); the kOps release the kops output targets ([`kops`]), what an instance
 //! type's name says ([`instance_types`]) and EKS's node AMI types ([`eks`]); the Kommander release of the platform layer, its apps and its
-//! external-dns chart ([`kommander`]). Plain data with the source of every row in a comment, so updating a fact
+//! external-dns chart ([`kommander`]); all of them at once for `platc version` ([`targets`]). Plain data with the source of every row in a comment, so updating a fact
 //! is one reviewed edit here and never a change of rule code. Nothing here reads a clock or the
 //! network: a table is a snapshot, dated where the fact changes with time.
 
@@ -14,3 +14,4 @@ pub mod instance_types;
 pub mod kommander;
 pub mod kops;
 pub mod kubernetes;
+pub mod targets;
