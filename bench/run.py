@@ -114,6 +114,11 @@ def main():
             rows.append((f"{n} clusters: check", t, mb, ""))
             t, mb = best(runs, [PLATC, "diff", "-f", bp, "-o", out])
             rows.append((f"{n} clusters: diff (no change)", t, mb, ""))
+            # validate compiles the same objects and checks every one against its schema and
+            # the bring-up rules (issue 25: no slower than render). Warnings exit 0.
+            t, mb = best(runs, [PLATC, "validate", "-q", "-f", bp])
+            rows.append((f"{n} clusters: validate", t, mb,
+                         f"{t / render_times[n]:.1f}× render"))
         if 100 in render_times and 1000 in render_times:
             rows.append(("render time 100 → 1,000 clusters", None, None,
                          f"{render_times[1000] / render_times[100]:.1f}×"))

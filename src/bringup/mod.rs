@@ -56,7 +56,7 @@ pub fn check_docs(docs: &Docs, facts: &Facts<'_>) -> Vec<Finding> {
 
 /// Whether the check reads `path`: the YAML of `clusters/`, `gitops/` and Kommander's
 /// Installation.
-fn read_by_the_check(path: &str) -> bool {
+pub fn read_by_the_check(path: &str) -> bool {
     (path.ends_with(".yaml") || path.ends_with(".yml"))
         && (path.starts_with("clusters/")
             || path.starts_with("gitops/")
@@ -66,24 +66,50 @@ fn read_by_the_check(path: &str) -> bool {
 /// The YAML documents of the files the check reads. A file that does not read is left out:
 /// the output gate and `validate` report it.
 pub fn documents(tree: &Tree) -> Docs {
+    read_docs(tree, &read_by_the_check)
+}
+
+/// The documents of the files the check reads: `known` (path → documents) where it has a
+/// file, read from the bytes otherwise. `platc validate` passes the values the compile
+/// generated, which its output gate proved the bytes read back as, moved rather than read
+/// again; only the files the emitter added (the Kustomizations) are read.
+pub fn docs_of(tree: &Tree, mut known: Docs) -> Docs {
     use rayon::prelude::*;
-    let files: Vec<(&str, &[u8])> = tree
+    known.retain(|path, _| read_by_the_check(path));
+    let missing: Vec<(&str, &[u8])> = tree
         .files()
-        .filter(|(path, _)| read_by_the_check(path))
+        .filter(|(path, _)| read_by_the_check(path) && !known.contains_key(*path))
         .collect();
+    let read: Vec<(String, Vec<serde_json::Value>)> = missing
+        .par_iter()
+        .filter_map(|&(path, bytes)| Some((path.to_string(), read_file(path, bytes)?)))
+        .collect();
+    known.extend(read);
+    known
+}
+
+/// One file's documents: the reader's short road where it takes the file, else the full
+/// reader; `None` when it does not read.
+fn read_file(path: &str, bytes: &[u8]) -> Option<Vec<serde_json::Value>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    crate::overlay::fast_read::documents(text).or_else(|| {
+        let src = SourceFile::new(path, text);
+        read::read_stream(&src, &ReadOptions::kustomize())
+            .ok()
+            .map(|nodes| nodes.into_iter().map(|n| n.into_json()).collect())
+    })
+}
+
+/// The YAML documents of the files of `tree` that `keep` selects, each read on the reader's
+/// short road where it takes the file, else by the full reader; a file that does not read is
+/// left out.
+pub fn read_docs(tree: &Tree, keep: &(dyn Fn(&str) -> bool + Sync)) -> Docs {
+    use rayon::prelude::*;
+    let files: Vec<(&str, &[u8])> = tree.files().filter(|(path, _)| keep(path)).collect();
     // Files are independent: read in parallel.
     files
         .par_iter()
-        .filter_map(|&(path, bytes)| {
-            let text = std::str::from_utf8(bytes).ok()?;
-            let values = crate::overlay::fast_read::documents(text).or_else(|| {
-                let src = SourceFile::new(path, text);
-                read::read_stream(&src, &ReadOptions::kustomize())
-                    .ok()
-                    .map(|nodes| nodes.into_iter().map(|n| n.into_json()).collect())
-            })?;
-            Some((path.to_string(), values))
-        })
+        .filter_map(|&(path, bytes)| Some((path.to_string(), read_file(path, bytes)?)))
         .collect::<Vec<_>>()
         .into_iter()
         .collect()

@@ -215,6 +215,11 @@ impl Output {
         self.files.get(path)
     }
 
+    /// Takes the files out, in path order (for a caller done with the rest).
+    pub fn into_files(self) -> impl Iterator<Item = (String, File)> {
+        self.files.into_iter()
+    }
+
     /// Drops a file (an overlay deleted every object in it).
     pub fn remove(&mut self, path: &str) -> Option<File> {
         self.files.remove(path)

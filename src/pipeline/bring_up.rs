@@ -8,17 +8,36 @@ use super::Stages;
 use crate::bringup::{self, Finding};
 use crate::diag::Diagnostic;
 
-/// The diagnostics of the bring-up check on `stages` (compiled with the generators' output
-/// kept: `compile_stages(.., true)`).
+/// The diagnostics of the bring-up check on `stages`.
 pub fn check(stages: &Stages, file_name: &str) -> Vec<Diagnostic> {
-    let findings = bringup::check(&stages.compiled.tree);
+    check_read(
+        stages,
+        &bringup::documents(&stages.compiled.tree),
+        file_name,
+    )
+}
+
+/// [`check`] on the documents of the tree, already read (`bringup::read_docs`, only the
+/// files `bringup::read_by_the_check` selects).
+pub fn check_read(stages: &Stages, docs: &bringup::Docs, file_name: &str) -> Vec<Diagnostic> {
+    debug_assert!(docs.keys().all(|p| bringup::read_by_the_check(p)));
+    let findings = bringup::check_docs(docs, &bringup::FACTS);
     if findings.is_empty() {
         return Vec::new();
     }
-    // The findings of the tree without overlays, when the overlays changed it.
-    let without_overlays = stages
-        .generated
-        .as_ref()
+    // The findings of the tree without overlays, when the overlays changed it: the generators'
+    // output kept by the compile, or made again from the resolved model (generators are pure
+    // functions of it), only now that there is something to attribute. Keeping a copy of a
+    // fleet's output for every `validate` cost more than the check itself.
+    let regenerated;
+    let generated = match &stages.generated {
+        Some(g) => Some(g),
+        None => {
+            regenerated = crate::generate::generate(&stages.resolved).ok();
+            regenerated.as_ref()
+        }
+    };
+    let without_overlays = generated
         .and_then(|generated| crate::emit::emit(generated, file_name).ok())
         .filter(|tree| *tree != stages.compiled.tree)
         .map(|tree| bringup::check(&tree));

@@ -165,7 +165,7 @@ fn embedded_values_read(v: &Value) -> bool {
 /// The documents a file's content should read back as; `None` for text that is not YAML
 /// documents. An empty (null) document is not written as one: kustomize's reader skips it
 /// too.
-fn generated_documents(content: &Content) -> Option<Vec<&Value>> {
+pub fn generated_documents(content: &Content) -> Option<Vec<&Value>> {
     let all: Vec<&Value> = match content {
         Content::Objects(objects) => objects.iter().collect(),
         Content::Document(doc) => vec![doc],

@@ -263,40 +263,105 @@ pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
     validate_tree_report(tree).diagnostics
 }
 
-/// [`validate_tree`], with the count of CEL rules evaluated and skipped.
+/// [`validate_tree`], with the count of CEL rules evaluated and skipped. Files are checked
+/// side by side (findings and counts kept in path order), each first as values read without
+/// spans (`bringup::read_docs`: the reader's short road, else the full reader): a file with no
+/// finding is done (almost every file of a valid tree); any finding, or a file that did not
+/// read, is checked again from the full reader's spanned tree, which places every diagnostic.
 pub fn validate_tree_report(tree: &Tree) -> Report {
+    let docs = crate::bringup::read_docs(tree, &is_validated);
+    validate_read_report(tree, &|path| docs.get(path).map(|d| d.iter().collect()))
+}
+
+/// The files [`validate_tree_report`] validates: YAML, but not the Kustomizations.
+pub fn is_validated(path: &str) -> bool {
+    path.ends_with(".yaml") && !path.ends_with("kustomization.yaml")
+}
+
+/// [`validate_tree_report`] with the documents of the tree's files already known as values
+/// (`read`: a file's documents, `None` for a file that is to be read here).
+pub fn validate_read_report<'d>(
+    tree: &Tree,
+    read: &(dyn Fn(&str) -> Option<Vec<&'d Value>> + Sync),
+) -> Report {
+    use rayon::prelude::*;
+    let files: Vec<(&str, &[u8])> = tree
+        .files()
+        .filter(|(path, _)| is_validated(path))
+        .collect();
+    let reports: Vec<Report> = files
+        .par_iter()
+        .map(|&(path, bytes)| file_report(path, bytes, read(path)))
+        .collect();
+    let mut out = Report {
+        diagnostics: Vec::new(),
+        cel: cel::Stats::default(),
+    };
+    for r in reports {
+        out.diagnostics.extend(r.diagnostics);
+        out.cel.add(&r.cel);
+    }
+    out
+}
+
+/// The findings of one rendered YAML file (see [`validate_tree_report`]), from its documents
+/// as values when they were read.
+fn file_report(path: &str, bytes: &[u8], values: Option<Vec<&Value>>) -> Report {
     let mut stats = cel::Stats::default();
     let mut out = Vec::new();
-    for (path, bytes) in tree.files() {
-        if !path.ends_with(".yaml") || path.ends_with("kustomization.yaml") {
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            out.push(
-                Diagnostic::error(Code::Internal, "generated file is not UTF-8").in_file(path),
-            );
-            continue;
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        out.push(Diagnostic::error(Code::Internal, "generated file is not UTF-8").in_file(path));
+        return Report {
+            diagnostics: out,
+            cel: stats,
         };
-        let src = SourceFile::new(path, text);
-        let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
-            Ok(docs) => docs,
-            Err(diags) => {
-                out.extend(diags.into_iter().map(|d| Diagnostic {
-                    code: Code::Internal,
-                    ..d
-                }));
-                continue;
-            }
-        };
-        for doc in docs {
-            let value = doc.to_json();
-            out.extend(validate_object_counted(&src, &doc, &value, &mut stats));
-            out.extend(validate_values(&src, &doc, &value));
+    };
+    let src = SourceFile::new(path, text);
+    if let Some(values) = values {
+        for value in values {
+            out.extend(object_findings(&src, None, value, &mut stats));
+            out.extend(values_findings(&src, None, value));
         }
+        if out.is_empty() {
+            return Report {
+                diagnostics: out,
+                cel: stats,
+            };
+        }
+        // Findings: placed from the spanned tree, counted once.
+        out.clear();
+        stats = cel::Stats::default();
+    }
+    let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
+        Ok(docs) => docs,
+        Err(diags) => {
+            out.extend(diags.into_iter().map(|d| Diagnostic {
+                code: Code::Internal,
+                ..d
+            }));
+            return Report {
+                diagnostics: out,
+                cel: stats,
+            };
+        }
+    };
+    for doc in docs {
+        let value = doc.to_json();
+        out.extend(object_findings(&src, Some(&doc), &value, &mut stats));
+        out.extend(values_findings(&src, Some(&doc), &value));
     }
     Report {
         diagnostics: out,
         cel: stats,
+    }
+}
+
+/// A diagnostic at the node `pointer` names in `doc`, or at the file when there is no
+/// spanned tree (the short road, whose findings are placed again from one).
+fn placed(d: Diagnostic, src: &SourceFile, doc: Option<&Node>, pointer: &str) -> Diagnostic {
+    match doc {
+        Some(doc) => d.at(src, doc.locate(pointer).node.span),
+        None => d.in_file(src.name()),
     }
 }
 
@@ -313,6 +378,16 @@ pub fn validate_object_counted(
     value: &Value,
     stats: &mut cel::Stats,
 ) -> Vec<Diagnostic> {
+    object_findings(src, Some(doc), value, stats)
+}
+
+/// [`validate_object_counted`], placed in `doc` when there is one.
+fn object_findings(
+    src: &SourceFile,
+    doc: Option<&Node>,
+    value: &Value,
+    stats: &mut cel::Stats,
+) -> Vec<Diagnostic> {
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or("?");
     let name = value
         .pointer("/metadata/name")
@@ -320,7 +395,7 @@ pub fn validate_object_counted(
         .unwrap_or("?");
     let mut out = match check_value_counted(value, stats) {
         Outcome::Unknown => Vec::new(),
-        Outcome::NoSchema => vec![
+        Outcome::NoSchema => vec![placed(
             Diagnostic::error(
                 Code::OutputSchema,
                 format!(
@@ -330,9 +405,11 @@ pub fn validate_object_counted(
                         .and_then(Value::as_str)
                         .unwrap_or("?")
                 ),
-            )
-            .at(src, doc.span),
-        ],
+            ),
+            src,
+            doc,
+            "",
+        )],
         Outcome::BrokenSchema(e) => vec![
             Diagnostic::error(
                 Code::Internal,
@@ -343,26 +420,30 @@ pub fn validate_object_counted(
         Outcome::Checked(violations) => violations
             .into_iter()
             .map(|v| {
-                let span = doc.locate(&v.pointer).node.span;
-                Diagnostic::error(
-                    Code::OutputSchema,
-                    format!("{kind} `{name}`: {}: {}", v.pointer, v.message),
+                placed(
+                    Diagnostic::error(
+                        Code::OutputSchema,
+                        format!("{kind} `{name}`: {}: {}", v.pointer, v.message),
+                    ),
+                    src,
+                    doc,
+                    &v.pointer,
                 )
-                .at(src, span)
                 .note(format!("schema path {}", v.schema_path))
             })
             .collect(),
     };
     for (pointer, path, content) in embedded_files(value) {
-        let span = doc.locate(&pointer).node.span;
         for problem in check_embedded(&path, content) {
-            out.push(
+            out.push(placed(
                 Diagnostic::error(
                     Code::OutputSchema,
                     format!("{kind} `{name}`: the file `{path}` it writes: {problem}"),
-                )
-                .at(src, span),
-            );
+                ),
+                src,
+                doc,
+                &pointer,
+            ));
         }
     }
     out
@@ -442,10 +523,16 @@ pub fn check_embedded(path: &str, content: &str) -> Vec<String> {
     out
 }
 
+/// [`values_findings`] placed in the spanned tree `doc`.
+#[cfg(test)]
+pub(crate) fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+    values_findings(src, Some(doc), value)
+}
+
 /// Helm values against their chart's schema: a values file of a chart platc has a schema for,
 /// and the values block of each Installation app that installs such a chart, and a
-/// HelmRelease's inline values of such a chart.
-pub(crate) fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+/// HelmRelease's inline values of such a chart; placed in `doc` when there is one.
+fn values_findings(src: &SourceFile, doc: Option<&Node>, value: &Value) -> Vec<Diagnostic> {
     if value.get("apiVersion").is_none() {
         return match values::chart_of_file(src.name()) {
             Some(chart) => check_values(src, doc, chart, "", value),
@@ -502,7 +589,7 @@ pub(crate) fn validate_values(src: &SourceFile, doc: &Node, value: &Value) -> Ve
 /// actions): against the chart's `values.schema.json` where platc bundles one, and the
 /// tigera-operator chart's `installation` against the `operator.tigera.io/v1` Installation
 /// schema (the chart renders it as that object's spec, without `enabled`).
-fn validate_proxy_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Diagnostic> {
+fn validate_proxy_values(src: &SourceFile, doc: Option<&Node>, value: &Value) -> Vec<Diagnostic> {
     let chart = value.pointer("/spec/chartName").and_then(Value::as_str);
     let Some(text) = value
         .pointer("/spec/valuesTemplate")
@@ -543,15 +630,19 @@ fn validate_proxy_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Dia
             });
             if let Outcome::Checked(violations) = check_value(&object) {
                 out.extend(violations.into_iter().map(|v| {
-                    Diagnostic::error(
-                        Code::OutputSchema,
-                        format!(
-                            "tigera-operator values in `{pointer}`: installation{}: {}",
-                            v.pointer.trim_start_matches("/spec"),
-                            v.message
+                    placed(
+                        Diagnostic::error(
+                            Code::OutputSchema,
+                            format!(
+                                "tigera-operator values in `{pointer}`: installation{}: {}",
+                                v.pointer.trim_start_matches("/spec"),
+                                v.message
+                            ),
                         ),
+                        src,
+                        doc,
+                        pointer,
                     )
-                    .at(src, doc.locate(pointer).node.span)
                 }));
             }
         }
@@ -562,7 +653,7 @@ fn validate_proxy_values(src: &SourceFile, doc: &Node, value: &Value) -> Vec<Dia
 /// One values tree against its chart's schema; `at` points at the values in the document.
 fn check_values(
     src: &SourceFile,
-    doc: &Node,
+    doc: Option<&Node>,
     chart: &str,
     at: &str,
     values: &Value,
@@ -576,11 +667,15 @@ fn check_values(
                 } else {
                     format!(" in `{at}`")
                 };
-                Diagnostic::error(
-                    Code::OutputSchema,
-                    format!("{chart} values{place}: {pointer}: {message}"),
+                placed(
+                    Diagnostic::error(
+                        Code::OutputSchema,
+                        format!("{chart} values{place}: {pointer}: {message}"),
+                    ),
+                    src,
+                    doc,
+                    at,
                 )
-                .at(src, doc.locate(at).node.span)
             })
             .collect(),
         Err(e) => vec![Diagnostic::error(Code::Internal, e).in_file(src.name())],
@@ -591,6 +686,36 @@ fn check_values(
 mod tests {
     use super::*;
     use crate::json::json;
+
+    /// A file whose values have a finding is validated again from the spanned tree: the
+    /// diagnostic names the line, whichever way the values were known.
+    #[test]
+    fn findings_are_placed_whether_the_values_were_read_or_known() {
+        let text = "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: a\n  namespace: default\nspec:\n  paused: sometimes\n";
+        let mut tree = Tree::new();
+        tree.insert("clusters/a/cluster.yaml", text.as_bytes().to_vec());
+        tree.insert(
+            "clusters/a/ok.yaml",
+            b"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n".to_vec(),
+        );
+        let render = |d: &Diagnostic| {
+            crate::diag::render::render(d, crate::diag::render::Format::Human, false)
+        };
+        let read = validate_tree_report(&tree).diagnostics;
+        assert_eq!(read.len(), 1, "{read:?}");
+        assert!(
+            render(&read[0]).contains("clusters/a/cluster.yaml:7:"),
+            "{}",
+            render(&read[0])
+        );
+        let values = crate::overlay::fast_read::documents(text).unwrap();
+        let known = validate_read_report(&tree, &|p| {
+            (p == "clusters/a/cluster.yaml").then(|| values.iter().collect())
+        })
+        .diagnostics;
+        assert_eq!(known.len(), 1, "{known:?}");
+        assert_eq!(render(&known[0]), render(&read[0]));
+    }
 
     #[test]
     fn every_bundled_schema_compiles() {
