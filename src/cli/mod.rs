@@ -528,11 +528,7 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
                 })
                 .collect();
             let checked_docs = crate::bringup::docs_of(&stages.compiled.tree, known);
-            findings.extend(pipeline::bring_up::check_read(
-                &stages,
-                &checked_docs,
-                &input.file_name,
-            ));
+            findings.extend(pipeline::bring_up::check_read(&stages, &checked_docs));
             // The process exits next: the kernel takes the documents back whole.
             std::mem::forget(checked_docs);
         }

@@ -9,17 +9,13 @@ use crate::bringup::{self, Finding};
 use crate::diag::Diagnostic;
 
 /// The diagnostics of the bring-up check on `stages`.
-pub fn check(stages: &Stages, file_name: &str) -> Vec<Diagnostic> {
-    check_read(
-        stages,
-        &bringup::documents(&stages.compiled.tree),
-        file_name,
-    )
+pub fn check(stages: &Stages) -> Vec<Diagnostic> {
+    check_read(stages, &bringup::documents(&stages.compiled.tree))
 }
 
 /// [`check`] on the documents of the tree, already read (`bringup::read_docs`, only the
 /// files `bringup::read_by_the_check` selects).
-pub fn check_read(stages: &Stages, docs: &bringup::Docs, file_name: &str) -> Vec<Diagnostic> {
+pub fn check_read(stages: &Stages, docs: &bringup::Docs) -> Vec<Diagnostic> {
     debug_assert!(docs.keys().all(|p| bringup::read_by_the_check(p)));
     let findings = bringup::check_docs(docs, &bringup::FACTS);
     if findings.is_empty() {
@@ -38,7 +34,7 @@ pub fn check_read(stages: &Stages, docs: &bringup::Docs, file_name: &str) -> Vec
         }
     };
     let without_overlays = generated
-        .and_then(|generated| crate::emit::emit(generated, file_name).ok())
+        .and_then(|generated| crate::emit::emit(generated, &stages.resolved.platform).ok())
         .filter(|tree| *tree != stages.compiled.tree)
         .map(|tree| bringup::check(&tree));
     diagnostics(&findings, without_overlays.as_deref())

@@ -172,7 +172,7 @@ pub fn compile_stages(
     let clusters: Vec<String> = resolved.clusters.iter().map(|c| c.name.clone()).collect();
     let generated = keep_generated.then(|| output.clone());
     overlays::apply(&mut output, &overlays, &clusters)?;
-    let tree = emit_verified(&output, &input.file_name)?;
+    let tree = emit_verified(&output, &resolved.platform)?;
     Ok(Stages {
         compiled: Compiled {
             tree,
@@ -195,8 +195,8 @@ pub fn compile_stages(
 /// every values block embedded as YAML text reads back as the tree it was written from
 /// (`emit::embedded`), and every file reads back as what was generated and holds no secret
 /// (`output_gate`). Otherwise errors, and the caller writes nothing.
-pub fn emit_verified(output: &generate::Output, file_name: &str) -> Result<Tree, Diagnostics> {
-    let tree = emit::emit(output, file_name).map_err(|path| {
+pub fn emit_verified(output: &generate::Output, platform: &str) -> Result<Tree, Diagnostics> {
+    let tree = emit::emit(output, platform).map_err(|path| {
         Diagnostics::from(Diagnostic::error(
             Code::Internal,
             format!("two files would be written at `{path}`"),
