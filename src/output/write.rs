@@ -600,6 +600,17 @@ fn check_unchanged(dir: &Path, rel: &str, expected: Option<&str>) -> Result<(), 
 /// (for the output folder itself, whose ancestors are the user's business), otherwise only
 /// the last step is created.
 fn ensure_real_folder(path: &Path, create_all: bool) -> Result<(), OutputError> {
+    // One step below a real folder: create it first and look only if something is already
+    // there (`mkdir` never follows a link at its last component; a folder it made is a real
+    // folder). A render into a new tree then costs one `mkdir` per folder, not two lookups
+    // around it.
+    if !create_all {
+        match fs::create_dir(path) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(OutputError::io(path, "create the folder", e)),
+        }
+    }
     // Two rounds: if another process creates the folder between our look and our
     // mkdir, look again rather than fail.
     for _ in 0..2 {
@@ -787,11 +798,23 @@ fn sweep_temporaries(dir: &Path, plan: &Plan) -> Result<(), OutputError> {
             rel = parent;
         }
     }
+    // A folder that is not there has nothing below it: its sub-folders are not looked at
+    // (a first render would look for every folder of the tree, in vain).
+    let mut missing: BTreeSet<String> = BTreeSet::new();
     for rel in folders {
+        let under_missing = rel
+            .match_indices('/')
+            .any(|(i, _)| missing.contains(&rel[..i]));
+        if under_missing {
+            continue;
+        }
         let folder = dir.join(&rel);
         match fs::symlink_metadata(&folder) {
             Ok(m) if m.is_dir() => {}
-            _ => continue,
+            _ => {
+                missing.insert(rel);
+                continue;
+            }
         }
         let entries = match fs::read_dir(&folder) {
             Ok(it) => it,
