@@ -130,3 +130,28 @@ fn the_starter_names_the_blueprint_schema_for_yaml_language_server() {
         "the modeline must name the schema's $id"
     );
 }
+
+/// The rendered tree folds itself in pull requests: a `.gitattributes` at its root marks every
+/// file `linguist-generated` (GitHub hides such files by default in diffs), and none `-diff`
+/// (their diffs stay one click away). platc owns it like any rendered file (issue 24 item 4).
+#[test]
+fn the_tree_marks_its_files_generated_for_review_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("blueprints/minimal-capa.yaml"),
+        dir.path().join("platform.yaml"),
+    )
+    .unwrap();
+    let o = platc(dir.path(), &["render", "-q", "-o", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tree = read_tree(&dir.path().join("out"));
+    let attributes = String::from_utf8(tree[".gitattributes"].clone()).unwrap();
+    let rules: Vec<&str> = attributes
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+    assert_eq!(rules, ["* linguist-generated=true"], "{attributes}");
+    assert!(!attributes.contains("-diff"), "{attributes}");
+    let manifest = String::from_utf8(tree[".platc/manifest.json"].clone()).unwrap();
+    assert!(manifest.contains("\".gitattributes\""), "{manifest}");
+}

@@ -132,6 +132,8 @@ fn a_manifest_naming_files_outside_the_generated_layout_is_refused() {
         (false, ".git/index"),
         (false, ".github/workflows/ci.yml"),
         (false, "clusters/blue/.git/config"),
+        (false, "clusters/.gitattributes"),
+        (false, ".gitmodules"),
         (false, "Makefile"),
         (true, ".git/config"),
     ] {

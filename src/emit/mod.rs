@@ -56,6 +56,22 @@ pub fn emit(output: &Output, platform: &str) -> Result<Tree, String> {
             return Err(path.to_string());
         }
     }
+    // Review tools fold the rendered files: GitHub hides `linguist-generated` paths "by
+    // default in diffs" (github/docs, content/github/administering-a-repository/
+    // managing-repository-settings/customizing-how-changed-files-appear-on-github.md). A
+    // `.gitattributes` applies to the folder it is in, so the tree may sit anywhere in its
+    // repository. The diffs stay available (no `-diff`): a reviewer opens what the
+    // `platc diff` report points at.
+    let attributes = format!(
+        "{}# Every file below this folder is rendered: folded in pull-request diffs.\n* linguist-generated=true\n",
+        head
+    );
+    if !tree.insert(
+        crate::output::manifest::GITATTRIBUTES,
+        attributes.into_bytes(),
+    ) {
+        return Err(crate::output::manifest::GITATTRIBUTES.to_string());
+    }
     for (dir, resources) in kustomizations(&folders) {
         let path = format!("{dir}/kustomization.yaml");
         let mut body = json!({

@@ -181,18 +181,26 @@ impl Manifest {
 /// it writes everything else (README.md, "The rendered tree"). A new top-level folder is
 /// added here; until it is, the writer refuses the tree (`plan::check_tree`), so this list
 /// cannot fall behind the generators.
-pub const GENERATED_FILES: &[&str] = &["README.md"];
+pub const GENERATED_FILES: &[&str] = &["README.md", GITATTRIBUTES];
+
+/// The tree's `.gitattributes` (`emit`): the one file platc owns whose name starts with `.`,
+/// named here exactly; every other step starting with `.` stays out of reach.
+pub const GITATTRIBUTES: &str = ".gitattributes";
 pub const GENERATED_FOLDERS: &[&str] = &["clusters", "gitops", "iam", "platform"];
 
 /// A path platc may own: clean and relative (no `..`, `.`, empty step, leading `/`,
 /// backslash), no control characters (NUL would be cut short by the OS; escapes would reach
 /// terminals), and inside the generated layout ([`GENERATED_FILES`], [`GENERATED_FOLDERS`])
-/// with no step starting with `.`: never `.git/`, `.github/` or platc's own `.platc/`. A
+/// with no step starting with `.` (but the tree's own `.gitattributes`): never `.git/`,
+/// `.github/` or platc's own `.platc/`. A
 /// manifest is a file in the repository that anyone can edit; this rule is what keeps an
 /// edited one from making a render delete or overwrite a file platc never generates.
 pub(crate) fn is_owned_path(path: &str) -> bool {
     if !is_clean_relative(path) || path.chars().any(char::is_control) {
         return false;
+    }
+    if path == GITATTRIBUTES {
+        return true;
     }
     if path.split('/').any(|step| step.starts_with('.')) {
         return false;
