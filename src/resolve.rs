@@ -396,6 +396,14 @@ pub const DEFAULT_FLUX_PATH: &str = ".";
 /// Defaults of the platform layer, external-dns and GitOps, derived from the blueprint on
 /// demand (each is one lookup; keeping them here keeps every default in this file).
 impl Resolved {
+    /// The clusters of one provider, in blueprint order (what each provider's generator makes).
+    pub fn clusters_of(&self, provider: Provider) -> Vec<&ResolvedCluster> {
+        self.clusters
+            .iter()
+            .filter(|c| c.provider == provider)
+            .collect()
+    }
+
     /// The sources a private API endpoint of `c` admits: its own VPC, and the management
     /// cluster's VPC, from which Cluster API's controllers and Flux reach it once the two VPCs
     /// are connected (peering or a transit gateway; their ranges never overlap).

@@ -74,16 +74,10 @@ pub fn documents(tree: &Tree) -> Docs {
 /// generated, which its output gate proved the bytes read back as, moved rather than read
 /// again; only the files the emitter added (the Kustomizations) are read.
 pub fn docs_of(tree: &Tree, mut known: Docs) -> Docs {
-    use rayon::prelude::*;
     known.retain(|path, _| read_by_the_check(path));
-    let missing: Vec<(&str, &[u8])> = tree
-        .files()
-        .filter(|(path, _)| read_by_the_check(path) && !known.contains_key(*path))
-        .collect();
-    let read: Vec<(String, Vec<serde_json::Value>)> = missing
-        .par_iter()
-        .filter_map(|&(path, bytes)| Some((path.to_string(), read_file(path, bytes)?)))
-        .collect();
+    let read = read_docs(tree, &|path| {
+        read_by_the_check(path) && !known.contains_key(path)
+    });
     known.extend(read);
     known
 }

@@ -499,38 +499,11 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
     let mut cel = crate::validate::cel::Stats::default();
     match pipeline::compile_stages(&input, &beside_of(file), false) {
         Ok(mut stages) => {
-            // The compile's output gate proved that every file it generated reads back as
-            // the values it was written from: those values are validated and checked, and
-            // only the files the emitter added (each folder's Kustomization) are read.
-            let tree = &stages.compiled.tree;
-            let generated = |p: &str| {
-                stages
-                    .output
-                    .get(p)
-                    .and_then(|f| pipeline::output_gate::generated_documents(&f.content))
-            };
-            let report = crate::validate::validate_read_report(tree, &generated);
+            let (report, docs) = pipeline::validate::compiled(&mut stages);
             findings.extend(report.diagnostics);
             cel = report.cel;
-            // The generated values, moved out of the compile (nothing else reads them now).
-            let output = std::mem::take(&mut stages.output);
-            let known: crate::bringup::Docs = output
-                .into_files()
-                .filter(|(p, _)| crate::bringup::read_by_the_check(p))
-                .filter_map(|(p, f)| {
-                    let docs = match f.content {
-                        crate::generate::Content::Objects(objects) => objects,
-                        crate::generate::Content::Document(doc) => vec![doc],
-                        _ => return None,
-                    };
-                    // As the reader reads them: an empty (null) document is not one.
-                    Some((p, docs.into_iter().filter(|d| !d.is_null()).collect()))
-                })
-                .collect();
-            let checked_docs = crate::bringup::docs_of(&stages.compiled.tree, known);
-            findings.extend(pipeline::bring_up::check_read(&stages, &checked_docs));
             // The process exits next: the kernel takes the documents back whole.
-            std::mem::forget(checked_docs);
+            std::mem::forget(docs);
         }
         // Sections platc does not render yet were checked above; say so without failing.
         Err(diags) => findings.extend(diags.into_iter().map(|d| {

@@ -21,6 +21,30 @@ pub enum Content {
     Text(String),
 }
 
+impl Content {
+    /// The YAML documents the file holds, as its bytes read back; `None` for text that is not
+    /// YAML documents. An empty (null) document is not written as one: kustomize's reader
+    /// skips it too.
+    pub fn documents(&self) -> Option<Vec<&Value>> {
+        let all: Vec<&Value> = match self {
+            Content::Objects(objects) => objects.iter().collect(),
+            Content::Document(doc) => vec![doc],
+            Content::Text(_) | Content::Hcl(_) => return None,
+        };
+        Some(all.into_iter().filter(|v| !v.is_null()).collect())
+    }
+
+    /// [`Content::documents`], taken out of the content.
+    pub fn into_documents(self) -> Option<Vec<Value>> {
+        let all = match self {
+            Content::Objects(objects) => objects,
+            Content::Document(doc) => vec![doc],
+            Content::Text(_) | Content::Hcl(_) => return None,
+        };
+        Some(all.into_iter().filter(|v| !v.is_null()).collect())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct File {
     pub content: Content,

@@ -13,16 +13,8 @@ use crate::resolve::{Resolved, ServiceAccountIssuer};
 
 pub fn section(r: &Resolved) -> String {
     let mut s = String::new();
-    let eks: Vec<_> = r
-        .clusters
-        .iter()
-        .filter(|c| c.provider == Provider::Eks)
-        .collect();
-    let kops: Vec<_> = r
-        .clusters
-        .iter()
-        .filter(|c| c.provider == Provider::Kops)
-        .collect();
+    let eks = r.clusters_of(Provider::Eks);
+    let kops = r.clusters_of(Provider::Kops);
     if !eks.is_empty() {
         heading(&mut s, "EKS clusters");
         let names: Vec<String> = eks.iter().map(|c| format!("`{}`", c.name)).collect();

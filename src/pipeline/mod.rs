@@ -8,6 +8,7 @@ pub mod bring_up;
 pub mod inputs;
 pub mod output_gate;
 pub mod overlays;
+pub mod validate;
 
 use crate::beside::Beside;
 

@@ -122,9 +122,7 @@ fn check_file(output: &Output, path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
 /// a string that does not read, anything a secret detector fires on), goes down the full
 /// road, which finds and locates every problem.
 fn passes_on_the_short_road(output: &Output, path: &str, text: &str) -> bool {
-    let generated = output
-        .get(path)
-        .and_then(|file| generated_documents(&file.content));
+    let generated = output.get(path).and_then(|file| file.content.documents());
     match generated {
         // Compared while read: the values read are the generated ones (strings equal as
         // written), so the embedded YAML and the secrets are looked for in those.
@@ -162,21 +160,9 @@ fn embedded_values_read(v: &Value) -> bool {
     }
 }
 
-/// The documents a file's content should read back as; `None` for text that is not YAML
-/// documents. An empty (null) document is not written as one: kustomize's reader skips it
-/// too.
-pub fn generated_documents(content: &Content) -> Option<Vec<&Value>> {
-    let all: Vec<&Value> = match content {
-        Content::Objects(objects) => objects.iter().collect(),
-        Content::Document(doc) => vec![doc],
-        Content::Text(_) | Content::Hcl(_) => return None,
-    };
-    Some(all.into_iter().filter(|v| !v.is_null()).collect())
-}
-
 /// Why the documents read back differ from what was generated, if they do.
 fn round_trip(content: &Content, read_back: &[Node]) -> Option<String> {
-    let generated = generated_documents(content)?;
+    let generated = content.documents()?;
     if generated.len() != read_back.len() {
         return Some(format!(
             "reads back as {} documents, but {} were generated",

@@ -29,11 +29,7 @@ const GENERATOR: &str = "capa";
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     let api_server =
         crate::generate::hardening::api_server(r).map_err(|message| GenError { message })?;
-    let clusters: Vec<&ResolvedCluster> = r
-        .clusters
-        .iter()
-        .filter(|c| c.provider == Provider::Capa)
-        .collect();
+    let clusters = r.clusters_of(Provider::Capa);
     out.add_parallel(GENERATOR, &clusters, |c| {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
         let mut files = vec![

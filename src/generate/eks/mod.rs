@@ -14,16 +14,12 @@ use super::capa::metadata;
 use super::{Content, GenError, Origin, Output};
 use crate::blueprint::model::Provider;
 use crate::naming;
-use crate::resolve::{Resolved, ResolvedCluster};
+use crate::resolve::Resolved;
 
 const GENERATOR: &str = "eks";
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
-    let clusters: Vec<&ResolvedCluster> = r
-        .clusters
-        .iter()
-        .filter(|c| c.provider == Provider::Eks)
-        .collect();
+    let clusters = r.clusters_of(Provider::Eks);
     // Clusters are independent: made side by side, added in order.
     out.add_parallel(GENERATOR, &clusters, |c| {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));

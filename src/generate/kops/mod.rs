@@ -29,11 +29,7 @@ const GENERATOR: &str = "kops";
 pub const CONTROL_PLANE_FILE: &str = "control-plane.yaml";
 
 pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
-    let clusters: Vec<&ResolvedCluster> = r
-        .clusters
-        .iter()
-        .filter(|c| c.provider == Provider::Kops)
-        .collect();
+    let clusters = r.clusters_of(Provider::Kops);
     // Clusters are independent: made side by side, added in order.
     out.try_add_parallel(GENERATOR, &clusters, |c| {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
