@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{expectations, header_problems, platc, read_tree, root, stderr, yaml_files};
+use crate::support::{
+    expectations, header_problems, platc, read_tree, render_file, root, stderr, yaml_files,
+};
 
 #[test]
 fn every_bad_input_is_refused_as_its_header_says() {
@@ -63,18 +65,7 @@ fn every_bad_input_is_refused_as_its_header_says() {
 #[test]
 fn valid_base_renders_and_validates() {
     let file = root().join("tests/data/bad-inputs/valid-base.yaml");
-    let scratch = tempfile::tempdir().unwrap();
-    let out = scratch.path().join("out");
-    let o = platc(
-        scratch.path(),
-        &[
-            "render",
-            "-f",
-            file.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-    );
+    let (scratch, out, o) = render_file(&file);
     assert!(o.status.success(), "{}", stderr(&o));
     let tree = read_tree(&out);
     assert!(tree.contains_key("clusters/alpha/infrastructure/cluster.yaml"));

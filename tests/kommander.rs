@@ -8,23 +8,11 @@ use std::collections::BTreeSet;
 
 use platc::diag::Code;
 use platc::facts::kommander::{self, Enabled};
-use platc::pipeline::{self, Input};
-use platc::source::SourceFile;
 use platc::tree::Tree;
 use platc::validate::values;
-use platc::yaml::read::{ReadOptions, read_stream};
 use serde_json::{Value, json};
 
-use crate::support::{platc, read_tree, root, stderr};
-
-fn docs(name: &str, text: &str) -> Vec<Value> {
-    let src = SourceFile::new(name, text);
-    read_stream(&src, &ReadOptions::kustomize())
-        .unwrap_or_else(|d| panic!("{name} does not read: {d:?}"))
-        .iter()
-        .map(|n| n.to_json())
-        .collect()
-}
+use crate::support::{compile, docs, read_tree, render_text, root, stderr};
 
 fn golden_file(case: &str, path: &str) -> Option<String> {
     std::fs::read_to_string(root().join("golden").join(case).join(path)).ok()
@@ -54,18 +42,6 @@ fn blueprint(case: &str) -> Value {
 fn app_values(inst: &Value, app: &str) -> Option<Value> {
     let text = inst["apps"][app]["values"].as_str()?;
     Some(docs("values", text).remove(0))
-}
-
-fn compile(text: &str) -> Result<Tree, platc::diag::Diagnostics> {
-    pipeline::compile(
-        &Input {
-            display_name: "bp.yaml".into(),
-            file_name: "bp.yaml".into(),
-            bytes: text.as_bytes().to_vec(),
-        },
-        &platc::beside::Memory::new(),
-    )
-    .map(|c| c.tree)
 }
 
 /// Item 1: the Installation's external-dns block is Bitnami's form (a string provider, the
@@ -114,7 +90,7 @@ fn installation_external_dns_is_bitnamis_form_with_the_clusters_region() {
             "  certificates:\n",
             "  dns:\n    provider: route53\n  certificates:\n",
         );
-    let tree = compile(&gov).expect("GovCloud with external-dns compiles");
+    let tree = compile("bp.yaml", &gov).expect("GovCloud with external-dns compiles");
     let inst = docs(
         "i",
         std::str::from_utf8(tree.get("platform/installation.yaml").unwrap()).unwrap(),
@@ -356,20 +332,7 @@ fn a_licence_kommander_cannot_read_is_refused() {
         .replace("      management: true\n", "");
     // Without the management cluster, workspaces and access are refused too; the licence's
     // own two errors are the ones checked here.
-    let scratch = tempfile::tempdir().unwrap();
-    let file = scratch.path().join("platform.yaml");
-    std::fs::write(&file, &bad).unwrap();
-    let out = scratch.path().join("out");
-    let o = platc(
-        scratch.path(),
-        &[
-            "render",
-            "-f",
-            file.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-    );
+    let (_scratch, out, o) = render_text(&bad);
     assert_eq!(o.status.code(), Some(65), "{}", stderr(&o));
     let err = stderr(&o);
     let line = bad.lines().position(|l| l == "      key: license").unwrap() + 1;
@@ -386,7 +349,7 @@ fn a_licence_kommander_cannot_read_is_refused() {
     assert!(read_tree(&out).is_empty(), "something was written");
     // With the key fixed and the management cluster back, it renders.
     let good = base.clone();
-    assert!(compile(&good).is_ok());
+    assert!(compile("bp.yaml", &good).is_ok());
 }
 
 /// Done-when: the golden tree of the public Kommander demo's management cluster. Its

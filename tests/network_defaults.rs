@@ -8,20 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use platc::source::SourceFile;
-use platc::yaml::read::{ReadOptions, read_stream};
 use serde_json::Value;
 
-use crate::support::{expectations, header_problems, platc, read_tree, root, stderr, yaml_files};
-
-fn docs(name: &str, text: &str) -> Vec<Value> {
-    let src = SourceFile::new(name, text);
-    read_stream(&src, &ReadOptions::kustomize())
-        .unwrap_or_else(|d| panic!("{name} does not read: {d:?}"))
-        .iter()
-        .map(|n| n.to_json())
-        .collect()
-}
+use crate::support::{
+    docs, expectations, header_problems, platc, read_tree, render_text, root, stderr, yaml_files,
+};
 
 /// An IPv4 block as (first address, last address).
 fn range(text: &str) -> (u32, u32) {
@@ -237,20 +228,7 @@ fn a_written_public_endpoint_renders_as_written() {
         "      api:\n        endpoint: public\n        allowedCIDRs: [0.0.0.0/0]\n      controlPlane:\n",
         1,
     );
-    let scratch = tempfile::tempdir().unwrap();
-    let file = scratch.path().join("platform.yaml");
-    std::fs::write(&file, &text).unwrap();
-    let out = scratch.path().join("out");
-    let o = platc(
-        scratch.path(),
-        &[
-            "render",
-            "-f",
-            file.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-    );
+    let (_scratch, out, o) = render_text(&text);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("open to the whole internet"),

@@ -8,35 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use platc::diag::Code;
 use platc::generate::{Content, Output};
 use platc::pipeline::{self, Input};
-use platc::source::SourceFile;
 use platc::tree::Tree;
-use platc::yaml::read::{ReadOptions, read_stream};
 use platc::yaml::write;
 use serde_json::{Value, json};
 
-use crate::support::{read_tree, root};
-
-/// Every YAML document of `text`, as JSON.
-fn docs(name: &str, text: &str) -> Vec<Value> {
-    let src = SourceFile::new(name, text);
-    read_stream(&src, &ReadOptions::kustomize())
-        .unwrap_or_else(|d| panic!("{name} does not read: {d:?}"))
-        .iter()
-        .map(|n| n.to_json())
-        .collect()
-}
-
-fn compile(name: &str, text: &str) -> Result<Tree, platc::diag::Diagnostics> {
-    pipeline::compile(
-        &Input {
-            display_name: name.into(),
-            file_name: name.into(),
-            bytes: text.as_bytes().to_vec(),
-        },
-        &platc::beside::Memory::new(),
-    )
-    .map(|c| c.tree)
-}
+use crate::support::{compile, docs, read_tree, root};
 
 /// An Installation-like document whose `values` string was written from `tree`.
 fn output_embedding(tree: &Value) -> Output {

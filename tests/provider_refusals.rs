@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use crate::support::{Expect, expectations, header_problems, platc, root, stderr, yaml_files};
+use crate::support::{
+    Expect, expectations, header_problems, platc, render_file, root, stderr, yaml_files,
+};
 
 /// `eks` or `kops`, from `NN-<provider>-...yaml`.
 fn provider_of(name: &str) -> &str {
@@ -69,18 +71,7 @@ fn platform_wide_settings_a_provider_cannot_apply_are_warnings() {
         assert_eq!(expect.exit, 0, "{} must validate", file.display());
         failures.extend(problems(file, &["validate"], &expect));
         // It renders, and the tree's README lists what the cluster does not get.
-        let scratch = tempfile::tempdir().unwrap();
-        let out = scratch.path().join("out");
-        let o = platc(
-            scratch.path(),
-            &[
-                "render",
-                "-f",
-                file.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-            ],
-        );
+        let (_scratch, out, o) = render_file(file);
         if !o.status.success() {
             failures.push(format!("{}: render failed\n{}", file.display(), stderr(&o)));
         } else {

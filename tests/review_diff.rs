@@ -4,6 +4,16 @@
 
 use crate::support::{golden_text, platc, root, stderr, stdout};
 
+/// The JSON report's group of `cluster`.
+fn group<'a>(report: &'a serde_json::Value, cluster: &str) -> &'a serde_json::Value {
+    report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["cluster"] == cluster)
+        .unwrap_or_else(|| panic!("no {cluster} group"))
+}
+
 fn rendered_before() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let data = root().join("tests/data/review");
@@ -40,12 +50,7 @@ fn json_report_has_the_same_content_as_the_markdown() {
     assert_eq!(j["changed"], true);
     assert_eq!(j["totals"]["objects"]["added"], 4);
     assert_eq!(j["totals"]["objects"]["changed"], 2);
-    let apps = j["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["cluster"] == "apps")
-        .expect("apps group");
+    let apps = group(&j, "apps");
     let kinds: Vec<&str> = apps["kinds"]
         .as_array()
         .unwrap()
@@ -175,12 +180,7 @@ fn an_immutable_node_group_change_is_reviewed_as_a_replacement() {
         let o = platc(dir.path(), &["diff", "--format", "json"]);
         assert!(o.status.success(), "{what}: {}", stderr(&o));
         let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let apps = j["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|g| g["cluster"] == "apps")
-            .expect("apps group");
+        let apps = group(&j, "apps");
         let object = |kind: &str| {
             apps["kinds"]
                 .as_array()

@@ -24,6 +24,63 @@ pub fn platc(cwd: &Path, args: &[&str]) -> Output {
         .expect("run platc")
 }
 
+/// Every YAML document of `text` (read as kustomize reads it), as JSON; panics naming `name`
+/// when it does not read.
+pub fn docs(name: &str, text: &str) -> Vec<serde_json::Value> {
+    let src = platc::source::SourceFile::new(name, text);
+    platc::yaml::read::read_stream(&src, &platc::yaml::read::ReadOptions::kustomize())
+        .unwrap_or_else(|d| panic!("{name} does not read: {d:?}"))
+        .iter()
+        .map(|n| n.to_json())
+        .collect()
+}
+
+/// Compiles blueprint `text` (named `name`, with nothing beside it) in process: its tree.
+pub fn compile(name: &str, text: &str) -> Result<platc::tree::Tree, platc::diag::Diagnostics> {
+    platc::pipeline::compile(
+        &platc::pipeline::Input {
+            display_name: name.into(),
+            file_name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        },
+        &platc::beside::Memory::new(),
+    )
+    .map(|c| c.tree)
+}
+
+/// Writes blueprint `text` as `platform.yaml` in a new scratch folder and renders it there
+/// ([`render_file`]).
+pub fn render_text(text: &str) -> (tempfile::TempDir, PathBuf, Output) {
+    let scratch = tempfile::tempdir().unwrap();
+    let file = scratch.path().join("platform.yaml");
+    std::fs::write(&file, text).unwrap();
+    let (out, o) = render_in(scratch.path(), &file);
+    (scratch, out, o)
+}
+
+/// Runs `platc render -f <file>` into `out` of a new scratch folder: the folder (kept alive
+/// by the caller), `out`, and the process.
+pub fn render_file(file: &Path) -> (tempfile::TempDir, PathBuf, Output) {
+    let scratch = tempfile::tempdir().unwrap();
+    let (out, o) = render_in(scratch.path(), file);
+    (scratch, out, o)
+}
+
+fn render_in(scratch: &Path, file: &Path) -> (PathBuf, Output) {
+    let out = scratch.join("out");
+    let o = platc(
+        scratch,
+        &[
+            "render",
+            "-f",
+            file.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    (out, o)
+}
+
 /// A visible skip: `SKIPPED <test>: <why>` written to the terminal itself (libtest captures
 /// `eprintln!` of a passing test, so a skip would otherwise pass unseen). `.ci/run` provides
 /// what every test needs and fails on such a line.
