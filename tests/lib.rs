@@ -5,6 +5,9 @@ mod support;
 
 /// Every refused blueprint of `tests/data/bad-inputs/` (copied from ../shared/bad-inputs).
 mod bad_inputs;
+/// The rendered README's manual steps: at most three per kind, well-formed shell, the VPC
+/// connection idempotent.
+mod bring_up_steps;
 /// Every golden tree passes the bring-up check (ordering, values, twice, versions).
 mod bringup;
 /// Section 6 of the reliability research: all 90 rows of bad input, one case each at least.

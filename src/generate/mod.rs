@@ -14,6 +14,7 @@ pub mod monitoring;
 pub mod network_notes;
 pub mod origin;
 pub mod output;
+pub mod peering;
 pub mod platform;
 pub mod provider_notes;
 pub mod readme;

@@ -85,9 +85,9 @@ pub fn section(r: &Resolved) -> String {
             let _ = writeln!(
                 s,
                 "- **Connect the VPCs.** Cluster API's controllers and Flux on `{m}` reach private\n  \
-                 endpoints from `{m}`'s VPC ({vpc}), which those endpoints admit. Create a VPC peering or\n  \
-                 a transit gateway attachment between that VPC and the VPC of each of these clusters,\n  \
-                 with routes both ways, once the VPCs exist (platc renders no peering); until then the\n  \
+                 endpoints from `{m}`'s VPC ({vpc}), which those endpoints admit. Peer that VPC with the\n  \
+                 VPC of each of these clusters, with routes both ways, once the VPCs exist (the commands\n  \
+                 are a step of \"Steps that are not files\"; a transit gateway does as well); until then the\n  \
                  management cluster can neither finish nor deliver them (its controllers retry): {list}.",
                 m = m.name,
                 vpc = m.vpc_cidr,

@@ -136,20 +136,79 @@ fn namespace_of(component: &str) -> Result<&'static str, ()> {
     })
 }
 
+/// A section of "Steps that are not files": the management cluster on its own (it is the one
+/// that is bootstrapped), then the other clusters by provider. Each has at most three steps:
+/// credentials, the bootstrap or the VPC connection, and publishing a self-hosted issuer
+/// (`tests/bring_up_steps.rs` holds every golden tree to it).
+struct Group<'a> {
+    provider: Provider,
+    management: Option<&'a ResolvedCluster>,
+    clusters: Vec<&'a ResolvedCluster>,
+}
+
+fn groups(r: &Resolved) -> Vec<Group<'_>> {
+    let mut out = Vec::new();
+    if let Some(m) = r.management_cluster() {
+        out.push(Group {
+            provider: m.provider,
+            management: Some(m),
+            clusters: vec![m],
+        });
+    }
+    for p in [Provider::Capa, Provider::Eks, Provider::Kops] {
+        let clusters: Vec<&ResolvedCluster> = r
+            .clusters
+            .iter()
+            .filter(|c| c.provider == p && !c.management)
+            .collect();
+        if !clusters.is_empty() {
+            out.push(Group {
+                provider: p,
+                management: None,
+                clusters,
+            });
+        }
+    }
+    out
+}
+
+/// Without a management cluster, the cluster that holds the Cluster API objects is outside
+/// the blueprint, and it reaches private endpoints only through a network connected to theirs.
+fn held_elsewhere(r: &Resolved, clusters: &[&ResolvedCluster]) -> String {
+    let private: Vec<String> = clusters
+        .iter()
+        .filter(|c| !c.api.public && r.management_cluster().is_none())
+        .map(|c| format!("`{}` ({})", c.name, c.vpc_cidr))
+        .collect();
+    if private.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n   Its network must reach the private endpoints of {}: peer it with their VPCs, with\n   \
+         routes both ways, once CAPA has created them (\"Networks and API endpoints\" below).",
+        private.join(", ")
+    )
+}
+
 /// The `## Steps that are not files` section.
 pub fn not_files(r: &Resolved) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "## Steps that are not files\n");
     let flux = r.gitops.as_ref().and_then(|g| g.flux.as_ref());
     let management = r.management_cluster();
-    let kinds: BTreeSet<Provider> = r.clusters.iter().map(|c| c.provider).collect();
-    for p in [Provider::Capa, Provider::Eks, Provider::Kops] {
-        if !kinds.contains(&p) {
-            continue;
+    for group in groups(r) {
+        let (p, clusters) = (group.provider, group.clusters);
+        match group.management {
+            Some(m) => {
+                let _ = writeln!(s, "### The management cluster `{}` ({})\n", m.name, kind(p));
+            }
+            None => {
+                let _ = writeln!(s, "### {} clusters\n", kind(p));
+            }
         }
-        let clusters: Vec<&ResolvedCluster> =
-            r.clusters.iter().filter(|c| c.provider == p).collect();
-        let _ = writeln!(s, "### {} clusters\n", kind(p));
+        // Steps that only the cluster that runs `clusterctl init` needs: the management
+        // cluster's, or, without one, every capa and eks group's.
+        let inits = group.management.is_some() || management.is_none();
         let mut n = 0;
         let mut step = |s: &mut String, text: String| {
             n += 1;
@@ -157,7 +216,7 @@ pub fn not_files(r: &Resolved) -> String {
         };
         // 1. Credentials: the Secrets that must exist before GitOps can use them.
         let mut commands: Vec<String> = Vec::new();
-        if p != Provider::Kops {
+        if p != Provider::Kops && inits {
             commands.push(
                 "export AWS_B64ENCODED_CREDENTIALS=$(clusterawsadm bootstrap credentials encode-as-profile)   # for clusterctl init"
                     .into(),
@@ -215,9 +274,7 @@ pub fn not_files(r: &Resolved) -> String {
                 Provider::Kops => {}
             }
         }
-        if p == Provider::Capa
-            && let (Some(m), Some(oidc)) = (management, &r.oidc)
-        {
+        if let (Some(m), Some(oidc)) = (group.management, &r.oidc) {
             commands.push(format!(
                 "kubectl -n {} create secret generic {} --from-literal={}=<client secret>   # on {}, for dex",
                 naming::KOMMANDER_NAMESPACE,
@@ -254,7 +311,9 @@ pub fn not_files(r: &Resolved) -> String {
                 ),
             );
         }
-        // 2. The bootstrap, once.
+        // 2. The bootstrap, once, or the connection that a private endpoint needs.
+        let connect =
+            crate::generate::peering::step(r, &crate::generate::peering::to_connect(r, &clusters));
         match p {
             Provider::Capa => {
                 // Kommander's ingress certificate uses the issuer `kommander-acme-issuer`,
@@ -269,8 +328,8 @@ pub fn not_files(r: &Resolved) -> String {
                     ),
                     _ => String::new(),
                 };
-                let text = match management {
-                    Some(m) => format!(
+                let text = match group.management {
+                    Some(m) => Some(format!(
                         "**Bootstrap once**: a temporary cluster creates `{m}`, which then manages itself and\n   \
                          every other cluster (Cluster API with CAPA and its Helm add-on provider, Flux, Kommander):\n\n   \
                          ```sh\n   \
@@ -296,13 +355,19 @@ pub fn not_files(r: &Resolved) -> String {
                                 capa::namespace(m)
                             )
                         },
-                    ),
-                    None => "**Bootstrap once**: on the cluster that holds the Cluster API objects,\n   \
+                    )),
+                    // Created from Git by the management cluster: nothing to bootstrap.
+                    None if management.is_some() => None,
+                    None => Some(format!(
+                        "**Bootstrap once**: on the cluster that holds the Cluster API objects,\n   \
                          `clusterctl init --infrastructure aws --addon helm` and `kubectl apply -k clusters/<cluster>/infrastructure`;\n   \
-                         then in each cluster, `flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`."
-                        .to_string(),
+                         then in each cluster, `flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`.{}",
+                        held_elsewhere(r, &clusters)
+                    )),
                 };
-                step(&mut s, text);
+                if let Some(text) = text.or(connect) {
+                    step(&mut s, text);
+                }
                 let issuers: Vec<&str> = clusters
                     .iter()
                     .filter(|c| matches!(c.issuer, Some(ServiceAccountIssuer::SelfHosted { .. })))
@@ -325,24 +390,32 @@ pub fn not_files(r: &Resolved) -> String {
             }
             Provider::Eks => step(
                 &mut s,
-                match management {
-                    Some(m) => format!(
+                match (management, connect) {
+                    (Some(_), Some(connect)) => connect,
+                    (Some(m), None) => format!(
                         "**Bootstrap**: none of its own. The management cluster `{}` creates each EKS cluster from Git\n   \
                          (CAPA's EKS support); its IAM roles follow once the cluster exists (the IAM section below).",
                         m.name
                     ),
-                    None => "**Bootstrap once**: on the cluster that holds the Cluster API objects, `clusterctl init\n   \
+                    (None, _) => format!(
+                        "**Bootstrap once**: on the cluster that holds the Cluster API objects, `clusterctl init\n   \
                          --infrastructure aws` and `kubectl apply -k clusters/<cluster>/infrastructure`; then in each\n   \
-                         cluster, `flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`."
-                        .to_string(),
+                         cluster, `flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`.{}",
+                        held_elsewhere(r, &clusters)
+                    ),
                 },
             ),
-            Provider::Kops => step(
-                &mut s,
-                "**Bootstrap once** with kOps: `kops replace` and `kops update cluster` (the kops section\n   \
-                 below); Flux then installs the rest from Git."
-                    .to_string(),
-            ),
+            Provider::Kops => {
+                step(
+                    &mut s,
+                    "**Bootstrap once** with kOps: `kops replace` and `kops update cluster` (the kops section\n   \
+                     below); Flux then installs the rest from Git."
+                        .to_string(),
+                );
+                if let Some(connect) = connect {
+                    step(&mut s, connect);
+                }
+            }
         }
     }
     let _ = writeln!(
