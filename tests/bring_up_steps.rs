@@ -97,7 +97,7 @@ fn fill_placeholders(block: &str) -> String {
     let mut rest = block;
     while let Some(i) = rest.find('<') {
         let after = &rest[i + 1..];
-        let end = after.find(|c| c == '>' || c == '<' || c == '\n');
+        let end = after.find(['>', '<', '\n']);
         match end {
             Some(j)
                 if after[..j].starts_with(|c: char| c.is_ascii_alphabetic())
