@@ -552,3 +552,62 @@ fn build_of_a_bad_blueprint_prints_nothing_on_stdout() {
         assert!(stderr(&o).contains("platc build"), "{}", stderr(&o));
     }
 }
+
+/// The scope rule (by path, `output::scope`) agrees with where the generators say each file
+/// comes from: every file a generator made for one cluster (its origin's `cluster` anchor)
+/// is that cluster's by path, but Kommander's installation (platform-wide, `platform/`);
+/// every file that is a cluster's by path names a cluster of the blueprint, and no other
+/// cluster's origin. Over every golden blueprint, so a generator adding a per-cluster file
+/// outside the rule fails here.
+#[test]
+fn the_scope_rule_agrees_with_the_generators_origins() {
+    use platc::generate::origin::Step;
+    use platc::output::scope::cluster_of;
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root().join("blueprints")).unwrap() {
+        let file = entry.unwrap().path();
+        if file.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let input = platc::pipeline::Input {
+            display_name: file.display().to_string(),
+            file_name: file.file_name().unwrap().to_string_lossy().into_owned(),
+            bytes: std::fs::read(&file).unwrap(),
+        };
+        let beside = platc::beside::Disk::new(file.parent().unwrap());
+        let Ok(stages) = platc::pipeline::compile_stages(&input, &beside, false) else {
+            panic!("{} does not compile", file.display());
+        };
+        let clusters = &stages.compiled.clusters;
+        for (path, _) in stages.compiled.tree.files() {
+            let by_path = cluster_of(path);
+            if let Some(c) = by_path {
+                assert!(clusters.iter().any(|k| k == c), "{path}: {clusters:?}");
+            }
+            let by_origin = stages
+                .output
+                .origin_of(path)
+                .and_then(|o| o.anchor("cluster"))
+                .and_then(|s| match s.0.last() {
+                    Some(Step::Named(c)) => Some(c.as_str()),
+                    _ => None,
+                });
+            match (by_origin, by_path) {
+                (Some(o), Some(p)) => assert_eq!(o, p, "{path}"),
+                (Some(_), None) => assert!(path.starts_with("platform/"), "{path}"),
+                (None, _) => {}
+            }
+            checked += 1;
+        }
+        // Every kubectl file is listed by a kustomization of the tree, and back.
+        let tree: BTreeMap<String, Vec<u8>> = stages
+            .compiled
+            .tree
+            .files()
+            .map(|(p, b)| (p.to_owned(), b.to_vec()))
+            .collect();
+        let kubectl: Vec<String> = stages.compiled.kubectl_files.keys().cloned().collect();
+        assert_eq!(kubectl, listed_files(&tree), "{}", file.display());
+    }
+    assert!(checked > 500, "{checked}");
+}

@@ -835,6 +835,81 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_scoped_plan_acts_in_scope_and_keeps_the_rest_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let v1 = [
+            ("README.md", "r1\n"),
+            ("clusters/a/x.yaml", "x1\n"),
+            ("clusters/a/gone.yaml", "g\n"),
+            ("clusters/b/y.yaml", "y1\n"),
+            ("clusters/b/gone.yaml", "g\n"),
+            ("gitops/flux/a.yaml", "f\n"),
+        ];
+        rendered(dir, &v1);
+        let old = Manifest::for_tree(&tree(&v1), BP);
+        let new_digest = "1".repeat(64);
+        let scope = Scope::new(["a"]);
+        let v2 = tree(&[
+            ("README.md", "r2\n"),
+            ("clusters/a/x.yaml", "x2\n"),
+            ("clusters/b/y.yaml", "y2\n"),
+        ]);
+        let p = plan_in(dir, &v2, &new_digest, Some(&scope)).unwrap();
+        let paths: Vec<&str> = p.entries().iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "clusters/a/gone.yaml",
+                "clusters/a/x.yaml",
+                "gitops/flux/a.yaml"
+            ]
+        );
+        assert_eq!(action(&p, "clusters/a/gone.yaml"), Action::Remove);
+        assert_eq!(action(&p, "gitops/flux/a.yaml"), Action::Remove);
+        let outside: Vec<(&str, Action)> = p
+            .outside()
+            .iter()
+            .map(|e| (e.path.as_str(), e.action))
+            .collect();
+        assert_eq!(
+            outside,
+            vec![
+                ("README.md", Action::Update),
+                ("clusters/b/gone.yaml", Action::Remove),
+                ("clusters/b/y.yaml", Action::Update),
+            ]
+        );
+        let m = p.new_manifest();
+        for path in ["README.md", "clusters/b/gone.yaml", "clusters/b/y.yaml"] {
+            assert_eq!(m.files[path], old.files[path], "{path}");
+        }
+        assert_eq!(m.files["clusters/a/x.yaml"], sha256_hex(b"x2\n"));
+        assert!(!m.files.contains_key("clusters/a/gone.yaml"));
+        assert_eq!(m.files.len(), 4);
+        // Files out of the scope are stale: the manifest keeps the previous digest.
+        assert_eq!(m.blueprint_sha256, BP);
+        assert_eq!(p.manifest_after(true).blueprint_sha256, BP);
+
+        // Nothing out of the scope differs: the new digest, and a full plan's manifest.
+        let v3 = tree(&[
+            ("README.md", "r1\n"),
+            ("clusters/a/x.yaml", "x2\n"),
+            ("clusters/b/y.yaml", "y1\n"),
+            ("clusters/b/gone.yaml", "g\n"),
+        ]);
+        let scoped = plan_in(dir, &v3, &new_digest, Some(&scope)).unwrap();
+        let full = plan(dir, &v3, &new_digest).unwrap();
+        assert_eq!(scoped.new_manifest(), full.new_manifest());
+        assert!(
+            scoped
+                .outside()
+                .iter()
+                .all(|e| e.action == Action::Unchanged)
+        );
+    }
+
+    #[test]
     fn up_to_date_after_a_render() {
         let tmp = tempfile::tempdir().unwrap();
         let files = [("iam/a.yaml", "a\n"), ("clusters/c.yaml", "c\n")];

@@ -906,6 +906,7 @@ fn sweep_temporaries(dir: &Path, plan: &Plan) -> Result<(), OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::plan::plan;
     use crate::output::plan::tests::{BP, tree};
     use std::collections::BTreeMap;
 
