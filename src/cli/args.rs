@@ -70,7 +70,7 @@ pub struct BlueprintArg {
 #[derive(Args, Debug, Clone)]
 pub struct OutArg {
     /// The folder of the rendered tree (not inside a Git directory). `render -o -` prints
-    /// the Kubernetes objects as `platc build` does; other commands refuse `-`.
+    /// the Kubernetes objects as `platc build` does; `check` and `diff` refuse `-`.
     #[arg(long = "out", short = 'o', default_value = "rendered")]
     pub out: PathBuf,
 }
@@ -79,7 +79,7 @@ pub struct OutArg {
 pub struct ClusterArg {
     /// Only this cluster's files (repeatable): everything under `clusters/NAME/`, and
     /// `gitops/<engine>/NAME.yaml`, `iam/cloudformation/irsa-NAME.yaml`,
-    /// `iam/terraform/irsa-NAME.tf`. Platform-wide files are left as they are.
+    /// `iam/terraform/irsa-NAME.tf`. Platform-wide files are not part of any cluster.
     #[arg(long = "cluster", value_name = "NAME")]
     pub clusters: Vec<String>,
 }
@@ -119,7 +119,10 @@ pub enum Command {
     /// between files, Namespaces and CRDs first (kustomize's kind order, per file). Not
     /// printed, because kubectl cannot apply them: kOps' files, Helm values, CloudFormation,
     /// Terraform, clusterawsadm's and Kommander's configuration, the README, the
-    /// kustomizations and the manifest. Writes nothing; diagnostics go to standard error.
+    /// kustomizations and the manifest (the ConfigMaps a kustomization generates from Helm
+    /// values are not files: `kubectl apply -k clusters/NAME/releases` makes them). Writes
+    /// nothing, takes no lock; diagnostics go to standard error, nothing to standard output
+    /// on an error.
     Build {
         #[command(flatten)]
         blueprint: BlueprintArg,

@@ -191,7 +191,9 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
 /// journal is honoured as in a full plan). The manifest records the new inputs digest only
 /// when nothing out of the scope differs from what a full render would leave (then the
 /// scoped render left the folder exactly as a full one would, and `check` passes);
-/// otherwise it keeps the previous digest: a record never claims more than was rendered.
+/// otherwise it keeps the previous digest, so a record never claims more than was rendered
+/// (a folder rendered for the first time, by cluster, has no previous digest: it records the
+/// new one, and its missing files are what `check` reports).
 pub fn plan_in(
     dir: &Path,
     tree: &Tree,
