@@ -26,6 +26,10 @@
 //! file `Unchanged` and the manifest identical, and writes nothing. The manifest is written
 //! last; if a step fails midway, the manifest still records what was done (best effort),
 //! and with it or without it the next render sees the rewritten files as `Unchanged`.
+//!
+//! A scoped plan (`render --cluster`, [`render_in`]) is carried out the same way: only its
+//! entries are acted on, and the manifest (journal, starting and final) carries the entries
+//! out of the scope over as they were ([`Plan::kept`]).
 
 use std::collections::BTreeSet;
 use std::fs;
