@@ -221,7 +221,7 @@ fn render_with_wait(
     Ok((plan, report))
 }
 
-/// Carries out `plan` (made by [`plan`] for `dir` and `tree`). With
+/// Carries out `plan` (made by [`plan`](super::plan::plan) for `dir` and `tree`). With
 /// `force`, hand-edited and conflicting files are overwritten and hand-edited files no
 /// longer generated are deleted. Fails with [`OutputError::Stale`] when the folder changed
 /// since the plan was made. Writes nothing at all when there is nothing to do.
