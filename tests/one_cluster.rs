@@ -340,7 +340,12 @@ fn unknown_clusters_are_refused_with_a_suggestion() {
         let err = stderr(&o);
         assert!(err.contains("no cluster named `bacth`"), "{err}");
         assert!(err.contains("did you mean `batch`?"), "{err}");
-        assert!(err.contains("platform.yaml"), "{err}");
+        // Where the blueprint lists its clusters, as any error about a name it lacks.
+        let line = 1 + fleet().lines().position(|l| l == "  clusters:").unwrap();
+        assert!(
+            err.contains(&format!("--> platform.yaml:{line}:3")),
+            "{err}"
+        );
     }
     assert!(!dir.join("out").exists(), "nothing was written");
 }

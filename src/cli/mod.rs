@@ -412,12 +412,15 @@ fn scope_of(
         .iter()
         .filter(|n| !known.contains(n))
         .map(|n| {
-            let d = Diagnostic::error(
+            let mut d = Diagnostic::error(
                 Code::Reference,
                 format!("`--cluster {n}`: the blueprint has no cluster named `{n}`"),
             )
             .in_file(file.display().to_string())
             .path("spec.clusters");
+            if let Some(at) = &compiled.clusters_at {
+                d.location = Some(at.clone());
+            }
             match crate::suggest::did_you_mean(n, known.iter().map(String::as_str)) {
                 Some(best) => d.help(format!("did you mean `{best}`?")),
                 None => d.help(format!("its clusters: {}", known.join(", "))),

@@ -49,6 +49,9 @@ pub struct Compiled {
     pub inputs: Vec<String>,
     /// The blueprint's clusters, in blueprint order (`render --cluster` checks names).
     pub clusters: Vec<String>,
+    /// Where the blueprint lists them (`spec.clusters`, its key), for a diagnostic about a
+    /// `--cluster` name it does not have.
+    pub clusters_at: Option<crate::diag::Location>,
     /// The files of Kubernetes objects that kubectl applies (listed in their folder's
     /// kustomization, as emission lists them: not kOps' files, not Helm values, CloudFormation
     /// or Terraform), by path, with the kinds of their objects: what `platc build` prints.
@@ -192,6 +195,12 @@ pub fn compile_stages(
             inputs: inputs_beside(&checked.loaded),
             kubectl_files: kubectl_files(&output),
             clusters,
+            clusters_at: {
+                let path = BlueprintPath::root().field("spec").field("clusters");
+                check::Cx::new(&checked.loaded)
+                    .key_error(Code::Reference, &path, "")
+                    .location
+            },
         },
         loaded: checked.loaded,
         resolved,
