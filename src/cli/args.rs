@@ -78,7 +78,7 @@ pub struct OutArg {
 #[derive(Args, Debug, Clone)]
 pub struct ClusterArg {
     /// Only this cluster's files (repeatable): everything under `clusters/NAME/`, and
-    /// `gitops/<engine>/NAME.yaml`, `iam/cloudformation/irsa-NAME.yaml`,
+    /// `gitops/<engine>/NAME.yaml` and `gitops/<engine>/NAME/`, `iam/cloudformation/irsa-NAME.yaml`,
     /// `iam/terraform/irsa-NAME.tf`. Platform-wide files are not part of any cluster.
     #[arg(long = "cluster", value_name = "NAME")]
     pub clusters: Vec<String>,

@@ -6,8 +6,10 @@
 //! paths the tree no longer has (a removed node pool's file is listed only in the manifest):
 //! - everything under `clusters/<c>/` (its infrastructure, add-ons, namespaces, releases and
 //!   their Helm values, and the kustomizations of those folders);
-//! - `gitops/<engine>/<c>.yaml`: the cluster's GitOps entry (Flux's GitRepository and
-//!   Kustomizations, `naming::flux_path`), one file per cluster;
+//! - `gitops/<engine>/<c>.yaml` and everything under `gitops/<engine>/<c>/`: the cluster's
+//!   GitOps entry (Flux's GitRepository and Kustomizations, `naming::flux_path`) and the
+//!   engine's files for that cluster alone (Argo CD's Applications of one cluster, should
+//!   the engine keep them in a folder per cluster);
 //! - `iam/cloudformation/irsa-<c>.yaml` and `iam/terraform/irsa-<c>.tf`: the cluster's
 //!   workload identity (`naming::irsa_template_path`, `iam::terraform::cluster_file`).
 //!
@@ -20,8 +22,6 @@
 //! names the ones that are out of date.
 
 use std::collections::BTreeSet;
-
-use crate::naming;
 
 /// The clusters a command is narrowed to (`--cluster`, repeatable).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,12 +58,18 @@ impl Scope {
 }
 
 /// The cluster a path of the rendered tree belongs to, or `None` for a platform-wide file
-/// (see the module's documentation for the rule).
+/// (see the module's documentation for the rule). A name that is no cluster of the
+/// blueprint (`gitops/argocd/argocd-cm.yaml`) makes the file platform-wide: a scope holds
+/// only the blueprint's clusters, and a cluster of that name would collide with the file.
 pub fn cluster_of(path: &str) -> Option<&str> {
     let steps: Vec<&str> = path.split('/').collect();
     let cluster = match steps.as_slice() {
         ["clusters", c, _, ..] => Some(*c),
+        // The engine's kustomization lists every cluster: never one cluster's (a cluster
+        // named `kustomization` would collide with it: two generators, one path).
+        ["gitops", _engine, "kustomization.yaml"] => None,
         ["gitops", _engine, file] => file.strip_suffix(".yaml"),
+        ["gitops", _engine, c, _, ..] => Some(*c),
         ["iam", "cloudformation", file] => file
             .strip_prefix("irsa-")
             .and_then(|f| f.strip_suffix(".yaml")),
@@ -72,32 +78,13 @@ pub fn cluster_of(path: &str) -> Option<&str> {
             .and_then(|f| f.strip_suffix(".tf")),
         _ => None,
     }?;
-    // A name is a DNS-1123 label: `gitops/flux/kustomization.yaml` would otherwise be
-    // taken for a cluster named `kustomization`'s file. Such a cluster's Flux file would
-    // collide with it anyway (two generators, one path: a compile error).
-    if cluster.is_empty() || is_platform_wide_name(path) {
-        return None;
-    }
-    // The rule, checked against the naming functions the generators use.
-    debug_assert!(
-        !path.starts_with("gitops/flux/") || naming::flux_path(cluster) == path,
-        "{path}"
-    );
-    debug_assert!(
-        !path.starts_with("iam/cloudformation/") || naming::irsa_template_path(cluster) == path,
-        "{path}"
-    );
-    Some(cluster)
-}
-
-/// The files of `gitops/<engine>/` that list every cluster: never one cluster's.
-fn is_platform_wide_name(path: &str) -> bool {
-    path.starts_with("gitops/") && path.ends_with("/kustomization.yaml")
+    (!cluster.is_empty()).then_some(cluster)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::naming;
 
     #[test]
     fn a_clusters_files_by_path() {
@@ -107,6 +94,9 @@ mod tests {
             "clusters/prod-west/infrastructure/nodepool-gpu.yaml",
             "clusters/prod-west/releases/monitoring-values.yaml",
             "gitops/flux/prod-west.yaml",
+            "gitops/argocd/prod-west.yaml",
+            "gitops/argocd/prod-west/applications.yaml",
+            "gitops/argocd/prod-west/kustomization.yaml",
             "iam/cloudformation/irsa-prod-west.yaml",
             "iam/terraform/irsa-prod-west.tf",
         ] {
@@ -120,6 +110,9 @@ mod tests {
             "clusters/west/kustomization.yaml",
             "gitops/flux/kustomization.yaml",
             "gitops/flux/west.yaml",
+            "gitops/argocd/west/applications.yaml",
+            "gitops/argocd/argocd-cm.yaml",
+            "gitops/argocd/kustomization.yaml",
             "iam/cloudformation/irsa-west.yaml",
             "iam/cloudformation/route53-external-dns.yaml",
             "iam/clusterawsadm/iam-config.yaml",
@@ -131,6 +124,10 @@ mod tests {
             assert!(!prod.contains(p), "{p}");
         }
         assert_eq!(cluster_of("gitops/flux/kustomization.yaml"), None);
+        // The rule, against the naming functions the generators use.
+        assert_eq!(cluster_of(&naming::flux_path("a-b")), Some("a-b"));
+        assert_eq!(cluster_of(&naming::irsa_template_path("a-b")), Some("a-b"));
+        assert_eq!(cluster_of(&naming::node_pool_path("a-b", "p")), Some("a-b"));
         assert_eq!(cluster_of("iam/terraform/irsa-a.tf"), Some("a"));
         assert_eq!(
             naming::terraform_path(&crate::generate::iam::terraform::cluster_file("a")),
