@@ -6,6 +6,7 @@ use crate::support::{platc, read_tree, root, stderr, stdout};
 
 const COMMANDS: &[&str] = &[
     "render",
+    "build",
     "check",
     "diff",
     "validate",

@@ -395,7 +395,7 @@ fn a_corrupt_journal_gets_advice_that_works() {
 }
 
 #[test]
-fn dash_f_reads_standard_input_and_dash_o_is_refused() {
+fn dash_f_reads_standard_input_and_dash_o_is_refused_but_by_render() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     for (command, out) in [
@@ -428,12 +428,17 @@ fn dash_f_reads_standard_input_and_dash_o_is_refused() {
     assert!(dir.path().join("out/README.md").exists());
 
     std::fs::write(dir.path().join("platform.yaml"), minimal()).unwrap();
-    for command in ["render", "check", "diff"] {
+    for command in ["check", "diff"] {
         let o = platc(dir.path(), &[command, "-f", "platform.yaml", "-o", "-"]);
         assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
         assert!(stderr(&o).contains("standard output"), "{}", stderr(&o));
         assert!(!dir.path().join("-").exists(), "{command} created `-`");
     }
+    // `render -o -` is `platc build` (issue 24 item 2): the objects on standard output.
+    let o = platc(dir.path(), &["render", "-f", "platform.yaml", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("kind: Cluster\n"), "{}", stdout(&o));
+    assert!(!dir.path().join("-").exists(), "render created `-`");
 }
 
 /// `platc man | head`: the reader goes away; platc stops quietly (no message, no I/O error).

@@ -41,6 +41,8 @@ mod kommander;
 mod network_defaults;
 /// What every golden cluster's nodes need to become Ready, by its provider's installer.
 mod nodes_ready;
+/// Issue 24 item 2: `render --cluster` (scope, pruning, manifest), `build` and `render -o -`.
+mod one_cluster;
 /// `platc kustomize` against real kustomize's output on every overlay case.
 mod overlay_cases;
 /// The platform layer, add-on values and their schemas.

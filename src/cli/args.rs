@@ -69,9 +69,19 @@ pub struct BlueprintArg {
 
 #[derive(Args, Debug, Clone)]
 pub struct OutArg {
-    /// The folder of the rendered tree (not inside a Git directory; `-` is refused).
+    /// The folder of the rendered tree (not inside a Git directory). `render -o -` prints
+    /// the Kubernetes objects as `platc build` does; `check` and `diff` refuse `-`.
     #[arg(long = "out", short = 'o', default_value = "rendered")]
     pub out: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ClusterArg {
+    /// Only this cluster's files (repeatable): everything under `clusters/NAME/`, and
+    /// `gitops/<engine>/NAME.yaml` and `gitops/<engine>/NAME/`, `iam/cloudformation/irsa-NAME.yaml`,
+    /// `iam/terraform/irsa-NAME.tf`. Platform-wide files are not part of any cluster.
+    #[arg(long = "cluster", value_name = "NAME")]
+    pub clusters: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -79,17 +89,45 @@ pub enum Command {
     /// Compile the blueprint into the output folder, writing only files whose bytes change.
     ///
     /// The dry run is `platc diff`: it shows what render would change and writes nothing.
+    ///
+    /// With `--cluster NAME` (repeatable), only that cluster's files are rendered, and only
+    /// they are pruned: platform-wide files (README.md, platform/, the IAM shared by
+    /// clusters, gitops/flux/kustomization.yaml) and other clusters' files are left as they
+    /// are, their manifest entries too; the summary says how many were not rendered, and
+    /// `platc check` lists the ones that are out of date.
+    ///
+    /// `-o -` prints the Kubernetes objects to standard output instead, as `platc build`.
     Render {
         #[command(flatten)]
         blueprint: BlueprintArg,
         #[command(flatten)]
         out: OutArg,
+        #[command(flatten)]
+        cluster: ClusterArg,
         /// Overwrite files platc generates that were edited by hand or stand in the way (a
         /// file platc did not write at a path it generates), remove files it no longer
         /// generates that were edited by hand, and render over a control plane skipping a
         /// minor version. Other files in the folder are never touched.
         #[arg(long)]
         force: bool,
+    },
+    /// Print the rendered Kubernetes objects as one multi-document YAML stream.
+    ///
+    /// `platc build --cluster NAME | kubectl apply -f -`, as with `kustomize build` and
+    /// `clusterctl generate cluster`. The stream holds exactly the bytes render writes
+    /// (overlays applied) of every file a folder's kustomization lists, with a `---` line
+    /// between files, Namespaces and CRDs first (kustomize's kind order, per file). Not
+    /// printed, because kubectl cannot apply them: kOps' files, Helm values, CloudFormation,
+    /// Terraform, clusterawsadm's and Kommander's configuration, the README, the
+    /// kustomizations and the manifest (the ConfigMaps a kustomization generates from Helm
+    /// values are not files: `kubectl apply -k clusters/NAME/releases` makes them). Writes
+    /// nothing, takes no lock; diagnostics go to standard error, nothing to standard output
+    /// on an error.
+    Build {
+        #[command(flatten)]
+        blueprint: BlueprintArg,
+        #[command(flatten)]
+        cluster: ClusterArg,
     },
     /// Exit 0 when the output folder is what render would write, 1 when it is not.
     Check {

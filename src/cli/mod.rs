@@ -137,8 +137,25 @@ fn run(command: &Command, ui: &Ui) -> u8 {
         Command::Render {
             blueprint,
             out,
+            cluster,
             force,
-        } => render_cmd(ui, &blueprint.file, &out.out, *force),
+        } if out_dir::is_stdout(&out.out) => {
+            if *force {
+                ui.diagnostics([Diagnostic::error(
+                    Code::Usage,
+                    "`--force` with `-o -`: nothing is written to a folder, so nothing needs forcing",
+                )]);
+                return exit::USAGE;
+            }
+            build_cmd(ui, &blueprint.file, &cluster.clusters)
+        }
+        Command::Render {
+            blueprint,
+            out,
+            cluster,
+            force,
+        } => render_cmd(ui, &blueprint.file, &out.out, &cluster.clusters, *force),
+        Command::Build { blueprint, cluster } => build_cmd(ui, &blueprint.file, &cluster.clusters),
         Command::Check { blueprint, out } => check_cmd(ui, &blueprint.file, &out.out),
         Command::Diff {
             blueprint,
@@ -290,10 +307,13 @@ fn guard_upgrades(
     tree: &crate::tree::Tree,
     force: bool,
     plan: Option<&output::plan::Plan>,
+    scope: Option<&output::Scope>,
 ) -> Result<(), u8> {
-    let Ok(skips) = output::upgrade::skips(out, tree, plan) else {
+    let Ok(mut skips) = output::upgrade::skips(out, tree, plan) else {
         return Ok(());
     };
+    // `render --cluster` writes no other cluster's control plane.
+    skips.retain(|s| scope.is_none_or(|scope| scope.contains(&s.path)));
     if skips.is_empty() {
         return Ok(());
     }
@@ -376,7 +396,46 @@ fn io_error(ui: &Ui, e: &output::OutputError) -> u8 {
     e.exit_code()
 }
 
-fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
+/// `--cluster` names: `None` when there are none (every file), else the scope; an unknown
+/// name is refused as the blueprint's other unknown names are (exit 65, a suggestion).
+fn scope_of(
+    ui: &Ui,
+    file: &Path,
+    compiled: &pipeline::Compiled,
+    names: &[String],
+) -> Result<Option<output::Scope>, u8> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let known = &compiled.clusters;
+    let unknown: Vec<Diagnostic> = names
+        .iter()
+        .filter(|n| !known.contains(n))
+        .map(|n| {
+            let mut d = Diagnostic::error(
+                Code::Reference,
+                format!("`--cluster {n}`: the blueprint has no cluster named `{n}`"),
+            )
+            .in_file(file.display().to_string())
+            .path("spec.clusters");
+            if let Some(at) = &compiled.clusters_at {
+                d.location = Some(at.clone());
+            }
+            match crate::suggest::did_you_mean(n, known.iter().map(String::as_str)) {
+                Some(best) => d.help(format!("did you mean `{best}`?")),
+                None => d.help(format!("its clusters: {}", known.join(", "))),
+            }
+        })
+        .collect();
+    if unknown.is_empty() {
+        Ok(Some(output::Scope::new(names.iter().cloned())))
+    } else {
+        ui.diagnostics(unknown);
+        Err(exit::INVALID)
+    }
+}
+
+fn render_cmd(ui: &Ui, file: &Path, out: &Path, clusters: &[String], force: bool) -> u8 {
     if let Err(code) = guard_output(ui, file, out) {
         return code;
     }
@@ -384,14 +443,28 @@ fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let scope = match scope_of(ui, file, &compiled, clusters) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     if let Err(code) = guard_inputs(ui, file, out, &compiled.inputs) {
         return code;
     }
-    if let Err(code) = guard_upgrades(ui, out, &compiled.tree, force, None) {
+    if let Err(code) = guard_upgrades(ui, out, &compiled.tree, force, None, scope.as_ref()) {
         return code;
     }
     // Plans under the lock, so a render that waited for another one sees its result.
-    match output::render(out, &compiled.tree, &compiled.blueprint_sha256, force) {
+    let rendered = match &scope {
+        None => output::render(out, &compiled.tree, &compiled.blueprint_sha256, force),
+        Some(scope) => output::render_in(
+            out,
+            &compiled.tree,
+            &compiled.blueprint_sha256,
+            force,
+            scope,
+        ),
+    };
+    match rendered {
         Ok((plan, report)) => {
             ui.say(&report.summary());
             if ui.verbose {
@@ -401,6 +474,23 @@ fn render_cmd(ui: &Ui, file: &Path, out: &Path, force: bool) -> u8 {
         }
         Err(e) => io_error(ui, &e),
     }
+}
+
+/// `platc build` and `platc render -o -`: the Kubernetes objects on standard output; never
+/// looks at an output folder. Diagnostics go to standard error, and on an error nothing is
+/// printed to standard output.
+fn build_cmd(ui: &Ui, file: &Path, clusters: &[String]) -> u8 {
+    let compiled = match compile(ui, file) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let scope = match scope_of(ui, file, &compiled, clusters) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let bytes = output::build::stream(&compiled.tree, &compiled.kubectl_files, scope.as_ref());
+    // The stream is the command's output: print it even with --quiet.
+    then(print_output(ui, &bytes), exit::OK)
 }
 
 fn check_cmd(ui: &Ui, file: &Path, out: &Path) -> u8 {
@@ -417,7 +507,7 @@ fn check_cmd(ui: &Ui, file: &Path, out: &Path) -> u8 {
     let plan = output::plan(out, &compiled.tree, &compiled.blueprint_sha256);
     // Named, not refused: `check` writes nothing.
     if let Ok(plan) = &plan {
-        let _ = guard_upgrades(ui, out, &compiled.tree, true, Some(plan));
+        let _ = guard_upgrades(ui, out, &compiled.tree, true, Some(plan), None);
     }
     match plan {
         Ok(plan) if plan.is_up_to_date() => {
@@ -453,7 +543,7 @@ fn diff_cmd(ui: &Ui, file: &Path, out: &Path, format: DiffFormat, exit_code: boo
         Ok(p) => p,
         Err(e) => return io_error(ui, &e),
     };
-    let _ = guard_upgrades(ui, out, &compiled.tree, true, Some(&plan));
+    let _ = guard_upgrades(ui, out, &compiled.tree, true, Some(&plan), None);
     let text = match format {
         DiffFormat::Stat => output::diff::stat(&plan),
         DiffFormat::Unified => {

@@ -1,16 +1,23 @@
 //! Output folders `render`, `check` and `diff` refuse before reading anything (exit 2):
-//! `-o -` (the tree is a folder of files; standard output cannot hold one) and a folder
-//! inside a Git directory (`repo/.git`, `repo/.git/rendered`, a bare repository): writing
+//! `-o -` for `check` and `diff` (the tree is a folder of files; standard output cannot
+//! hold one; `render -o -` is `platc build` and never gets here) and a folder inside a Git
+//! directory (`repo/.git`, `repo/.git/rendered`, a bare repository): writing
 //! and pruning there would edit the repository's own database, hooks and config.
 
 use std::path::{Path, PathBuf};
 
+/// `-o -`: standard output. `render` then prints the objects as `platc build` does.
+pub fn is_stdout(out: &Path) -> bool {
+    out.as_os_str() == "-"
+}
+
 /// Why `out` cannot be the output folder, as a message; `None` when it can.
 pub fn refusal(out: &Path) -> Option<String> {
-    if out.as_os_str() == "-" {
+    if is_stdout(out) {
         return Some(
-            "`-o -`: the rendered tree is a folder of files and cannot be written to standard \
-             output; name a folder (default: ./rendered), or use `platc diff` to print changes"
+            "`-o -`: the rendered tree is a folder of files and cannot be compared with \
+             standard output; name a folder (default: ./rendered), or use `platc build` to \
+             print the objects"
                 .to_owned(),
         );
     }

@@ -7,10 +7,12 @@
 //! the CLI reports with exit code 74 (except [`OutputError::Internal`], a generator bug, 70),
 //! and none of them leaves a half-written file.
 
+pub mod build;
 pub mod diff;
 pub mod manifest;
 pub mod plan;
 pub mod review;
+pub mod scope;
 pub mod upgrade;
 pub mod write;
 
@@ -19,8 +21,9 @@ use std::io;
 use std::path::PathBuf;
 
 pub use manifest::{FORMAT_VERSION, GENERATOR, LOCK_PATH, MANIFEST_PATH, Manifest, sha256_hex};
-pub use plan::{Action, Counts, Entry, LineStats, Plan, plan};
-pub use write::{LOCK_WAIT, Report, apply, render};
+pub use plan::{Action, Counts, Entry, LineStats, Plan, plan, plan_in};
+pub use scope::Scope;
+pub use write::{LOCK_WAIT, Outside, Report, apply, render, render_in};
 
 /// Why reading or writing the output folder failed. Every variant names the path involved so
 /// that the message alone tells the user where to look.

@@ -25,6 +25,7 @@ use super::manifest::{
     MANIFEST_PATH, MAX_MANIFEST_BYTES, Manifest, PENDING_PATH, is_owned_path, is_sha256_hex,
     sha256_hex,
 };
+use super::scope::Scope;
 use crate::regular_file::{self, Links};
 use crate::tree::Tree;
 
@@ -117,6 +118,14 @@ pub struct Plan {
     /// The manifest a render without `--force` writes.
     new_manifest: Manifest,
     manifest_bytes: Vec<u8>,
+    /// `render --cluster`: the clusters whose files the plan acts on (`None`: every file).
+    scope: Option<Scope>,
+    /// Out of the scope: every path classified as for a full render, never acted on.
+    outside: Vec<Entry>,
+    /// Out of the scope: the manifest entries a render carries over as they were.
+    kept: BTreeMap<String, String>,
+    /// The inputs digest the new manifest records (see [`plan_in`]).
+    recorded_sha256: String,
 }
 
 /// The plan entry of one file platc writes, from what is on disk.
@@ -171,6 +180,26 @@ fn entry(
 /// Reads `dir` and classifies every path of `tree` and of the previous manifest.
 /// Writes nothing. `blueprint_sha256` is recorded in the new manifest.
 pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, OutputError> {
+    plan_in(dir, tree, blueprint_sha256, None)
+}
+
+/// [`plan`], acting only on the files of `scope` when there is one (`render --cluster`).
+/// Every path is still read and classified (the folder's safety rules hold for all of it,
+/// and the summary says how many files out of the scope are out of date), but only the
+/// entries in the scope are acted on: the others are [`Plan::outside`], and their manifest
+/// entries are carried over exactly as they were ([`Plan::kept`]; an interrupted render's
+/// journal is honoured as in a full plan). The manifest records the new inputs digest only
+/// when nothing out of the scope differs from what a full render would leave (then the
+/// scoped render left the folder exactly as a full one would, and `check` passes);
+/// otherwise it keeps the previous digest, so a record never claims more than was rendered
+/// (a folder rendered for the first time, by cluster, has no previous digest: it records the
+/// new one, and its missing files are what `check` reports).
+pub fn plan_in(
+    dir: &Path,
+    tree: &Tree,
+    blueprint_sha256: &str,
+    scope: Option<&Scope>,
+) -> Result<Plan, OutputError> {
     if !is_sha256_hex(blueprint_sha256) {
         return Err(OutputError::Internal {
             path: dir.join(MANIFEST_PATH),
@@ -257,6 +286,36 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
 
+    let mut outside = Vec::new();
+    let mut kept = BTreeMap::new();
+    let mut recorded_sha256 = blueprint_sha256.to_owned();
+    if let Some(scope) = scope {
+        let (inside, out): (Vec<Entry>, Vec<Entry>) =
+            entries.into_iter().partition(|e| scope.contains(&e.path));
+        entries = inside;
+        outside = out;
+        // As they were: the manifest's entries, and an owner the journal proves.
+        kept = owned
+            .iter()
+            .filter(|(p, _)| !scope.contains(p))
+            .map(|(p, h)| (p.clone(), h.clone()))
+            .collect();
+        for e in &outside {
+            if let Some(o) = &e.owned_sha256 {
+                kept.insert(e.path.clone(), o.clone());
+            }
+        }
+        let full: BTreeMap<String, String> = outside
+            .iter()
+            .filter(|e| e.action == Action::Unchanged)
+            .filter_map(|e| Some((e.path.clone(), e.new_sha256.clone()?)))
+            .collect();
+        let settled = outside.iter().all(|e| e.action == Action::Unchanged) && kept == full;
+        if !settled && let Some(old) = &old_manifest {
+            recorded_sha256 = old.blueprint_sha256.clone();
+        }
+    }
+
     let mut plan = Plan {
         dir: dir.to_path_buf(),
         blueprint_sha256: blueprint_sha256.to_owned(),
@@ -266,6 +325,10 @@ pub fn plan(dir: &Path, tree: &Tree, blueprint_sha256: &str) -> Result<Plan, Out
         pending_sha256,
         new_manifest: Manifest::for_tree(&Tree::new(), blueprint_sha256),
         manifest_bytes: Vec::new(),
+        scope: scope.cloned(),
+        outside,
+        kept,
+        recorded_sha256,
     };
     plan.new_manifest = plan.manifest_after(false);
     plan.manifest_bytes = plan.new_manifest.to_bytes();
@@ -282,9 +345,25 @@ impl Plan {
         &self.blueprint_sha256
     }
 
-    /// Every tree path, and every previously owned path still on disk, in path order.
+    /// Every tree path, and every previously owned path still on disk, in path order (of
+    /// the scope only, when the plan has one).
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// The clusters a scoped plan acts on (`render --cluster`).
+    pub fn scope(&self) -> Option<&Scope> {
+        self.scope.as_ref()
+    }
+
+    /// The paths out of the scope, classified as a full plan would, never acted on.
+    pub fn outside(&self) -> &[Entry] {
+        &self.outside
+    }
+
+    /// The manifest entries out of the scope, carried over as they were.
+    pub fn kept(&self) -> &BTreeMap<String, String> {
+        &self.kept
     }
 
     pub fn entry(&self, path: &str) -> Option<&Entry> {
@@ -403,8 +482,9 @@ impl Plan {
     /// bytes it did not write. So a file left alone keeps its old entry (a hand edit stays
     /// detectable), a conflicting file platc did not write stays unlisted, and a file
     /// written or found with the tree's bytes gets the new hash.
+    /// Out of a scope, entries are [`Plan::kept`] as they were.
     pub fn manifest_after(&self, force: bool) -> Manifest {
-        let mut files = BTreeMap::new();
+        let mut files = self.kept.clone();
         for e in &self.entries {
             let hash = match (e.action, force) {
                 (Action::Create | Action::Update | Action::Unchanged, _)
@@ -420,7 +500,7 @@ impl Plan {
         }
         Manifest {
             format_version: super::FORMAT_VERSION,
-            blueprint_sha256: self.blueprint_sha256.clone(),
+            blueprint_sha256: self.recorded_sha256.clone(),
             files,
         }
     }
@@ -754,6 +834,81 @@ pub(crate) mod tests {
                 .any(|d| d.starts_with("iam/edited.yaml: edited by hand"))
         );
         assert!(diffs.iter().any(|d| d.starts_with(".platc/manifest.json")));
+    }
+
+    #[test]
+    fn a_scoped_plan_acts_in_scope_and_keeps_the_rest_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let v1 = [
+            ("README.md", "r1\n"),
+            ("clusters/a/x.yaml", "x1\n"),
+            ("clusters/a/gone.yaml", "g\n"),
+            ("clusters/b/y.yaml", "y1\n"),
+            ("clusters/b/gone.yaml", "g\n"),
+            ("gitops/flux/a.yaml", "f\n"),
+        ];
+        rendered(dir, &v1);
+        let old = Manifest::for_tree(&tree(&v1), BP);
+        let new_digest = "1".repeat(64);
+        let scope = Scope::new(["a"]);
+        let v2 = tree(&[
+            ("README.md", "r2\n"),
+            ("clusters/a/x.yaml", "x2\n"),
+            ("clusters/b/y.yaml", "y2\n"),
+        ]);
+        let p = plan_in(dir, &v2, &new_digest, Some(&scope)).unwrap();
+        let paths: Vec<&str> = p.entries().iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "clusters/a/gone.yaml",
+                "clusters/a/x.yaml",
+                "gitops/flux/a.yaml"
+            ]
+        );
+        assert_eq!(action(&p, "clusters/a/gone.yaml"), Action::Remove);
+        assert_eq!(action(&p, "gitops/flux/a.yaml"), Action::Remove);
+        let outside: Vec<(&str, Action)> = p
+            .outside()
+            .iter()
+            .map(|e| (e.path.as_str(), e.action))
+            .collect();
+        assert_eq!(
+            outside,
+            vec![
+                ("README.md", Action::Update),
+                ("clusters/b/gone.yaml", Action::Remove),
+                ("clusters/b/y.yaml", Action::Update),
+            ]
+        );
+        let m = p.new_manifest();
+        for path in ["README.md", "clusters/b/gone.yaml", "clusters/b/y.yaml"] {
+            assert_eq!(m.files[path], old.files[path], "{path}");
+        }
+        assert_eq!(m.files["clusters/a/x.yaml"], sha256_hex(b"x2\n"));
+        assert!(!m.files.contains_key("clusters/a/gone.yaml"));
+        assert_eq!(m.files.len(), 4);
+        // Files out of the scope are stale: the manifest keeps the previous digest.
+        assert_eq!(m.blueprint_sha256, BP);
+        assert_eq!(p.manifest_after(true).blueprint_sha256, BP);
+
+        // Nothing out of the scope differs: the new digest, and a full plan's manifest.
+        let v3 = tree(&[
+            ("README.md", "r1\n"),
+            ("clusters/a/x.yaml", "x2\n"),
+            ("clusters/b/y.yaml", "y1\n"),
+            ("clusters/b/gone.yaml", "g\n"),
+        ]);
+        let scoped = plan_in(dir, &v3, &new_digest, Some(&scope)).unwrap();
+        let full = plan(dir, &v3, &new_digest).unwrap();
+        assert_eq!(scoped.new_manifest(), full.new_manifest());
+        assert!(
+            scoped
+                .outside()
+                .iter()
+                .all(|e| e.action == Action::Unchanged)
+        );
     }
 
     #[test]

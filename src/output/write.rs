@@ -26,6 +26,10 @@
 //! file `Unchanged` and the manifest identical, and writes nothing. The manifest is written
 //! last; if a step fails midway, the manifest still records what was done (best effort),
 //! and with it or without it the next render sees the rewritten files as `Unchanged`.
+//!
+//! A scoped plan (`render --cluster`, [`render_in`]) is carried out the same way: only its
+//! entries are acted on, and the manifest (journal, starting and final) carries the entries
+//! out of the scope over as they were ([`Plan::kept`]).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -35,7 +39,8 @@ use std::time::{Duration, Instant};
 
 use super::OutputError;
 use super::manifest::{LOCK_PATH, MANIFEST_PATH, Manifest, PENDING_PATH, STATE_DIR, sha256_hex};
-use super::plan::{Action, Entry, OnDisk, Plan, Probe, plan};
+use super::plan::{Action, Entry, OnDisk, Plan, Probe, plan_in};
+use super::scope::Scope;
 use crate::tree::Tree;
 
 /// How long a render waits for another render's lock before giving up.
@@ -59,6 +64,19 @@ pub struct Report {
     pub skipped_conflicts: Vec<String>,
     /// Whether `.platc/manifest.json` was (re)written.
     pub manifest_written: bool,
+    /// `render --cluster`: what was left out of the scope.
+    pub outside: Option<Outside>,
+}
+
+/// The files a scoped render (`render --cluster`) did not render.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outside {
+    /// The clusters rendered, for the summary (`cluster a`, `clusters a and b`).
+    pub clusters: String,
+    /// Files out of the scope: platform-wide ones and other clusters'.
+    pub files: usize,
+    /// Of those, the ones a full render would change (`platc check` lists them).
+    pub out_of_date: usize,
 }
 
 impl Report {
@@ -82,8 +100,13 @@ impl Report {
             + self.unchanged.len()
             + self.skipped_hand_edited.len()
             + self.skipped_conflicts.len();
+        let of = self
+            .outside
+            .as_ref()
+            .map(|o| format!(" of {}", o.clusters))
+            .unwrap_or_default();
         let mut out = format!(
-            "rendered {rendered} file{}: {} created, {} changed, {} removed, {} unchanged",
+            "rendered {rendered} file{}{of}: {} created, {} changed, {} removed, {} unchanged",
             if rendered == 1 { "" } else { "s" },
             self.created.len(),
             self.updated.len(),
@@ -97,6 +120,20 @@ impl Report {
             + self.skipped_removals.len();
         if left_alone > 0 {
             out.push_str(&format!(", {left_alone} left alone (see below)"));
+        }
+        if let Some(o) = &self.outside {
+            out.push_str(&format!(
+                "; {} platform-wide and other clusters' file{} not rendered",
+                o.files,
+                if o.files == 1 { "" } else { "s" }
+            ));
+            if o.out_of_date > 0 {
+                out.push_str(&format!(
+                    " ({} out of date: `platc check` lists them, `platc render` without \
+                     --cluster renders them)",
+                    o.out_of_date
+                ));
+            }
         }
         for p in &self.skipped_hand_edited {
             out.push_str(&format!(
@@ -129,7 +166,20 @@ pub fn render(
     blueprint_sha256: &str,
     force: bool,
 ) -> Result<(Plan, Report), OutputError> {
-    render_with_wait(dir, tree, blueprint_sha256, force, LOCK_WAIT)
+    render_with_wait(dir, tree, blueprint_sha256, force, None, LOCK_WAIT)
+}
+
+/// [`render`] of the files of `scope` alone (`render --cluster`): the plan is
+/// [`plan_in`]'s, so files out of the scope are neither written nor pruned, and their
+/// manifest entries stay as they were.
+pub fn render_in(
+    dir: &Path,
+    tree: &Tree,
+    blueprint_sha256: &str,
+    force: bool,
+    scope: &Scope,
+) -> Result<(Plan, Report), OutputError> {
+    render_with_wait(dir, tree, blueprint_sha256, force, Some(scope), LOCK_WAIT)
 }
 
 fn render_with_wait(
@@ -137,23 +187,41 @@ fn render_with_wait(
     tree: &Tree,
     blueprint_sha256: &str,
     force: bool,
+    scope: Option<&Scope>,
     wait: Duration,
 ) -> Result<(Plan, Report), OutputError> {
     // A folder that does not exist yet holds nothing to refuse (no symlink, no manifest, no
     // file in the way): only the tree's own paths are checked before the lock creates it.
     if fs::symlink_metadata(dir).is_ok() {
-        plan(dir, tree, blueprint_sha256)?;
+        plan_in(dir, tree, blueprint_sha256, scope)?;
     } else {
         super::plan::check_tree(dir, tree)?;
     }
     let _lock = Lock::acquire(dir, wait)?;
-    let plan = plan(dir, tree, blueprint_sha256)?;
+    let plan = plan_in(dir, tree, blueprint_sha256, scope)?;
     sweep_temporaries(dir, &plan)?;
-    let report = apply_locked(dir, &plan, tree, force, PlanFrom::ThisTree)?;
+    let mut report = apply_locked(dir, &plan, tree, force, PlanFrom::ThisTree)?;
+    report.outside = plan.scope().map(|s| Outside {
+        clusters: format!(
+            "cluster{} {}",
+            if s.clusters().count() == 1 { "" } else { "s" },
+            s.names()
+        ),
+        files: plan
+            .outside()
+            .iter()
+            .filter(|e| e.new_sha256.is_some())
+            .count(),
+        out_of_date: plan
+            .outside()
+            .iter()
+            .filter(|e| e.action != Action::Unchanged)
+            .count(),
+    });
     Ok((plan, report))
 }
 
-/// Carries out `plan` (made by [`plan`] for `dir` and `tree`). With
+/// Carries out `plan` (made by [`plan`](super::plan::plan) for `dir` and `tree`). With
 /// `force`, hand-edited and conflicting files are overwritten and hand-edited files no
 /// longer generated are deleted. Fails with [`OutputError::Stale`] when the folder changed
 /// since the plan was made. Writes nothing at all when there is nothing to do.
@@ -217,6 +285,7 @@ fn apply_locked(
     let planned_tree_files = plan
         .entries()
         .iter()
+        .chain(plan.outside())
         .filter(|e| e.new_sha256.is_some())
         .count();
     if planned_tree_files != tree.len() {
@@ -267,7 +336,7 @@ fn apply_locked(
 /// updates it, so that at any moment it tells the truth about what platc last wrote.
 fn starting_manifest(plan: &Plan) -> Manifest {
     let mut m = plan.manifest_after(false);
-    m.files.clear();
+    m.files.clone_from(plan.kept());
     for e in plan.entries() {
         let hash = match e.action {
             Action::Unchanged => e.new_sha256.clone(),
@@ -841,6 +910,7 @@ fn sweep_temporaries(dir: &Path, plan: &Plan) -> Result<(), OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::plan::plan;
     use crate::output::plan::tests::{BP, tree};
     use std::collections::BTreeMap;
 
@@ -1259,7 +1329,7 @@ mod tests {
             .unwrap();
         holder.lock().unwrap();
         let started = Instant::now();
-        let e = render_with_wait(dir, &t, BP, false, Duration::from_millis(300)).unwrap_err();
+        let e = render_with_wait(dir, &t, BP, false, None, Duration::from_millis(300)).unwrap_err();
         assert!(started.elapsed() >= Duration::from_millis(300));
         assert!(matches!(e, OutputError::Locked { .. }), "{e}");
         assert_eq!(e.exit_code(), 74);
@@ -1332,7 +1402,7 @@ mod tests {
         )
         .unwrap();
         let started = Instant::now();
-        render_with_wait(dir, &t, BP, false, Duration::from_secs(30)).unwrap();
+        render_with_wait(dir, &t, BP, false, None, Duration::from_secs(30)).unwrap();
         assert!(started.elapsed() < Duration::from_secs(5), "did not wait");
         assert!(!dir.join(LOCK_PATH).exists());
         assert!(plan(dir, &t, BP).unwrap().is_up_to_date());

@@ -47,6 +47,15 @@ pub struct Compiled {
     /// The folders and files read beside the blueprint (overlays, an audit policy), relative
     /// to its folder: the CLI refuses an output folder that overlaps one of them.
     pub inputs: Vec<String>,
+    /// The blueprint's clusters, in blueprint order (`render --cluster` checks names).
+    pub clusters: Vec<String>,
+    /// Where the blueprint lists them (`spec.clusters`, its key), for a diagnostic about a
+    /// `--cluster` name it does not have.
+    pub clusters_at: Option<crate::diag::Location>,
+    /// The files of Kubernetes objects that kubectl applies (listed in their folder's
+    /// kustomization, as emission lists them: not kOps' files, not Helm values, CloudFormation
+    /// or Terraform), by path, with the kinds of their objects: what `platc build` prints.
+    pub kubectl_files: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The overlay folders and the audit policy file the blueprint names, normalized.
@@ -184,12 +193,41 @@ pub fn compile_stages(
             },
             blueprint_sha256: inputs::digest(input, &checked.loaded, beside),
             inputs: inputs_beside(&checked.loaded),
+            kubectl_files: kubectl_files(&output),
+            clusters,
+            clusters_at: {
+                let path = BlueprintPath::root().field("spec").field("clusters");
+                check::Cx::new(&checked.loaded)
+                    .key_error(Code::Reference, &path, "")
+                    .location
+            },
         },
         loaded: checked.loaded,
         resolved,
         generated,
         output,
     })
+}
+
+/// Emission's rule for the files a folder's kustomization lists (`emit::emit`): objects, in
+/// a folder kubectl applies.
+fn kubectl_files(output: &generate::Output) -> std::collections::BTreeMap<String, Vec<String>> {
+    output
+        .files()
+        .filter_map(|(path, file)| {
+            let generate::Content::Objects(objects) = &file.content else {
+                return None;
+            };
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            output.is_for_kubectl(dir).then(|| {
+                let kinds = objects
+                    .iter()
+                    .filter_map(|o| o.get("kind")?.as_str().map(str::to_owned))
+                    .collect();
+                (path.to_owned(), kinds)
+            })
+        })
+        .collect()
 }
 
 /// Emits the generators' output and runs the gates on the bytes before the writer sees them:
