@@ -46,6 +46,10 @@ use crate::resolve::{Resolved, ResolvedCluster};
 
 const GENERATOR: &str = "argocd";
 
+/// The Argo CD release the Applications and the bootstrap's install manifests target (the
+/// schemas in ../shared/schemas/argoproj.io are v3.5.1's).
+pub const ARGOCD_VERSION: &str = "3.5.1";
+
 /// The folders' waves (Flux: `-releases` depends on `-namespaces`, `-addons` on
 /// `-releases`; the infrastructure comes first so that the cluster exists).
 pub const WAVE_INFRASTRUCTURE: u32 = 0;
@@ -233,4 +237,36 @@ fn health_check() -> Value {
         },
         "data": {APPLICATION_HEALTH_KEY: APPLICATION_HEALTH_LUA},
     })
+}
+
+/// The README's `## GitOps (gitops/argocd/)` section: where Argo CD runs, what applies what,
+/// and what the management cluster's own engine is.
+pub fn readme_section(r: &Resolved) -> String {
+    let mut s = String::from("\n## GitOps (`gitops/argocd/`)\n\n");
+    match r.management_cluster() {
+        Some(m) => s.push_str(&format!(
+            "- Argo CD {ARGOCD_VERSION} runs on `{m}` (namespace `{ns}`): `kubectl apply -k gitops/argocd` there\n  \
+             delivers every cluster, `{m}` included (`in-cluster`): one root Application per cluster\n  \
+             (`gitops/argocd/<cluster>.yaml`), its folders' Applications in sync waves (see Bring-up),\n  \
+             and the Application health check in `argocd-cm` that makes the waves wait.\n\
+             - Workload clusters are reached by the name they are registered under with `argocd cluster add`\n  \
+             (Steps that are not files): Argo CD's cluster Secrets are not Cluster API's kubeconfig Secrets.\n\
+             - No Flux objects are rendered: platc's objects, `{m}`'s included, are Argo CD's. Kommander\n  \
+             still delivers its own apps on `{m}` as the HelmReleases of the Flux it brings (its Installation,\n  \
+             `platform/installation.yaml`, is unchanged); none of them is also an Application.\n",
+            m = m.name,
+            ns = naming::ARGOCD_NAMESPACE,
+        )),
+        None => s.push_str(
+            "- Each cluster's own Argo CD applies its root Application and the health check:\n  \
+             `kubectl apply -f gitops/argocd/argocd-cm.yaml -f gitops/argocd/<cluster>.yaml`. No Flux objects are rendered.\n",
+        ),
+    }
+    s.push_str(&format!(
+        "- Every Application is in the AppProject `{}`; the repository is `{}` (branch `{}`).\n",
+        r.argocd_project(),
+        r.argocd().map(|a| a.url.as_str()).unwrap_or_default(),
+        r.argocd_branch()
+    ));
+    s
 }
