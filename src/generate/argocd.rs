@@ -15,6 +15,9 @@
 //!   a child Application counts as Healthy as soon as it exists
 //!   (docs/operator-manual/health.md, "Argocd App"; the Lua is that page's, verbatim).
 //!   `kubectl apply` merges the key into Argo CD's `argocd-cm`, keeping its other keys.
+//!   Since v3.4.0 a child's missing objects no longer make it unhealthy (controller/health.go,
+//!   #25962): the unlimited retries, not the waves alone, apply an early object again once its
+//!   CRD exists (ARCHITECTURE.md, "GitOps with Argo CD").
 //!
 //! Why Applications per cluster and not an ApplicationSet with the cluster generator: that
 //! generator instantiates one template for every cluster Secret Argo CD has
