@@ -442,6 +442,27 @@ pub fn flux_path(cluster: &str) -> String {
     format!("gitops/flux/{cluster}.yaml")
 }
 
+/// Argo CD's root Application of one cluster (`gitops.argocd`): applied where Argo CD runs,
+/// it syncs the cluster's Applications ([`argocd_apps_path`]) in their sync waves.
+pub fn argocd_root_path(cluster: &str) -> String {
+    format!("gitops/argocd/{cluster}.yaml")
+}
+
+/// Argo CD's Applications of one cluster's folders (infrastructure, namespaces, releases,
+/// addons), each with its sync wave.
+pub fn argocd_apps_path(cluster: &str) -> String {
+    format!("gitops/argocd/{cluster}/applications.yaml")
+}
+
+/// The `argocd-cm` settings platc needs (the Application health check that makes sync waves
+/// wait for child Applications).
+pub const ARGOCD_CM_PATH: &str = "gitops/argocd/argocd-cm.yaml";
+
+/// The namespace Argo CD runs in and reconciles Applications in (its install manifests'
+/// namespace; Applications elsewhere are an opt-in: argo-cd v3.5.1
+/// docs/operator-manual/app-any-namespace.md).
+pub const ARGOCD_NAMESPACE: &str = "argocd";
+
 /// Flux's GitRepository and Kustomization of one cluster: `<platform>-<cluster>` and
 /// `<platform>-<cluster>-addons`. Distinct per cluster, so every cluster's file can be applied
 /// to one management cluster side by side.

@@ -392,6 +392,7 @@ pub const DEFAULT_GROUPS_CLAIM: &str = "groups";
 /// Flux's branch and the tree's folder in the repository when the blueprint gives none.
 pub const DEFAULT_FLUX_BRANCH: &str = "main";
 pub const DEFAULT_FLUX_PATH: &str = ".";
+pub const DEFAULT_ARGOCD_PROJECT: &str = "default";
 
 /// Defaults of the platform layer, external-dns and GitOps, derived from the blueprint on
 /// demand (each is one lookup; keeping them here keeps every default in this file).
@@ -458,6 +459,32 @@ impl Resolved {
             .and_then(|g| g.flux.as_ref())
             .and_then(|f| f.branch.as_deref())
             .unwrap_or(DEFAULT_FLUX_BRANCH)
+    }
+
+    /// `gitops.argocd`, when Argo CD delivers the tree.
+    pub fn argocd(&self) -> Option<&crate::blueprint::model::Argocd> {
+        self.gitops.as_ref().and_then(|g| g.argocd.as_ref())
+    }
+
+    /// Argo CD's branch, the folder of the tree in the repository and the AppProject, with
+    /// Flux's defaults (`main`, `.`) and Argo CD's (`default`, the project every install has:
+    /// argo-cd v3.5.1 docs/user-guide/projects.md).
+    pub fn argocd_branch(&self) -> &str {
+        self.argocd()
+            .and_then(|a| a.branch.as_deref())
+            .unwrap_or(DEFAULT_FLUX_BRANCH)
+    }
+
+    pub fn argocd_path(&self) -> &str {
+        self.argocd()
+            .and_then(|a| a.path.as_deref())
+            .unwrap_or(DEFAULT_FLUX_PATH)
+    }
+
+    pub fn argocd_project(&self) -> &str {
+        self.argocd()
+            .and_then(|a| a.project.as_deref())
+            .unwrap_or(DEFAULT_ARGOCD_PROJECT)
     }
 
     pub fn flux_path(&self) -> &str {

@@ -3,6 +3,9 @@
 
 mod support;
 
+/// `gitops.argocd`: sync waves in Flux's order, the bring-up check on Argo CD, refusals.
+mod argocd;
+
 /// Every refused blueprint of `tests/data/bad-inputs/` (copied from ../shared/bad-inputs).
 mod bad_inputs;
 /// The rendered README's manual steps: at most three per kind, well-formed shell, the VPC

@@ -32,6 +32,8 @@ KINDS = [
     # capa bring-up (CAAPH), and the tigera operator's Installation its Calico values carry.
     "addons.cluster.x-k8s.io/v1alpha1/HelmChartProxy", "operator.tigera.io/v1/Installation",
     "helm.toolkit.fluxcd.io/v2/HelmRelease", "source.toolkit.fluxcd.io/v1/HelmRepository",
+    # gitops.argocd: Argo CD v3.5.1's Application (generate::argocd, releases::argocd).
+    "argoproj.io/v1alpha1/Application",
 ]
 
 # Helm charts whose values files platc writes: their values.schema.json, verbatim.

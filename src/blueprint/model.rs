@@ -506,6 +506,27 @@ pub enum Quantity {
 pub struct Gitops {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flux: Option<Flux>,
+    /// Argo CD instead of Flux (one of the two).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub argocd: Option<Argocd>,
+}
+
+/// `gitops.argocd`: Argo CD delivers the tree (`generate::argocd`). Its Git credentials, if
+/// the repository is private, are registered with Argo CD (a repository Secret), not named
+/// here: an Application names no Secret.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Argocd {
+    /// https or ssh URL of the repository the rendered tree lives in.
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// Folder of the rendered tree in that repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The AppProject of every Application (default `default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

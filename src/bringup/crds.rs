@@ -139,6 +139,7 @@ pub const PREREQUISITE_GROUPS: &[(&str, &str)] = &[
     ("source.toolkit.fluxcd.io", "Flux's controllers"),
     ("kustomize.toolkit.fluxcd.io", "Flux's controllers"),
     ("helm.toolkit.fluxcd.io", "Flux's controllers"),
+    ("argoproj.io", "Argo CD's install"),
     // Kommander's own API groups (schema/platc/kommander.md).
     ("kommander.mesosphere.io", "Kommander"),
     ("workspaces.kommander.mesosphere.io", "Kommander"),

@@ -59,6 +59,14 @@ const ADDONS_FOLDER: &str = "addons";
 /// 'values.yaml'").
 pub const DEFAULT_VALUES_KEY: &str = "values.yaml";
 const KOMMANDER_NAMESPACE: &str = naming::KOMMANDER_NAMESPACE;
+/// Argo CD (argoproj/argo-cd v3.5.1): the Application's group, its sync-wave annotation,
+/// the names of the cluster it runs in (docs/operator-manual/declarative-setup.md), and the
+/// `argocd-cm` key of the Application health check (docs/operator-manual/health.md).
+const ARGO_GROUP: &str = "argoproj.io";
+const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
+const ARGO_IN_CLUSTER: &str = "in-cluster";
+const ARGO_IN_CLUSTER_SERVER: &str = "https://kubernetes.default.svc";
+pub const ARGO_APPLICATION_HEALTH: &str = "resource.customizations.health.argoproj.io_Application";
 
 /// kOps add-on settings: (JSON pointer in the kops Cluster, whether the setting's presence
 /// alone installs it (else its `enabled` must be true), component). `certManager` with
@@ -262,6 +270,9 @@ pub fn graph(docs: &Docs) -> Graph {
     let mut malformed = Vec::new();
     let mut releases = BTreeMap::new();
     let mut kustomizations = BTreeMap::new();
+    // Argo CD Applications: (folder of their file, sync wave, key).
+    let mut argo_apps: Vec<(String, i64, Key)> = Vec::new();
+    let argo_health = argo_application_health(docs);
     for (file, doc) in objects(docs) {
         // Only the installer and Flux kinds are read here (most objects are not).
         if !matches!(
@@ -270,6 +281,7 @@ pub fn graph(docs: &Docs) -> Graph {
                 "HelmChartProxy"
                     | "HelmRelease"
                     | "Kustomization"
+                    | "Application"
                     | "AWSManagedControlPlane"
                     | "Cluster"
             )
@@ -370,6 +382,7 @@ pub fn graph(docs: &Docs) -> Graph {
                     key: key.clone(),
                     depends_on: dependencies(doc, &ns),
                     values_from,
+                    value_files: Vec::new(),
                 },
             );
             let chart = match release_chart(doc, &ns, &sources) {
@@ -433,8 +446,120 @@ pub fn graph(docs: &Docs) -> Graph {
                         .unwrap_or(false),
                     health_checks,
                     target,
+                    argo: false,
                 },
             );
+        } else if is(doc, ARGO_GROUP, "Application") {
+            let ns = namespace_of(doc);
+            let key = (ns.clone(), obj.name.clone());
+            let wave = str_at(
+                doc,
+                &format!("/metadata/annotations/{}", SYNC_WAVE.replace('/', "~1")),
+            )
+            .map_or(Ok(0), str::parse::<i64>);
+            let Ok(wave) = wave else {
+                bad(format!(
+                    "has a `{SYNC_WAVE}` annotation that is not an integer"
+                ));
+                continue;
+            };
+            let dir = file.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            argo_apps.push((dir, wave, key.clone()));
+            let sources: Vec<&Value> =
+                match (doc.pointer("/spec/sources"), doc.pointer("/spec/source")) {
+                    (Some(Value::Array(list)), _) => list.iter().collect(),
+                    (_, Some(one)) => vec![one],
+                    _ => Vec::new(),
+                };
+            let chart_source = sources.iter().find(|s| s.get("chart").is_some());
+            let destination = str_at(doc, "/spec/destination/name")
+                .filter(|n| *n != ARGO_IN_CLUSTER)
+                .or_else(|| {
+                    str_at(doc, "/spec/destination/server").filter(|s| *s != ARGO_IN_CLUSTER_SERVER)
+                })
+                .map(str::to_string);
+            if let Some(chart) = chart_source {
+                let target = destination.unwrap_or_else(|| hosting(&home));
+                let serves = label(doc, naming::LABEL_CLUSTER)
+                    .map_or_else(|| target.clone(), str::to_string);
+                let value_files = chart
+                    .pointer("/helm/valueFiles")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(|entry| values_file(docs, entry).ok_or_else(|| entry.to_string()))
+                    .collect();
+                releases.insert(
+                    key.clone(),
+                    Release {
+                        obj: obj.clone(),
+                        key: key.clone(),
+                        // Filled from the sync waves below.
+                        depends_on: Vec::new(),
+                        values_from: Vec::new(),
+                        value_files,
+                    },
+                );
+                let repository = str_at(chart, "/repoURL").unwrap_or_default();
+                // An OCI registry is written without its scheme (argo-cd v3.5.1
+                // docs/user-guide/helm.md): the facts name it with `oci://`.
+                let repository = if repository.contains("://") {
+                    repository.to_string()
+                } else {
+                    format!("oci://{repository}")
+                };
+                let chart = Chart {
+                    repository,
+                    chart: str_at(chart, "/chart").unwrap_or_default().to_string(),
+                    version: str_at(chart, "/targetRevision")
+                        .unwrap_or_default()
+                        .to_string(),
+                    minor: None,
+                };
+                match label(doc, LABEL_COMPONENT) {
+                    Some(component) => installs.push(Install {
+                        component: component.to_string(),
+                        installer: Installer::ArgoCd,
+                        cluster: serves,
+                        lands_in: target,
+                        by: obj.clone(),
+                        setting: None,
+                        chart: Some(chart),
+                        release: Some(key),
+                    }),
+                    None => bad(format!("has no `{LABEL_COMPONENT}` label")),
+                }
+            } else {
+                let path = sources
+                    .first()
+                    .and_then(|s| s.get("path"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let folder = resolve_folder(docs, &path);
+                let home = folder
+                    .as_deref()
+                    .and_then(cluster_of_path)
+                    .map(str::to_string)
+                    .unwrap_or(home.clone());
+                let target = destination.unwrap_or_else(|| hosting(&home));
+                kustomizations.insert(
+                    key.clone(),
+                    Kustomization {
+                        obj: obj.clone(),
+                        key,
+                        folder,
+                        path,
+                        // Filled from the sync waves below.
+                        depends_on: Vec::new(),
+                        wait: argo_health,
+                        health_checks: Vec::new(),
+                        target,
+                        argo: true,
+                    },
+                );
+            }
         } else if is(
             doc,
             "controlplane.cluster.x-k8s.io",
@@ -498,6 +623,23 @@ pub fn graph(docs: &Docs) -> Graph {
                         release: None,
                     });
                 }
+            }
+        }
+    }
+    // An app of apps applies a sync wave once every Application of the waves before it is
+    // Healthy, which Argo CD judges only with the Application health check: the Applications
+    // of one folder (one parent's children) depend on those of earlier waves.
+    if argo_health {
+        for (dir, wave, key) in &argo_apps {
+            let before: Vec<Key> = argo_apps
+                .iter()
+                .filter(|(d, w, _)| d == dir && w < wave)
+                .map(|(_, _, k)| k.clone())
+                .collect();
+            if let Some(k) = kustomizations.get_mut(key) {
+                k.depends_on = before;
+            } else if let Some(r) = releases.get_mut(key) {
+                r.depends_on = before;
             }
         }
     }
@@ -634,6 +776,34 @@ pub fn graph(docs: &Docs) -> Graph {
     g.kustomizations = kustomizations;
     g.malformed = malformed;
     g
+}
+
+/// Whether the tree gives Argo CD the Application health check (a `argocd-cm` ConfigMap with
+/// [`ARGO_APPLICATION_HEALTH`]): without it a child Application is Healthy as soon as it
+/// exists, and sync waves order nothing (argo-cd v3.5.1 docs/operator-manual/health.md,
+/// "Argocd App").
+fn argo_application_health(docs: &Docs) -> bool {
+    objects(docs).any(|(_, doc)| {
+        is(doc, "", "ConfigMap")
+            && str_at(doc, "/metadata/name") == Some("argocd-cm")
+            && doc
+                .pointer("/data")
+                .and_then(|d| d.get(ARGO_APPLICATION_HEALTH))
+                .and_then(Value::as_str)
+                .is_some_and(|lua| lua.contains("obj.status.health"))
+    })
+}
+
+/// The tree file an Argo CD `$values/<path in the repository>` names: the path itself, or
+/// without the leading folders of the tree's place in the repository.
+fn values_file(docs: &Docs, entry: &str) -> Option<String> {
+    let mut rest = entry.strip_prefix("$values/")?.trim_start_matches("./");
+    loop {
+        if docs.contains_key(rest) {
+            return Some(rest.to_string());
+        }
+        rest = rest.split_once('/')?.1;
+    }
 }
 
 /// The labels of each cluster's CAPI `Cluster` (what a HelmChartProxy selects on).

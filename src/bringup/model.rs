@@ -79,9 +79,12 @@ pub struct Kustomization {
     pub health_checks: Vec<(String, String, String)>,
     /// The cluster the objects are applied to.
     pub target: String,
+    /// An Argo CD Application of a folder (its `dependsOn` are the siblings of earlier sync
+    /// waves; `wait` is whether Argo CD assesses child Applications' health).
+    pub argo: bool,
 }
 
-/// A Flux HelmRelease.
+/// A Flux HelmRelease, or an Argo CD Application of a Helm chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
     pub obj: ObjRef,
@@ -89,6 +92,9 @@ pub struct Release {
     pub depends_on: Vec<Key>,
     /// `valuesFrom` entries of kind ConfigMap: (name, valuesKey, optional).
     pub values_from: Vec<(String, String, bool)>,
+    /// Argo CD's `helm.valueFiles` read from the tree's repository (`$values/…`): the tree
+    /// path each resolves to, or the entry as written when it names no file of the tree.
+    pub value_files: Vec<Result<String, String>>,
 }
 
 /// A ConfigMap made by a kustomization's `configMapGenerator`.

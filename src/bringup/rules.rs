@@ -231,7 +231,7 @@ fn custom_resource(g: &Graph, idx: &Index<'_>, a: &Applied, out: &mut Vec<Findin
         });
         return;
     }
-    // Without Flux, the README's steps order the applies; nothing to check.
+    // Without a GitOps engine, the README's steps order the applies; nothing to check.
     if g.kustomizations.is_empty() {
         return;
     }
@@ -244,7 +244,7 @@ fn custom_resource(g: &Graph, idx: &Index<'_>, a: &Applied, out: &mut Vec<Findin
             cluster: a.target.clone(),
             rule: Rule::Order,
             object: a.obj.clone(),
-            message: "is applied by no Flux Kustomization".into(),
+            message: "is applied by no Flux Kustomization nor Argo CD Application".into(),
         });
         return;
     }
@@ -270,6 +270,11 @@ fn custom_resource(g: &Graph, idx: &Index<'_>, a: &Applied, out: &mut Vec<Findin
 fn describe_wait(g: &Graph, i: &Install) -> String {
     match i.installer {
         Installer::Flux => format!("{} (`wait: true` on its folder, or `healthChecks`)", i.by),
+        Installer::ArgoCd => format!(
+            "{} (an Application of its folder in an earlier sync wave, with the Application \
+             health check in `argocd-cm`)",
+            i.by
+        ),
         Installer::Kommander => format!(
             "Kommander's HelmRelease {} (`healthChecks`, without `wait`)",
             i.release.as_ref().map(key_text).unwrap_or_default()
@@ -295,13 +300,16 @@ fn describe_installer(_g: &Graph, i: &Install) -> String {
 fn ordered(g: &Graph, idx: &Index<'_>, k: &Kustomization, i: &Install) -> bool {
     let deps = idx.deps.get(&k.key).map_or(&[][..], Vec::as_slice);
     match i.installer {
-        Installer::Flux => {
+        Installer::Flux | Installer::ArgoCd => {
             let Some(release) = &i.release else {
                 return false;
             };
             let file = g.releases.get(release).map(|r| r.obj.file.as_str());
             deps.iter().any(|d| g.waits_for(d, release, file))
         }
+        // Argo CD delivers nothing before the bootstrap has installed Kommander and waited
+        // for its cert-manager (`releases::steps`): an Application comes after its apps.
+        Installer::Kommander if k.argo => true,
         Installer::Kommander => {
             let Some(release) = &i.release else {
                 return false;
@@ -316,7 +324,7 @@ fn ordered(g: &Graph, idx: &Index<'_>, k: &Kustomization, i: &Install) -> bool {
                 .installs_into(&i.cluster)
                 .iter()
                 .copied()
-                .filter(|r| r.installer == Installer::Flux)
+                .filter(|r| matches!(r.installer, Installer::Flux | Installer::ArgoCd))
                 .collect();
             deps.iter().any(|d| {
                 into_cluster.iter().any(|r| {
@@ -360,13 +368,32 @@ fn values(g: &Graph, out: &mut Vec<Finding>) {
                 .push((r, key.as_str()));
         }
     }
+    // Argo CD's Applications read values files from Git directly (`$values/…`).
+    for r in g.releases.values() {
+        for file in &r.value_files {
+            match file {
+                Ok(path) => listing
+                    .entry(path.as_str())
+                    .or_default()
+                    .push(r.obj.name.as_str()),
+                Err(entry) => out.push(Finding {
+                    cluster: cluster_of(&r.obj.file),
+                    rule: Rule::Reference,
+                    object: r.obj.clone(),
+                    message: format!("reads values file `{entry}`, which is not in the tree"),
+                }),
+            }
+        }
+    }
     for (cluster, path) in &g.values_files {
         let listed = listing.get(path.as_str()).map_or(&[][..], Vec::as_slice);
         let message = match listed.len() {
             1 => continue,
-            0 => "is consumed by no release: no configMapGenerator lists it".to_string(),
+            0 => "is consumed by no release: no configMapGenerator lists it, no Application \
+                  reads it"
+                .to_string(),
             _ => format!(
-                "is listed by {} configMapGenerators ({})",
+                "is listed by {} configMapGenerators or Applications ({})",
                 listed.len(),
                 listed.join(", ")
             ),

@@ -11,6 +11,8 @@ pub enum Installer {
     ClusterApiHelm,
     /// A Flux `HelmRelease`.
     Flux,
+    /// An Argo CD `Application` of a Helm chart (`gitops.argocd`).
+    ArgoCd,
     /// EKS managed add-ons (`AWSManagedControlPlane.spec.addons`).
     EksManaged,
     /// kOps' own add-on settings in its `Cluster` spec.

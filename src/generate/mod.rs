@@ -2,6 +2,7 @@
 //! registered in [`GENERATORS`] in a fixed order. They never read files, see overlays or
 //! format text; two generators writing one path is reported as a platc bug.
 
+pub mod argocd;
 pub mod capa;
 pub mod cert_manager;
 pub mod eks;
@@ -46,6 +47,8 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("releases", releases::generate),
     // Last: it delivers each cluster's `addons/` only when other generators put objects there.
     ("flux", flux::generate),
+    // Instead of Flux (`gitops.argocd`), last for the same reason.
+    ("argocd", argocd::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {

@@ -66,6 +66,20 @@ pub fn section(r: &Resolved) -> String {
         }
         // Flux on the management cluster reaches a workload cluster through the kubeconfig
         // Secret Cluster API keeps for it; nothing creates one for a kops cluster.
+        if r.argocd().is_some() && r.management_cluster().is_some() {
+            for c in &kops {
+                let _ = writeln!(
+                    s,
+                    "Argo CD reaches the cluster (`{dir}/namespaces`, `{dir}/addons` and the Applications of\n\
+                     `{dir}/releases`) by the name `{cluster}` it is registered under: once the cluster is up,\n\
+                     `argocd cluster add` with a kubeconfig from `kops export kubecfg --admin` (Steps that are not\n\
+                     files); the ServiceAccount token it registers does not expire with those admin credentials\n\
+                     (argo-cd v3.5.1 docs/operator-manual/security.md: a non-expiring token Secret).\n",
+                    dir = naming::cluster_dir(&c.name),
+                    cluster = c.name,
+                );
+            }
+        }
         if r.gitops.as_ref().is_some_and(|g| g.flux.is_some()) {
             for c in &kops {
                 let _ = writeln!(

@@ -7,6 +7,11 @@
 /// (apiVersion, kind, JSON Schema text).
 pub const SCHEMAS: &[(&str, &str, &str)] = &[
     (
+        "argoproj.io/v1alpha1",
+        "Application",
+        include_str!("../../schema/upstream/argoproj.io/application_v1alpha1.json"),
+    ),
+    (
         "addons.cluster.x-k8s.io/v1alpha1",
         "HelmChartProxy",
         include_str!("../../schema/upstream/addons.cluster.x-k8s.io/helmchartproxy_v1alpha1.json"),

@@ -228,14 +228,82 @@ fn workload_identity(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn gitops(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(flux) = cx.bp.spec.gitops.as_ref().and_then(|g| g.flux.as_ref()) else {
+    let Some(gitops) = cx.bp.spec.gitops.as_ref() else {
         return;
     };
-    let path = cx.spec().field("gitops").field("flux");
+    let base = cx.spec().field("gitops");
+    if let (Some(_), Some(_)) = (&gitops.flux, &gitops.argocd) {
+        // Two engines would install every release twice and fight over the same objects.
+        out.push(
+            cx.error(
+                Code::Gitops,
+                &base.field("argocd"),
+                "`gitops.flux` and `gitops.argocd` are both set; the tree is delivered by one engine",
+            )
+            .help("keep one of the two"),
+        );
+    }
+    if let Some(flux) = &gitops.flux {
+        let path = base.field("flux");
+        repository(
+            cx,
+            &path,
+            "Flux's GitRepository",
+            &flux.url,
+            flux.branch.as_deref(),
+            flux.path.as_deref(),
+            out,
+        );
+        if let Some(secret) = &flux.secret_ref
+            && let Err(problem) = dns_subdomain(&secret.name)
+        {
+            out.push(cx.error(
+                Code::Gitops,
+                &path.field("secretRef").field("name"),
+                format!("Secret name `{}` {problem}", secret.name),
+            ));
+        }
+    }
+    if let Some(argocd) = &gitops.argocd {
+        let path = base.field("argocd");
+        repository(
+            cx,
+            &path,
+            "Argo CD's Application source",
+            &argocd.url,
+            argocd.branch.as_deref(),
+            argocd.path.as_deref(),
+            out,
+        );
+        // An AppProject is a Kubernetes object: its name is a DNS-1123 subdomain.
+        if let Some(project) = &argocd.project
+            && let Err(problem) = dns_subdomain(project)
+        {
+            out.push(cx.error(
+                Code::Gitops,
+                &path.field("project"),
+                format!("AppProject name `{project}` {problem}"),
+            ));
+        }
+    }
+}
+
+/// The repository of a GitOps engine: its URL, branch and the tree's folder in it.
+#[allow(clippy::too_many_arguments)]
+fn repository(
+    cx: &Cx<'_>,
+    path: &crate::blueprint::path::BlueprintPath,
+    reader: &str,
+    url_text: &str,
+    branch: Option<&str>,
+    dir: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
     let url_path = path.field("url");
-    match parse_url(&flux.url) {
+    let flux = reader.starts_with("Flux");
+    match parse_url(url_text) {
         None => {
-            let help = scp_to_ssh(&flux.url).map_or_else(
+            let help = scp_to_ssh(url_text).map_or_else(
                 || "write `https://host/org/repo.git` or `ssh://git@host/org/repo.git`".to_string(),
                 |ssh| format!("write it as `{ssh}`"),
             );
@@ -243,7 +311,7 @@ fn gitops(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 cx.error(
                     Code::Gitops,
                     &url_path,
-                    format!("`{}` is not an https:// or ssh:// URL; Flux's GitRepository accepts no other form", flux.url),
+                    format!("`{url_text}` is not an https:// or ssh:// URL; {reader} accepts no other form"),
                 )
                 .help(help),
             );
@@ -266,7 +334,11 @@ fn gitops(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                         &url_path,
                         "the URL carries a user name before `@`",
                     )
-                    .help("put credentials in the Secret named by `secretRef`, not in the URL"),
+                    .help(if flux {
+                        "put credentials in the Secret named by `secretRef`, not in the URL"
+                    } else {
+                        "register the credentials with Argo CD (`argocd repo add`), not in the URL"
+                    }),
                 );
             } else if let Err(problem) = super::syntax::host(url.host) {
                 out.push(cx.error(Code::Gitops, &url_path, format!("the URL {problem}")));
@@ -279,7 +351,7 @@ fn gitops(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if let Some(branch) = &flux.branch
+    if let Some(branch) = branch
         && let Err(problem) = git_branch(branch)
     {
         out.push(cx.error(
@@ -288,7 +360,7 @@ fn gitops(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             format!("branch `{branch}` {problem}"),
         ));
     }
-    if let Some(dir) = &flux.path
+    if let Some(dir) = dir
         && dir != "."
         && let Err(problem) = super::syntax::relative_path(dir)
     {
@@ -300,15 +372,6 @@ fn gitops(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             )
             .help("the path is a folder inside the repository, e.g. `rendered` or `.`"),
         );
-    }
-    if let Some(secret) = &flux.secret_ref
-        && let Err(problem) = dns_subdomain(&secret.name)
-    {
-        out.push(cx.error(
-            Code::Gitops,
-            &path.field("secretRef").field("name"),
-            format!("Secret name `{}` {problem}", secret.name),
-        ));
     }
 }
 

@@ -1547,6 +1547,70 @@ fn platform() {
             ),
             Want::Clean,
         ),
+        (
+            "flux and argocd both",
+            with_section(
+                "  gitops: {flux: {url: 'https://git.example.cloud/r.git'}, argocd: {url: 'https://git.example.cloud/r.git'}}\n",
+                &[],
+            ),
+            Want::ErrorSaying(Code::Gitops, "spec.gitops.argocd", "one engine"),
+        ),
+        (
+            "argocd scp-like url",
+            with_section(
+                "  gitops: {argocd: {url: 'git@github.com:org/repo.git'}}\n",
+                &[],
+            ),
+            Want::ErrorSaying(Code::Gitops, "spec.gitops.argocd.url", "Argo CD"),
+        ),
+        (
+            "argocd credentials in the url",
+            with_section(
+                "  gitops: {argocd: {url: 'https://bot@git.example.cloud/r.git'}}\n",
+                &[],
+            ),
+            Want::ErrorSaying(Code::Gitops, "spec.gitops.argocd.url", "argocd repo add"),
+        ),
+        (
+            "argocd path escapes",
+            with_section(
+                "  gitops: {argocd: {url: 'https://git.example.cloud/r.git', path: ../x}}\n",
+                &[],
+            ),
+            Want::Error(Code::Gitops, "spec.gitops.argocd.path"),
+        ),
+        (
+            "argocd branch",
+            with_section(
+                "  gitops: {argocd: {url: 'https://git.example.cloud/r.git', branch: 'a b'}}\n",
+                &[],
+            ),
+            Want::Error(Code::Gitops, "spec.gitops.argocd.branch"),
+        ),
+        (
+            "argocd project",
+            with_section(
+                "  gitops: {argocd: {url: 'https://git.example.cloud/r.git', project: Platform_Team}}\n",
+                &[],
+            ),
+            Want::Error(Code::Gitops, "spec.gitops.argocd.project"),
+        ),
+        (
+            "argocd unknown field",
+            with_section(
+                "  gitops: {argocd: {url: 'https://git.example.cloud/r.git', secretRef: {name: x}}}\n",
+                &[],
+            ),
+            Want::Error(Code::UnknownField, "spec.gitops.argocd.secretRef"),
+        ),
+        (
+            "good argocd",
+            with_section(
+                "  gitops: {argocd: {url: 'ssh://git@git.example.cloud/platform/rendered.git', branch: main, path: rendered, project: platform}}\n",
+                &[],
+            ),
+            Want::Clean,
+        ),
     ]);
 }
 

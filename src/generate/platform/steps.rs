@@ -175,5 +175,8 @@ pub fn text(r: &Resolved) -> String {
             );
         }
     }
+    if r.argocd().is_some() {
+        s.push_str(&crate::generate::argocd::readme_section(r));
+    }
     s
 }

@@ -14,6 +14,7 @@
 //!
 //! This generator runs after the generators of the values files.
 
+pub mod argocd;
 pub mod images;
 pub mod plan;
 pub mod steps;
@@ -22,7 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::json::json;
 
-use super::{ConfigMapGen, GenError, Origin, Output, capa};
+use super::{ConfigMapGen, GenError, Origin, Output, Source, capa};
 use crate::facts::addons::{self, Addon};
 use crate::naming;
 use crate::resolve::{Resolved, ResolvedCluster};
@@ -363,18 +364,24 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     for (c, made) in r.clusters.iter().zip(made) {
         let Some(made) = made else { continue };
         let dir = naming::releases_dir(&c.name);
-        out.origin(Origin::cluster(&c.name)).objects(
-            format!("{dir}/sources.yaml"),
-            GENERATOR,
-            made.sources,
-        )?;
-        out.origin(Origin::cluster(&c.name)).objects(
-            format!("{dir}/helmreleases.yaml"),
-            GENERATOR,
-            made.helm,
-        )?;
-        for values in made.values {
-            out.config_map(dir.clone(), values);
+        if let Some(apps) = made.applications {
+            // Argo CD reads the values files from Git itself: no sources, no ConfigMaps.
+            out.origin(Origin::cluster(&c.name).with("argocd", Source::path("spec.gitops.argocd")))
+                .objects(format!("{dir}/applications.yaml"), GENERATOR, apps)?;
+        } else {
+            out.origin(Origin::cluster(&c.name)).objects(
+                format!("{dir}/sources.yaml"),
+                GENERATOR,
+                made.sources,
+            )?;
+            out.origin(Origin::cluster(&c.name)).objects(
+                format!("{dir}/helmreleases.yaml"),
+                GENERATOR,
+                made.helm,
+            )?;
+            for values in made.values {
+                out.config_map(dir.clone(), values);
+            }
         }
         if !made.namespaces.is_empty() {
             out.origin(Origin::cluster(&c.name)).objects(
@@ -394,6 +401,9 @@ struct ClusterReleases {
     /// The ConfigMaps of the values files, one per release that has one.
     values: Vec<ConfigMapGen>,
     namespaces: Vec<Value>,
+    /// With `gitops.argocd`: the releases as Argo CD Applications, instead of `sources`,
+    /// `helm` and `values`.
+    applications: Option<Vec<Value>>,
 }
 
 /// One cluster's releases, or `None` when it has none.
@@ -417,7 +427,26 @@ fn cluster_releases(
             })
         })
         .collect();
+    if r.argocd().is_some() {
+        let waves = argocd::waves(c, &releases);
+        return Ok(Some(ClusterReleases {
+            sources: Vec::new(),
+            helm: Vec::new(),
+            values: Vec::new(),
+            namespaces: namespaces(r, c, &releases),
+            applications: Some(
+                releases
+                    .iter()
+                    .map(|rel| {
+                        let wave = waves.get(rel.component).copied().unwrap_or(0);
+                        argocd::helm_application(r, c, rel, wave)
+                    })
+                    .collect(),
+            ),
+        }));
+    }
     Ok(Some(ClusterReleases {
+        applications: None,
         sources: releases
             .iter()
             .map(|rel| helm_repository(r, c, rel))

@@ -50,9 +50,13 @@ fn others(r: &Resolved, c: &ResolvedCluster) -> Vec<String> {
 pub fn bring_up(r: &Resolved) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "## Bring-up\n");
-    let _ = writeln!(
-        s,
-        "Each cluster comes up from Git in this order (Flux, `gitops/flux/<cluster>.yaml`):\n\n\
+    let argocd = r.argocd().is_some();
+    if argocd {
+        let _ = writeln!(s, "{}", argocd_order());
+    } else {
+        let _ = writeln!(
+            s,
+            "Each cluster comes up from Git in this order (Flux, `gitops/flux/<cluster>.yaml`):\n\n\
          1. `clusters/<cluster>/infrastructure/`: the Cluster API objects (capa, eks), applied on the\n   \
          management cluster; Cluster API installs what nodes need to become Ready.\n\
          2. `clusters/<cluster>/namespaces/`: the Namespaces the platform's releases install into,\n   \
@@ -65,10 +69,12 @@ pub fn bring_up(r: &Resolved) -> String {
          waits for it (`dependsOn`).\n\
          4. `clusters/<cluster>/addons/`: objects that need the releases' CRDs (ClusterIssuer,\n   \
          ClusterPolicy, Calico's BGP objects), applied once the releases are Ready.\n"
-    );
+        );
+    }
     let _ = writeln!(
         s,
-        "| cluster | Flux installs | installed by others |\n|---|---|---|"
+        "| cluster | {} installs | installed by others |\n|---|---|---|",
+        if argocd { "Argo CD" } else { "Flux" }
     );
     for c in &r.clusters {
         let flux = plan::components(r, c);
@@ -111,7 +117,7 @@ pub fn bring_up(r: &Resolved) -> String {
              every other component runs within `baseline`."
         );
     }
-    if r.gitops.as_ref().and_then(|g| g.flux.as_ref()).is_none() {
+    if r.gitops.as_ref().and_then(|g| g.flux.as_ref()).is_none() && !argocd {
         let _ = writeln!(
             s,
             "\nWithout `gitops.flux` nothing applies these folders for you, but `releases/` holds Flux\n\
@@ -123,6 +129,52 @@ pub fn bring_up(r: &Resolved) -> String {
     }
     s.push('\n');
     s
+}
+
+/// The bring-up order under Argo CD (`generate::argocd`).
+fn argocd_order() -> &'static str {
+    "Each cluster comes up from Git in this order (Argo CD: the root Application\n\
+     `gitops/argocd/<cluster>.yaml` syncs the Applications of `gitops/argocd/<cluster>/`, one per\n\
+     folder, in their sync waves; a wave starts once the waves before it are Healthy):\n\n\
+     1. wave 0, `clusters/<cluster>/infrastructure/`: the Cluster API objects (capa, eks), applied on the\n   \
+     management cluster; Cluster API installs what nodes need to become Ready.\n\
+     2. wave 1, `clusters/<cluster>/namespaces/`: the Namespaces the platform's releases install into,\n   \
+     with their Pod Security levels, applied inside the cluster before the releases.\n\
+     3. wave 2, `clusters/<cluster>/releases/`: one Argo CD Application per Helm chart of the platform's\n   \
+     components (`applications.yaml`), which reads its Helm values (`*-values.yaml`) from this\n   \
+     repository (`$values`). They live where Argo CD runs and reach a workload cluster by the name\n   \
+     it is registered under; a release that needs another's CRDs is in a later sync wave.\n\
+     4. wave 3, `clusters/<cluster>/addons/`: objects that need the releases' CRDs (ClusterIssuer,\n   \
+     ClusterPolicy, Calico's BGP objects), applied once the releases are Healthy.\n\n\
+     The waves wait for child Applications only with the Application health check that\n\
+     `gitops/argocd/argocd-cm.yaml` adds to Argo CD's `argocd-cm` (Argo CD has none built in).\n"
+}
+
+/// Registers workload cluster `c` with Argo CD on the management cluster `m` (which the
+/// commands reach through `KUBECONFIG`, namespace `argocd`, `argocd login --core`):
+/// `argocd cluster add` installs the ServiceAccount `argocd-manager` into the cluster and
+/// keeps its token in a cluster Secret of Argo CD (argo-cd v3.5.1 docs/getting_started.md,
+/// "Register A Cluster To Deploy Apps To"); `kubeconfig` writes `<c>.kubeconfig` first.
+fn argocd_register(c: &ResolvedCluster, kubeconfig: &str) -> String {
+    format!(
+        "{kubeconfig} && argocd cluster add $(kubectl --kubeconfig {c}.kubeconfig config current-context) --kubeconfig {c}.kubeconfig --name {c} --core --yes   # once {c} is up",
+        c = c.name
+    )
+}
+
+/// What each cluster runs to deliver itself without a management cluster.
+fn in_each_cluster(r: &Resolved) -> String {
+    match r.argocd() {
+        None => "`flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`".to_string(),
+        Some(_) => format!(
+            "Argo CD's install (`kubectl create namespace {ns}` and `kubectl apply -n {ns} --server-side\n   \
+             --force-conflicts -f https://raw.githubusercontent.com/argoproj/argo-cd/v{v}/manifests/install.yaml`),\n   \
+             then `kubectl apply -f {cm} -f gitops/argocd/<cluster>.yaml`",
+            ns = naming::ARGOCD_NAMESPACE,
+            v = crate::generate::argocd::ARGOCD_VERSION,
+            cm = naming::ARGOCD_CM_PATH,
+        ),
+    }
 }
 
 fn namespace_of(component: &str) -> Result<&'static str, ()> {
@@ -216,6 +268,8 @@ pub fn not_files(r: &Resolved) -> String {
         };
         // 1. Credentials: the Secrets that must exist before GitOps can use them.
         let mut commands: Vec<String> = Vec::new();
+        // Whether the commands register workload clusters with Argo CD (after the bootstrap).
+        let mut registers = false;
         if p != Provider::Kops && inits {
             commands.push(
                 "export AWS_B64ENCODED_CREDENTIALS=$(clusterawsadm bootstrap credentials encode-as-profile)   # for clusterctl init"
@@ -292,6 +346,25 @@ pub fn not_files(r: &Resolved) -> String {
                     c.name
                 ));
             }
+            if r.argocd().is_some() && management.is_some() && !c.management {
+                registers = true;
+                commands.push(argocd_register(
+                    c,
+                    &if p == Provider::Kops {
+                        format!(
+                            "kops export kubecfg --admin=8760h --name {} --kubeconfig {}.kubeconfig",
+                            naming::kops_cluster_name(&c.name, &r.domain),
+                            c.name
+                        )
+                    } else {
+                        format!(
+                            "clusterctl get kubeconfig {c} -n {ns} > {c}.kubeconfig",
+                            c = c.name,
+                            ns = capa::namespace(c)
+                        )
+                    },
+                ));
+            }
             if p == Provider::Kops && flux.is_some() && management.is_some() {
                 commands.push(format!(
                     "kops export kubecfg --admin=8760h --name {name} --kubeconfig {c}.kubeconfig && kubectl -n {ns} create secret generic {secret} --from-file=value={c}.kubeconfig   # on the management cluster",
@@ -306,7 +379,12 @@ pub fn not_files(r: &Resolved) -> String {
             step(
                 &mut s,
                 format!(
-                    "**Create the credential Secrets** (secrets never enter this tree):\n\n   ```sh\n   {}\n   ```",
+                    "**Create the credential Secrets** (secrets never enter this tree){}:\n\n   ```sh\n   {}\n   ```",
+                    if registers {
+                        "; Argo CD's cluster Secrets once the bootstrap below has run"
+                    } else {
+                        ""
+                    },
                     commands.join("\n   ")
                 ),
             );
@@ -331,7 +409,7 @@ pub fn not_files(r: &Resolved) -> String {
                 let text = match group.management {
                     Some(m) => Some(format!(
                         "**Bootstrap once**: a temporary cluster creates `{m}`, which then manages itself and\n   \
-                         every other cluster (Cluster API with CAPA and its Helm add-on provider, Flux, Kommander):\n\n   \
+                         every other cluster (Cluster API with CAPA and its Helm add-on provider, {engine_name}, Kommander):\n\n   \
                          ```sh\n   \
                          kind create cluster --name bootstrap\n   \
                          clusterctl init --infrastructure aws --addon helm\n   \
@@ -339,13 +417,52 @@ pub fn not_files(r: &Resolved) -> String {
                          kubectl apply -k clusters/{m}/infrastructure   # creates {m}\n   \
                          clusterctl get kubeconfig {m} -n {ns} > {m}.kubeconfig\n   \
                          clusterctl init --infrastructure aws --addon helm --kubeconfig {m}.kubeconfig\n   \
-                         flux install --kubeconfig {m}.kubeconfig\n   \
+                         {engine}\
                          {issuer}dkp install kommander --installer-config platform/installation.yaml --kubeconfig {m}.kubeconfig\n   \
                          clusterctl move --to-kubeconfig {m}.kubeconfig -n {ns}\n   \
-                         kubectl --kubeconfig {m}.kubeconfig apply -k gitops/flux   # every cluster, from {m}\n   \
+                         {deliver}\
                          kind delete cluster --name bootstrap\n   \
                          ```",
                         m = m.name,
+                        engine_name = if r.argocd().is_some() {
+                            "Argo CD"
+                        } else {
+                            "Flux"
+                        },
+                        engine = match r.argocd() {
+                            None => format!("flux install --kubeconfig {}.kubeconfig\n   ", m.name),
+                            // argo-cd v3.5.1 docs/getting_started.md: the install manifests,
+                            // applied server-side; `argocd login --core` for the CLI.
+                            Some(_) => format!(
+                                "kubectl --kubeconfig {m}.kubeconfig create namespace {argo}\n   \
+                                 kubectl --kubeconfig {m}.kubeconfig apply -n {argo} --server-side --force-conflicts -f https://raw.githubusercontent.com/argoproj/argo-cd/v{version}/manifests/install.yaml\n   ",
+                                m = m.name,
+                                argo = naming::ARGOCD_NAMESPACE,
+                                version = crate::generate::argocd::ARGOCD_VERSION,
+                            ),
+                        },
+                        deliver = match r.argocd() {
+                            None => format!(
+                                "kubectl --kubeconfig {m}.kubeconfig apply -k gitops/flux   # every cluster, from {m}\n   ",
+                                m = m.name
+                            ),
+                            Some(a) => format!(
+                                "export KUBECONFIG=$PWD/{m}.kubeconfig && kubectl config set-context --current --namespace={argo} && argocd login --core   # the argocd CLI, on {m}\n   \
+                                 {repo}kubectl -n {k} wait helmrelease/cert-manager --for=condition=Ready --timeout=30m   # Kommander first\n   \
+                                 kubectl apply -k gitops/argocd   # every cluster, from {m}\n   ",
+                                m = m.name,
+                                k = naming::KOMMANDER_NAMESPACE,
+                                argo = naming::ARGOCD_NAMESPACE,
+                                repo = if a.url.starts_with("ssh://") {
+                                    format!(
+                                        "argocd repo add {} --ssh-private-key-path <deploy key> --core   # Argo CD's Git credentials\n   ",
+                                        a.url
+                                    )
+                                } else {
+                                    String::new()
+                                },
+                            ),
+                        },
                         ns = capa::namespace(m),
                         create_ns = if capa::namespace(m) == capa::DEFAULT_NAMESPACE {
                             String::new()
@@ -361,7 +478,8 @@ pub fn not_files(r: &Resolved) -> String {
                     None => Some(format!(
                         "**Bootstrap once**: on the cluster that holds the Cluster API objects,\n   \
                          `clusterctl init --infrastructure aws --addon helm` and `kubectl apply -k clusters/<cluster>/infrastructure`;\n   \
-                         then in each cluster, `flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`.{}",
+                         then in each cluster, {}.{}",
+                        in_each_cluster(r),
                         held_elsewhere(r, &clusters)
                     )),
                 };
@@ -400,7 +518,8 @@ pub fn not_files(r: &Resolved) -> String {
                     (None, _) => format!(
                         "**Bootstrap once**: on the cluster that holds the Cluster API objects, `clusterctl init\n   \
                          --infrastructure aws` and `kubectl apply -k clusters/<cluster>/infrastructure`; then in each\n   \
-                         cluster, `flux install` and `kubectl apply -f gitops/flux/<cluster>.yaml`.{}",
+                         cluster, {}.{}",
+                        in_each_cluster(r),
                         held_elsewhere(r, &clusters)
                     ),
                 },
@@ -408,9 +527,15 @@ pub fn not_files(r: &Resolved) -> String {
             Provider::Kops => {
                 step(
                     &mut s,
-                    "**Bootstrap once** with kOps: `kops replace` and `kops update cluster` (the kops section\n   \
-                     below); Flux then installs the rest from Git."
-                        .to_string(),
+                    format!(
+                        "**Bootstrap once** with kOps: `kops replace` and `kops update cluster` (the kops section\n   \
+                         below); {} then installs the rest from Git.",
+                        if r.argocd().is_some() {
+                            "Argo CD"
+                        } else {
+                            "Flux"
+                        }
+                    ),
                 );
                 if let Some(connect) = connect {
                     step(&mut s, connect);
