@@ -14,7 +14,7 @@
 //! folder whose kustomization names them, as every overlay path does
 //! (`kustomization::path_problem`): `../base` is refused where kustomize would allow it.
 
-use super::kustomization::{At, SortOrder};
+use super::kustomization::{At, Kustomization, SortOrder};
 use super::{Files, Resource, check_unique, generator, prepare, read_resources, transform};
 use crate::beside::Entry;
 use crate::diag::{Code, Diagnostic};
@@ -34,6 +34,31 @@ fn accumulate_in(
     visiting: &mut Vec<String>,
 ) -> Result<(Vec<Resource>, SortOrder), Vec<Diagnostic>> {
     let k = files.kustomization()?;
+    let mut resources = resources_in(files, &k, visiting)?;
+    let generated = generator::config_maps(&k, files)?;
+    if !generated.is_empty() {
+        resources.extend(generated);
+        check_unique(&resources)?;
+    }
+    let sort = k.sort.clone();
+    let prepared = prepare(k, files)?;
+    transform(&mut resources, &prepared, super::ApplyOptions::default())?;
+    Ok((resources, sort))
+}
+
+/// The objects of `k`'s `resources` (the kustomization of the folder of `files`): its
+/// files' objects and its folders' builds, in list order, before its own generators and
+/// transformers.
+pub fn resources(files: &Files<'_>, k: &Kustomization) -> Result<Vec<Resource>, Vec<Diagnostic>> {
+    let mut visiting = vec![files.real_path("").unwrap_or_default()];
+    resources_in(files, k, &mut visiting)
+}
+
+fn resources_in(
+    files: &Files<'_>,
+    k: &Kustomization,
+    visiting: &mut Vec<String>,
+) -> Result<Vec<Resource>, Vec<Diagnostic>> {
     let mut resources = Vec::new();
     let mut diags = Vec::new();
     for (rel, at) in &k.resources {
@@ -58,7 +83,7 @@ fn accumulate_in(
         let sub = files.sub(rel);
         let real = files.real_path(rel).unwrap_or_default();
         if let Some(inside) = visiting.iter().find(|v| contains(&real, v)) {
-            diags.push(locate(cycle(&sub, rel, inside, visiting)));
+            diags.push(locate(cycle(rel, inside, visiting)));
             continue;
         }
         if let Err(d) = has_kustomization(&sub, rel, k.source.as_ref(), at) {
@@ -83,15 +108,7 @@ fn accumulate_in(
         return Err(diags);
     }
     check_unique(&resources)?;
-    let generated = generator::config_maps(&k, files)?;
-    if !generated.is_empty() {
-        resources.extend(generated);
-        check_unique(&resources)?;
-    }
-    let sort = k.sort.clone();
-    let prepared = prepare(k, files)?;
-    transform(&mut resources, &prepared, super::ApplyOptions::default())?;
-    Ok((resources, sort))
+    Ok(resources)
 }
 
 /// Whether the folder `outer` is, or contains, the folder `inner` (both resolved, relative
@@ -105,7 +122,7 @@ fn contains(outer: &str, inner: &str) -> bool {
 }
 
 /// The error for a folder that is, or contains, `inside`, a folder the build is in.
-fn cycle(sub: &Files<'_>, rel: &str, inside: &str, visiting: &[String]) -> Diagnostic {
+fn cycle(rel: &str, inside: &str, visiting: &[String]) -> Diagnostic {
     let name = |p: &str| {
         if p.is_empty() {
             "the folder being built".to_string()
@@ -117,8 +134,7 @@ fn cycle(sub: &Files<'_>, rel: &str, inside: &str, visiting: &[String]) -> Diagn
     Diagnostic::error(
         Code::Path,
         format!(
-            "cycle: `{rel}` ({}) is or contains {}, which this build is already in",
-            sub.folder_name(),
+            "cycle: `{rel}` is {}, or contains it, and this build is already in it",
             name(inside)
         ),
     )

@@ -325,10 +325,9 @@ impl<'a> Files<'a> {
         Files {
             beside: self.beside,
             base: beside::join(&self.base, &rel).unwrap_or_default(),
-            display: if self.display.is_empty() {
-                rel
-            } else {
-                format!("{}/{rel}", self.display)
+            display: match beside::join(&self.display, &rel) {
+                Some(d) => d,
+                None => format!("{}/{rel}", self.display),
             },
         }
     }
@@ -446,6 +445,14 @@ impl<'a> Files<'a> {
         let mut k = kustomization::parse(&src, root)?;
         k.source = Some(src);
         Ok(k)
+    }
+}
+
+impl Files<'_> {
+    /// Reads the objects of the kustomization's `resources`: files, and folders built as
+    /// nested kustomizations ([`folder`]); not the kustomization's own generators.
+    pub fn resources(&self, k: &Kustomization) -> Result<Vec<Resource>, Vec<Diagnostic>> {
+        folder::resources(self, k)
     }
 }
 
