@@ -1055,6 +1055,42 @@ mod tests {
     }
 
     #[test]
+    fn generators_are_read_in_platcs_subset() {
+        let k = parse_text(
+            "configMapGenerator:\n- name: v\n  namespace: ns\n  files:\n  - values.yaml=v.yaml\n  literals:\n  - a=b\n  options:\n    labels:\n      x: \"1\"\ngeneratorOptions:\n  disableNameSuffixHash: true\n  labels:\n    x: \"2\"\n    y: \"3\"\n",
+        )
+        .unwrap();
+        let g = &k.config_map_generator[0];
+        assert_eq!((g.name.as_str(), g.namespace.as_str()), ("v", "ns"));
+        assert_eq!(g.files[0].0, "values.yaml=v.yaml");
+        let merged = GeneratorOptions::merged(g.options.as_ref(), k.generator_options.as_ref());
+        assert!(merged.disable_name_suffix_hash);
+        assert_eq!(
+            merged.labels,
+            vec![("x".into(), "1".into()), ("y".into(), "3".into())]
+        );
+        let errs = parse_text(
+            "configMapGenerator:\n- name: v\n  envs: [a.env]\n  behavior: merge\n  files: [../x.yaml]\n- literals: [a=b]\n",
+        )
+        .unwrap_err();
+        let msgs: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+        assert!(msgs.iter().any(|m| m.contains("name hash")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("envs")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.contains("behavior: merge")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("leaves the overlay folder")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("needs a `name`")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
     fn paths() {
         assert_eq!(path_problem("a/../b.yaml"), None);
         assert!(path_problem("a/../../b.yaml").is_some());

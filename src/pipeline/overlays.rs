@@ -807,6 +807,18 @@ mod tests {
         assert_eq!(errs[0].code, Code::Unsupported);
         assert!(errs[0].message.contains("`resources`"));
 
+        let generating = Memory::new().with(
+            "o/kustomization.yaml",
+            kustomization("configMapGenerator:\n  - name: x\n    literals: [a=b]\n    options: {disableNameSuffixHash: true}\n"),
+        );
+        let errs = run(&blueprint(PLATFORM_WIDE, ""), &generating).unwrap_err();
+        assert_eq!(errs[0].code, Code::Unsupported);
+        assert!(
+            errs[0].message.contains("`configMapGenerator`"),
+            "{}",
+            errs[0].message
+        );
+
         let escaping = Memory::new()
             .with(
                 "o/kustomization.yaml",
