@@ -45,6 +45,12 @@ pub trait Beside: Sync {
     /// Every file below the folder `rel` (relative to the root, sorted); nothing for a path
     /// that is not a folder inside the root. Symlinks are not followed.
     fn list(&self, rel: &str) -> Vec<String>;
+    /// The path of the folder or file at `rel` once symbolic links are resolved, relative to
+    /// the root (`None` when nothing is there or it leaves the root): two paths naming one
+    /// folder give one answer, which is how a nested kustomization's cycle is found.
+    fn real_path(&self, rel: &str) -> Option<String> {
+        normalize(rel)
+    }
 }
 
 /// `a/./b/../c` → `a/c`; `None` when the path is absolute or climbs above the root.
@@ -124,6 +130,12 @@ impl Beside for Disk {
         }
     }
 
+    fn real_path(&self, rel: &str) -> Option<String> {
+        let real = self.resolve(rel).ok()??;
+        let rel = real.strip_prefix(self.real_root()?).ok()?;
+        Some(rel.to_str()?.replace('\\', "/"))
+    }
+
     fn list(&self, rel: &str) -> Vec<String> {
         let Ok(Some(dir)) = self.resolve(rel) else {
             return Vec::new();
@@ -149,11 +161,13 @@ impl Beside for Disk {
         let Some(path) = self.resolve(rel)? else {
             return Err(ReadError::Io("no such file".into()));
         };
-        // Every file read beside the blueprint is parsed with a cap of at most this much;
-        // one byte past it is how the parser knows the file is too large.
+        // Every file read beside the blueprint is parsed with a cap of at most this much
+        // (overlay inputs have the largest, `overlay::MAX_INPUT_BYTES`; the audit policy is
+        // parsed with the blueprint's 16 MiB); one byte past it is how the parser knows the
+        // file is too large.
         crate::regular_file::read(
             &path,
-            crate::yaml::read::DEFAULT_MAX_BYTES,
+            crate::overlay::MAX_INPUT_BYTES,
             crate::regular_file::Links::Follow,
         )
         .map_err(|e| match e {

@@ -39,6 +39,9 @@ mod iam;
 mod integrity;
 /// Issue 20: Kommander's external-dns chart, its app list, its issuer, the licence, the demo.
 mod kommander;
+/// `platc kustomize` on every golden kustomization (against kubectl), nested
+/// kustomizations, inputs past 16 MiB.
+mod kustomize_folders;
 /// Issue 20 item 8: no unwritten 0.0.0.0/0, no public endpoint without opt-in, no overlapping
 /// VPCs in any golden tree; the network refusals.
 mod network_defaults;

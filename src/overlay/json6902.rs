@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::source::SourceFile;
 use crate::yaml::node::{Node, NodeKind, Scalar, ScalarStyle};
-use crate::yaml::read::{ReadOptions, read_stream};
+use crate::yaml::read::read_stream;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpKind {
@@ -44,7 +44,7 @@ pub fn parse(name: &str, text: &str) -> Result<Option<Vec<Operation>>, String> {
         }
     } else {
         let src = SourceFile::new(name, text);
-        let Ok(docs) = read_stream(&src, &ReadOptions::kustomize()) else {
+        let Ok(docs) = read_stream(&src, &super::read_options()) else {
             return Ok(None);
         };
         // kustomize converts only the first document.

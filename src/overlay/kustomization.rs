@@ -1,5 +1,6 @@
 //! The `kustomization.yaml` subset platc reads, parsed from the spanned YAML tree so every
-//! error points at its line: `resources` (local files), `patches`, the deprecated
+//! error points at its line: `resources` (local files and folders), `configMapGenerator`
+//! (`files` and `literals`, without the name hash) with `generatorOptions`, `patches`, the deprecated
 //! `patchesStrategicMerge` and `patchesJson6902`, `labels`, `commonLabels`,
 //! `commonAnnotations`, `namespace`, `images`, `replicas` and `sortOptions`. A key kustomize
 //! knows but platc does not support, a key kustomize does not know either, a remote
@@ -76,6 +77,53 @@ pub struct ReplicaEntry {
     pub at: At,
 }
 
+/// `generatorOptions`, or a generator's own `options` (kustomize's `types.GeneratorOptions`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GeneratorOptions {
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+    pub disable_name_suffix_hash: bool,
+    pub immutable: bool,
+}
+
+impl GeneratorOptions {
+    /// A generator's options with the kustomization's `generatorOptions` merged in: the
+    /// generator's own labels and annotations win, either's `true` holds (kustomize v5.5.0,
+    /// api/types/generatoroptions.go `MergeGlobalOptionsIntoLocal`).
+    pub fn merged(local: Option<&GeneratorOptions>, global: Option<&GeneratorOptions>) -> Self {
+        let mut out = local.cloned().unwrap_or_default();
+        if let Some(g) = global {
+            for (k, v) in &g.labels {
+                if !out.labels.iter().any(|(lk, _)| lk == k) {
+                    out.labels.push((k.clone(), v.clone()));
+                }
+            }
+            for (k, v) in &g.annotations {
+                if !out.annotations.iter().any(|(ak, _)| ak == k) {
+                    out.annotations.push((k.clone(), v.clone()));
+                }
+            }
+            out.disable_name_suffix_hash |= g.disable_name_suffix_hash;
+            out.immutable |= g.immutable;
+        }
+        out
+    }
+}
+
+/// One `configMapGenerator` entry (kustomize's `types.ConfigMapArgs`), in the subset platc
+/// builds: `literals` and `files`, behaviour `create`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConfigMapGen {
+    pub name: String,
+    pub namespace: String,
+    /// `KEY=VALUE` entries, as written.
+    pub literals: Vec<(String, At)>,
+    /// `path` or `key=path` entries, as written.
+    pub files: Vec<(String, At)>,
+    pub options: Option<GeneratorOptions>,
+    pub at: At,
+}
+
 /// `sortOptions`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SortOrder {
@@ -106,6 +154,8 @@ pub struct Kustomization {
     pub images: Vec<ImageEntry>,
     pub replicas: Vec<ReplicaEntry>,
     pub sort: SortOrder,
+    pub config_map_generator: Vec<ConfigMapGen>,
+    pub generator_options: Option<GeneratorOptions>,
 }
 
 impl Default for Kustomization {
@@ -123,6 +173,8 @@ impl Default for Kustomization {
             images: Vec::new(),
             replicas: Vec::new(),
             sort: default_legacy(),
+            config_map_generator: Vec::new(),
+            generator_options: None,
         }
     }
 }
@@ -170,6 +222,8 @@ const SUPPORTED: &[&str] = &[
     "kind",
     "metadata",
     "resources",
+    "configMapGenerator",
+    "generatorOptions",
     "patches",
     "patchesStrategicMerge",
     "patchesJson6902",
@@ -189,9 +243,7 @@ const KUSTOMIZE_ONLY: &[&str] = &[
     "bases",
     "components",
     "crds",
-    "configMapGenerator",
     "secretGenerator",
-    "generatorOptions",
     "generators",
     "transformers",
     "validators",
@@ -450,6 +502,10 @@ impl Parser<'_> {
                 "images" => k.images = self.images(v),
                 "replicas" => k.replicas = self.replicas(v),
                 "sortOptions" => k.sort = self.sort_options(v),
+                "configMapGenerator" => k.config_map_generator = self.config_map_generator(v),
+                "generatorOptions" => {
+                    k.generator_options = Some(self.generator_options(v, name));
+                }
                 _ if KUSTOMIZE_ONLY.contains(&name) => {
                     self.err(
                         Code::Unsupported,
@@ -503,7 +559,126 @@ impl Parser<'_> {
                 format!("patch file `{path}` {problem}"),
             );
         }
+        for g in &k.config_map_generator {
+            for (source, at) in &g.files {
+                let path = source.split_once('=').map_or(source.as_str(), |(_, p)| p);
+                if let Some(problem) = path_problem(path) {
+                    self.err(
+                        Code::Path,
+                        at.span,
+                        &at.path,
+                        format!("file `{path}` {problem}"),
+                    );
+                }
+            }
+            let options =
+                GeneratorOptions::merged(g.options.as_ref(), k.generator_options.as_ref());
+            if !options.disable_name_suffix_hash {
+                // The hash suffix renames the ConfigMap and, through kustomize's name
+                // references, every object that names it: platc does not build those.
+                self.err(
+                    Code::Unsupported,
+                    g.at.span,
+                    &g.at.path,
+                    format!(
+                        "`{}` would get kustomize's name hash suffix, which platc does not build",
+                        g.at.path
+                    ),
+                )
+                .help = Some(
+                    "set `generatorOptions.disableNameSuffixHash: true` (or the generator's `options.disableNameSuffixHash`)".into(),
+                );
+            }
+        }
         k
+    }
+
+    fn generator_options(&mut self, n: &Node, path: &str) -> GeneratorOptions {
+        let mut o = GeneratorOptions::default();
+        let known = [
+            "labels",
+            "annotations",
+            "disableNameSuffixHash",
+            "immutable",
+        ];
+        for (k, v) in self.map(n, path, &known) {
+            let f = join(path, k);
+            match k {
+                "labels" => o.labels = self.string_map(v, &f),
+                "annotations" => o.annotations = self.string_map(v, &f),
+                "disableNameSuffixHash" => o.disable_name_suffix_hash = self.boolean(v, &f),
+                _ => o.immutable = self.boolean(v, &f),
+            }
+        }
+        o
+    }
+
+    fn config_map_generator(&mut self, n: &Node) -> Vec<ConfigMapGen> {
+        let mut out = Vec::new();
+        let path = "configMapGenerator";
+        for (i, item) in self.seq(n, path).iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            let mut g = ConfigMapGen {
+                at: At {
+                    span: item.span,
+                    path: p.clone(),
+                },
+                ..ConfigMapGen::default()
+            };
+            // kustomize's `types.GeneratorArgs` and `KvPairSources`.
+            let known = [
+                "name",
+                "namespace",
+                "behavior",
+                "literals",
+                "files",
+                "envs",
+                "env",
+                "options",
+            ];
+            for (k, v) in self.map(item, &p, &known) {
+                let f = join(&p, k);
+                match k {
+                    "name" => g.name = self.opt_string(v, &f),
+                    "namespace" => g.namespace = self.opt_string(v, &f),
+                    "behavior" => {
+                        let b = self.opt_string(v, &f);
+                        if !matches!(b.as_str(), "" | "create") {
+                            self.err(
+                                Code::Unsupported,
+                                v.span,
+                                &f,
+                                format!("`behavior: {b}` is a kustomize feature platc's overlay engine does not support"),
+                            )
+                            .help = Some("platc's generators create their ConfigMap (`behavior: create`)".into());
+                        }
+                    }
+                    "literals" => g.literals = self.string_list(v, &f),
+                    "files" => g.files = self.string_list(v, &f),
+                    "envs" | "env" => {
+                        self.err(
+                            Code::Unsupported,
+                            v.span,
+                            &f,
+                            format!("`{f}` is a kustomize feature platc's overlay engine does not support"),
+                        )
+                        .help = Some("write the pairs under `literals`".into());
+                    }
+                    _ => g.options = Some(self.generator_options(v, &f)),
+                }
+            }
+            if g.name.is_empty() {
+                // kustomize v5.5.0, api/internal/generators/utils.go `makeBaseNode`.
+                self.err(
+                    Code::MissingField,
+                    item.span,
+                    &p,
+                    format!("`{p}` needs a `name` (kustomize: a configmap must have a name)"),
+                );
+            }
+            out.push(g);
+        }
+        out
     }
 
     fn patches(&mut self, n: &Node, path: &str, legacy_json: bool) -> Vec<PatchEntry> {
@@ -877,6 +1052,42 @@ mod tests {
         assert_eq!(errs[0].code, Code::Type);
         let errs = parse_text("resources:\n- https://github.com/x/y\n").unwrap_err();
         assert!(errs[0].message.contains("remote"));
+    }
+
+    #[test]
+    fn generators_are_read_in_platcs_subset() {
+        let k = parse_text(
+            "configMapGenerator:\n- name: v\n  namespace: ns\n  files:\n  - values.yaml=v.yaml\n  literals:\n  - a=b\n  options:\n    labels:\n      x: \"1\"\ngeneratorOptions:\n  disableNameSuffixHash: true\n  labels:\n    x: \"2\"\n    y: \"3\"\n",
+        )
+        .unwrap();
+        let g = &k.config_map_generator[0];
+        assert_eq!((g.name.as_str(), g.namespace.as_str()), ("v", "ns"));
+        assert_eq!(g.files[0].0, "values.yaml=v.yaml");
+        let merged = GeneratorOptions::merged(g.options.as_ref(), k.generator_options.as_ref());
+        assert!(merged.disable_name_suffix_hash);
+        assert_eq!(
+            merged.labels,
+            vec![("x".into(), "1".into()), ("y".into(), "3".into())]
+        );
+        let errs = parse_text(
+            "configMapGenerator:\n- name: v\n  envs: [a.env]\n  behavior: merge\n  files: [../x.yaml]\n- literals: [a=b]\n",
+        )
+        .unwrap_err();
+        let msgs: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+        assert!(msgs.iter().any(|m| m.contains("name hash")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("envs")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.contains("behavior: merge")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("leaves the overlay folder")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("needs a `name`")),
+            "{msgs:?}"
+        );
     }
 
     #[test]

@@ -22,6 +22,8 @@
 mod by_object;
 mod catalog;
 pub(crate) mod fast_read;
+mod folder;
+mod generator;
 pub mod json6902;
 pub mod kustomization;
 pub mod merge;
@@ -46,6 +48,25 @@ use kustomization::{At, Kustomization, PatchEntry, PatchSource};
 use merge_keys::split_api_version;
 use select::Selector;
 use smp::SmpOptions;
+
+/// The largest file the overlay engine reads (a resource, a patch, a generator's file, a
+/// kustomization): 1 GiB. kustomize has no cap; the blueprint keeps its 16 MiB
+/// ([`read::DEFAULT_MAX_BYTES`]). A real 30,000-object folder is 24 MB, so 16 MiB was a
+/// wall for fleets' own output; the cap is there so that a file that is no overlay input
+/// (a disk image, /dev/zero behind a name) is refused before it is parsed, not to bound
+/// memory: a build holds about 16 bytes per input byte (a 24 MB file builds in 386 MB;
+/// `kubectl kustomize` holds ten times that, 148 MB for 0.9 MB), so a file near the cap
+/// needs a machine of many GB, as it would with kustomize.
+pub const MAX_INPUT_BYTES: usize = 1 << 30;
+
+/// How overlay inputs are read: kustomize's reader ([`ReadOptions::kustomize`]) with the
+/// overlay engine's own cap, [`MAX_INPUT_BYTES`].
+pub fn read_options() -> ReadOptions {
+    ReadOptions {
+        max_bytes: MAX_INPUT_BYTES,
+        ..ReadOptions::kustomize()
+    }
+}
 
 /// One Kubernetes object under transformation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -299,6 +320,62 @@ impl<'a> Files<'a> {
         beside::join(&self.base, rel).map_or(Entry::Outside, |p| self.beside.entry(&p))
     }
 
+    /// The folder `rel` below this one, with its own files.
+    fn sub(&self, rel: &str) -> Files<'a> {
+        let rel = beside::normalize(rel).unwrap_or_else(|| rel.to_string());
+        Files {
+            beside: self.beside,
+            base: beside::join(&self.base, &rel).unwrap_or_default(),
+            display: match beside::join(&self.display, &rel) {
+                Some(d) => d,
+                None => format!("{}/{rel}", self.display),
+            },
+        }
+    }
+
+    /// The folder `rel` once symbolic links are resolved, relative to the root: the same
+    /// folder reached twice gives the same answer.
+    fn real_path(&self, rel: &str) -> Option<String> {
+        self.beside.real_path(&beside::join(&self.base, rel)?)
+    }
+
+    /// How diagnostics name this folder.
+    fn folder_name(&self) -> String {
+        if self.display.is_empty() {
+            ".".to_string()
+        } else {
+            self.display.clone()
+        }
+    }
+
+    /// The bytes of the file at `rel` (a generator's file: any bytes, within the cap).
+    fn read_bytes(&self, rel: &str, at: Option<(&SourceFile, &At)>) -> Result<Vec<u8>, Diagnostic> {
+        let locate = |d: Diagnostic| match at {
+            Some((src, at)) => d.at(src, at.span).path(&at.path),
+            None => d,
+        };
+        let bytes = beside::join(&self.base, rel)
+            .ok_or(beside::ReadError::Outside)
+            .and_then(|p| self.beside.read(&p))
+            .map_err(|e| {
+                locate(Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read `{rel}`: {e}"),
+                ))
+            })?;
+        if bytes.len() > MAX_INPUT_BYTES {
+            return Err(locate(Diagnostic::error(
+                Code::Io,
+                format!(
+                    "`{}` is larger than the overlay engine's {} MiB cap",
+                    self.display_name(rel),
+                    MAX_INPUT_BYTES >> 20
+                ),
+            )));
+        }
+        Ok(bytes)
+    }
+
     fn read(&self, rel: &str, at: Option<(&SourceFile, &At)>) -> Result<SourceFile, Diagnostic> {
         let locate = |d: Diagnostic| match at {
             Some((src, at)) => d.at(src, at.span).path(&at.path),
@@ -314,11 +391,9 @@ impl<'a> Files<'a> {
             return Err(locate(
                 Diagnostic::error(
                     Code::Unsupported,
-                    format!(
-                        "`{rel}` is a folder; platc's overlay engine reads resource files only"
-                    ),
+                    format!("`{rel}` is a folder, not a file"),
                 )
-                .help("list the folder's files under `resources`"),
+                .help("a patch or a generator's source is a file"),
             ));
         }
         let bytes = beside::join(&self.base, rel)
@@ -330,11 +405,7 @@ impl<'a> Files<'a> {
                     format!("cannot read `{rel}`: {e}"),
                 ))
             })?;
-        read::decode(
-            &self.display_name(rel),
-            &bytes,
-            ReadOptions::kustomize().max_bytes,
-        )
+        read::decode(&self.display_name(rel), &bytes, MAX_INPUT_BYTES)
     }
 
     /// Reads the folder's kustomization (`kustomization.yaml`, `.yml` or `Kustomization`).
@@ -345,11 +416,7 @@ impl<'a> Files<'a> {
             .copied()
             .filter(|n| self.entry(n) == Entry::File)
             .collect();
-        let folder = if self.display.is_empty() {
-            ".".to_string()
-        } else {
-            self.display.clone()
-        };
+        let folder = self.folder_name();
         let name = match found.as_slice() {
             [one] => *one,
             [] => {
@@ -380,35 +447,19 @@ impl<'a> Files<'a> {
         k.source = Some(src);
         Ok(k)
     }
+}
 
-    /// Reads the objects of the kustomization's `resources`.
+impl Files<'_> {
+    /// Reads the objects of the kustomization's `resources`: files, and folders built as
+    /// nested kustomizations ([`folder`]); not the kustomization's own generators.
     pub fn resources(&self, k: &Kustomization) -> Result<Vec<Resource>, Vec<Diagnostic>> {
-        let mut resources = Vec::new();
-        let mut diags = Vec::new();
-        for (rel, at) in &k.resources {
-            let file = match self.read(rel, k.source.as_ref().map(|s| (s, at))) {
-                Ok(f) => f,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            };
-            match read_resources(&file) {
-                Ok(rs) => resources.extend(rs),
-                Err(ds) => diags.extend(ds),
-            }
-        }
-        if diags.is_empty() {
-            Ok(resources)
-        } else {
-            Err(diags)
-        }
+        folder::resources(self, k)
     }
 }
 
 /// Parses a YAML stream as kustomize reads Kubernetes YAML.
 fn read_docs(src: &SourceFile) -> Result<Vec<Node>, Vec<Diagnostic>> {
-    let mut docs = read::read_stream(src, &ReadOptions::kustomize())?;
+    let mut docs = read::read_stream(src, &read_options())?;
     if let Some(last) = docs.last_mut() {
         trim_block_scalar_at_eof(src.text(), last);
     }
@@ -481,7 +532,7 @@ fn validated(v: Value, out: &mut Vec<Value>) -> Result<(), String> {
 pub fn read_resources(src: &SourceFile) -> Result<Vec<Resource>, Vec<Diagnostic>> {
     // The short road for files in the simple form; the full reader for the others, and for
     // every file with a problem to report.
-    if src.text().len() <= ReadOptions::kustomize().max_bytes
+    if src.text().len() <= MAX_INPUT_BYTES
         && let Some(docs) = fast_read::documents(src.text())
         && let Some(out) = resources_of(src, docs)
     {
@@ -554,13 +605,15 @@ pub fn build_dir(dir: &Path) -> Result<String, Vec<Diagnostic>> {
     build(&Files::new(&Disk::new(dir), "", ""))
 }
 
-/// What `kubectl kustomize` prints for the overlay folder of `files`.
+/// What `kubectl kustomize` prints for the overlay folder of `files`: the folder built as
+/// kustomize builds a kustomization target ([`folder`]), then what kustomize does once, at
+/// the top (api/internal/target/kusttarget.go `makeCustomizedResMap`, api/krusty/
+/// kustomizer.go `Run`): reference fix-ups, local-config objects dropped, its annotations
+/// removed, the top kustomization's sort.
 pub fn build(files: &Files<'_>) -> Result<String, Vec<Diagnostic>> {
-    let k = files.kustomization()?;
-    let mut resources = files.resources(&k)?;
-    check_unique(&resources)?;
-    let prepared = prepare(k, files)?;
-    apply(&mut resources, &prepared, ApplyOptions::default())?;
+    let (mut resources, sort) = folder::accumulate(files)?;
+    finish(&mut resources);
+    order::sort(&mut resources, &sort);
     let values: Vec<Value> = resources.into_iter().map(|r| r.value).collect();
     let out = write_stream(&values);
     // Freeing thousands of objects is a noticeable part of a large build, and nobody waits
@@ -1142,9 +1195,25 @@ fn rewrite_annotations(v: &mut Value) {
     }
 }
 
-/// Applies a prepared kustomization to `resources` in kustomize's pipeline order, and sorts
-/// them as kustomize prints them (unless `opts` says not to).
+/// Applies a prepared kustomization to `resources` in kustomize's pipeline order, finishes
+/// them as kustomize does after a build, and sorts them as kustomize prints them (unless
+/// `opts` says not to).
 pub fn apply(
+    resources: &mut Vec<Resource>,
+    prepared: &Prepared,
+    opts: ApplyOptions,
+) -> Result<Applied, Vec<Diagnostic>> {
+    let applied = transform(resources, prepared, opts)?;
+    finish(resources);
+    if opts.sort {
+        order::sort(resources, &prepared.kustomization.sort);
+    }
+    Ok(applied)
+}
+
+/// The patches and transformers of one kustomization, in kustomize's pipeline order (its
+/// `runTransformers`), without what kustomize does once after the whole build.
+fn transform(
     resources: &mut Vec<Resource>,
     prepared: &Prepared,
     opts: ApplyOptions,
@@ -1282,9 +1351,18 @@ pub fn apply(
             transform::images::apply(&mut r.value, image);
         }
     }
+    Ok(Applied {
+        unmatched: run.unmatched.into_inner(),
+        selected_nothing: run.selected_nothing.into_inner(),
+    })
+}
+
+/// What kustomize does once, after the whole build (not in each nested kustomization):
+/// references follow the namespaces their objects moved to, objects marked local-config
+/// go, and so do kustomize's own annotations (with the annotations map, when nothing else is
+/// left in it).
+fn finish(resources: &mut Vec<Resource>) {
     transform::namespace::fix_references(resources);
-    // What kustomize drops on the way out: objects marked local-config, and its own
-    // annotations (with the annotations map, when nothing else is left in it).
     resources.retain(|r| r.annotation(LOCAL_CONFIG).is_none_or(|v| v == "false"));
     for r in resources.iter_mut() {
         if let Some(Value::Object(meta)) = r.value.get_mut("metadata")
@@ -1294,13 +1372,6 @@ pub fn apply(
         }
         rewrite_annotations(&mut r.value);
     }
-    if opts.sort {
-        order::sort(resources, &k.sort);
-    }
-    Ok(Applied {
-        unmatched: run.unmatched.into_inner(),
-        selected_nothing: run.selected_nothing.into_inner(),
-    })
 }
 
 /// The annotation that keeps an object out of kustomize's output.

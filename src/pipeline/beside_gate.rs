@@ -14,7 +14,7 @@ use crate::blueprint::check::secrets;
 use crate::diag::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 use crate::yaml::node::{Node, NodeKind};
-use crate::yaml::read::{self, ReadOptions};
+use crate::yaml::read;
 
 /// A [`Beside`] that scans every file read through it.
 pub struct Scanning<'a> {
@@ -62,6 +62,10 @@ impl Beside for Scanning<'_> {
         self.inner.list(rel)
     }
 
+    fn real_path(&self, rel: &str) -> Option<String> {
+        self.inner.real_path(rel)
+    }
+
     fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
         let bytes = self.inner.read(rel)?;
         let name = self.display(&crate::beside::normalize(rel).unwrap_or_else(|| rel.into()));
@@ -77,10 +81,12 @@ impl Beside for Scanning<'_> {
 /// The secret findings of one file (YAML or not), redacted. A file that is not UTF-8 or
 /// not YAML is scanned as text; its other problems are for the reader to report.
 pub fn scan_file(name: &str, bytes: &[u8]) -> Vec<Diagnostic> {
-    let Ok(src) = read::decode(name, bytes, read::DEFAULT_MAX_BYTES) else {
+    // Overlay inputs may be larger than the blueprint (`overlay::MAX_INPUT_BYTES`): every
+    // byte the overlay engine reads is scanned.
+    let Ok(src) = read::decode(name, bytes, crate::overlay::MAX_INPUT_BYTES) else {
         return Vec::new();
     };
-    match read::read_stream(&src, &ReadOptions::kustomize()) {
+    match read::read_stream(&src, &crate::overlay::read_options()) {
         Ok(docs) => scan_docs(&src, docs),
         Err(_) => scan_plain(&src),
     }

@@ -155,10 +155,20 @@ fn read_one(
     };
     let files = Files::new(beside, &base, &display);
     let k = files.kustomization().map_err(|ds| with_note(ds, field))?;
-    if let Some((_, at)) = k.resources.first() {
+    // Generated ConfigMaps would be objects of the overlay's own, as `resources` are.
+    let own = k
+        .resources
+        .first()
+        .map(|(_, at)| (at, "resources"))
+        .or_else(|| {
+            k.config_map_generator
+                .first()
+                .map(|g| (&g.at, "configMapGenerator"))
+        });
+    if let Some((at, key)) = own {
         let d = Diagnostic::error(
             Code::Unsupported,
-            "an overlay's resources are the objects platc generates; `resources` is not allowed here",
+            format!("an overlay's resources are the objects platc generates; `{key}` is not allowed here"),
         )
         .path(&at.path)
         .help("use `platc kustomize DIR` to build a folder with resources of its own");
@@ -796,6 +806,18 @@ mod tests {
         let errs = run(&blueprint(PLATFORM_WIDE, ""), &with_resources).unwrap_err();
         assert_eq!(errs[0].code, Code::Unsupported);
         assert!(errs[0].message.contains("`resources`"));
+
+        let generating = Memory::new().with(
+            "o/kustomization.yaml",
+            kustomization("configMapGenerator:\n  - name: x\n    literals: [a=b]\n    options: {disableNameSuffixHash: true}\n"),
+        );
+        let errs = run(&blueprint(PLATFORM_WIDE, ""), &generating).unwrap_err();
+        assert_eq!(errs[0].code, Code::Unsupported);
+        assert!(
+            errs[0].message.contains("`configMapGenerator`"),
+            "{}",
+            errs[0].message
+        );
 
         let escaping = Memory::new()
             .with(
