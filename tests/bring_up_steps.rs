@@ -163,7 +163,7 @@ fn the_vpc_connection_peers_routes_both_ways_and_is_idempotent() {
     let block = sections(&readme)
         .into_iter()
         .flat_map(|(_, _, blocks)| blocks)
-        .find(|b| b.contains("connect management-sandbox-eks "))
+        .find(|b| b.contains("connect sandbox-eks "))
         .expect("the reference connects sandbox-eks with management");
     let dir = tempfile::tempdir().unwrap();
     let aws = dir.path().join("aws");
@@ -220,7 +220,7 @@ fn a_missing_vpc_is_named_and_nothing_is_created() {
     let block = sections(&readme)
         .into_iter()
         .flat_map(|(_, _, blocks)| blocks)
-        .find(|b| b.contains("connect management-sandbox-eks "))
+        .find(|b| b.contains("connect sandbox-eks "))
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let aws = dir.path().join("aws");
@@ -245,8 +245,7 @@ fn a_missing_vpc_is_named_and_nothing_is_created() {
         .unwrap();
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("management-sandbox-eks: a VPC does not exist yet"),
+        String::from_utf8_lossy(&out.stderr).contains("sandbox-eks: a VPC does not exist yet"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -52,44 +52,51 @@ fn same_network(a: &ResolvedCluster, b: &ResolvedCluster) -> bool {
     }
 }
 
-/// A shell expression that prints the cluster's VPC ID.
+/// The cluster's VPC ID as a shell word: an existing VPC's ID, or a call of `vpc` with the tag
+/// its creator puts on it and its range.
 fn vpc_id(r: &Resolved, c: &ResolvedCluster) -> String {
     if let Some(v) = &c.existing_vpc {
         return v.id.clone();
     }
     let tag = match c.provider {
         Provider::Kops => format!(
-            "tag:KubernetesCluster,Values={}",
+            "KubernetesCluster,Values={}",
             naming::kops_cluster_name(&c.name, &r.domain)
         ),
         Provider::Capa | Provider::Eks => format!(
-            "tag:sigs.k8s.io/cluster-api-provider-aws/cluster/{},Values=owned",
+            "sigs.k8s.io/cluster-api-provider-aws/cluster/{},Values=owned",
             c.name
         ),
     };
-    format!(
-        "$(aws ec2 describe-vpcs --region {} --filters Name={tag} Name=cidr,Values={} --query 'Vpcs[0].VpcId' --output text)",
-        c.region, c.vpc_cidr
-    )
+    format!("\"$(vpc {} {tag} {})\"", c.region, c.vpc_cidr)
 }
 
-/// The shell function the calls use: peer two VPCs (unless already peered), accept, and route
-/// each range to the other in every route table of both VPCs.
-const FUNCTION: &str = "\
-connect() {   # connect NAME REGION VPC RANGE PEER_REGION PEER_VPC PEER_RANGE
-     [ \"$3\" != None ] && [ \"$6\" != None ] || { echo \"$1: a VPC does not exist yet\" >&2; return 1; }
-     pcx=$(aws ec2 describe-vpc-peering-connections --region \"$2\" --filters \"Name=requester-vpc-info.vpc-id,Values=$3\" \"Name=accepter-vpc-info.vpc-id,Values=$6\" Name=status-code,Values=pending-acceptance,provisioning,active --query 'VpcPeeringConnections[0].VpcPeeringConnectionId' --output text)
-     [ \"$pcx\" != None ] || pcx=$(aws ec2 create-vpc-peering-connection --region \"$2\" --vpc-id \"$3\" --peer-vpc-id \"$6\" --peer-region \"$5\" --tag-specifications \"ResourceType=vpc-peering-connection,Tags=[{Key=Name,Value=$1}]\" --query VpcPeeringConnection.VpcPeeringConnectionId --output text)
-     aws ec2 wait vpc-peering-connection-exists --region \"$2\" --vpc-peering-connection-ids \"$pcx\"
-     [ \"$(aws ec2 describe-vpc-peering-connections --region \"$5\" --vpc-peering-connection-ids \"$pcx\" --query 'VpcPeeringConnections[0].Status.Code' --output text)\" = active ] || aws ec2 accept-vpc-peering-connection --region \"$5\" --vpc-peering-connection-id \"$pcx\" > /dev/null
-     for side in \"$2 $3 $7\" \"$5 $6 $4\"; do
+/// The shell functions the calls use: `vpc` finds a VPC by tag and range; `connect` peers a
+/// cluster's VPC with the management cluster's (`M_REGION`, `M_VPC`, `M_RANGE`) unless they
+/// are peered already, accepts, and routes each range to the other in every route table of
+/// both VPCs.
+fn functions(management: &str) -> String {
+    format!(
+        "\
+vpc() {{   # vpc REGION TAG,Values=VALUE RANGE
+     aws ec2 describe-vpcs --region \"$1\" --filters \"Name=tag:$2\" \"Name=cidr,Values=$3\" --query 'Vpcs[0].VpcId' --output text
+   }}
+   connect() {{   # connect CLUSTER REGION VPC RANGE
+     [ \"$M_VPC\" != None ] && [ \"$3\" != None ] || {{ echo \"$1: a VPC does not exist yet\" >&2; return 1; }}
+     pcx=$(aws ec2 describe-vpc-peering-connections --region \"$M_REGION\" --filters \"Name=requester-vpc-info.vpc-id,Values=$M_VPC\" \"Name=accepter-vpc-info.vpc-id,Values=$3\" Name=status-code,Values=pending-acceptance,provisioning,active --query 'VpcPeeringConnections[0].VpcPeeringConnectionId' --output text)
+     [ \"$pcx\" != None ] || pcx=$(aws ec2 create-vpc-peering-connection --region \"$M_REGION\" --vpc-id \"$M_VPC\" --peer-vpc-id \"$3\" --peer-region \"$2\" --tag-specifications \"ResourceType=vpc-peering-connection,Tags=[{{Key=Name,Value={management}-$1}}]\" --query VpcPeeringConnection.VpcPeeringConnectionId --output text)
+     aws ec2 wait vpc-peering-connection-exists --region \"$M_REGION\" --vpc-peering-connection-ids \"$pcx\"
+     [ \"$(aws ec2 describe-vpc-peering-connections --region \"$2\" --vpc-peering-connection-ids \"$pcx\" --query 'VpcPeeringConnections[0].Status.Code' --output text)\" = active ] || aws ec2 accept-vpc-peering-connection --region \"$2\" --vpc-peering-connection-id \"$pcx\" > /dev/null
+     for side in \"$M_REGION $M_VPC $4\" \"$2 $3 $M_RANGE\"; do
        set -- $side
        for rt in $(aws ec2 describe-route-tables --region \"$1\" --filters \"Name=vpc-id,Values=$2\" --query 'RouteTables[].RouteTableId' --output text); do
          aws ec2 create-route --region \"$1\" --route-table-id \"$rt\" --destination-cidr-block \"$3\" --vpc-peering-connection-id \"$pcx\" > /dev/null 2>&1 ||
            aws ec2 replace-route --region \"$1\" --route-table-id \"$rt\" --destination-cidr-block \"$3\" --vpc-peering-connection-id \"$pcx\"
        done
      done
-   }";
+   }}"
+    )
+}
 
 /// The step's text for `clusters` (those of `to_connect`), or None when there are none.
 pub fn step(r: &Resolved, clusters: &[&ResolvedCluster]) -> Option<String> {
@@ -97,18 +104,19 @@ pub fn step(r: &Resolved, clusters: &[&ResolvedCluster]) -> Option<String> {
     if clusters.is_empty() {
         return None;
     }
-    let mut calls = Vec::with_capacity(clusters.len());
+    let mut lines = Vec::with_capacity(clusters.len() + 2);
+    lines.push(format!(
+        "M_REGION={} M_RANGE={}   # {}",
+        m.region, m.vpc_cidr, m.name
+    ));
+    lines.push(format!("M_VPC={}", vpc_id(r, m)));
     for c in clusters {
-        calls.push(format!(
-            "connect {m}-{c} {mr} \"{mv}\" {mc} {cr} \"{cv}\" {cc}",
-            m = m.name,
-            c = c.name,
-            mr = m.region,
-            mv = vpc_id(r, m),
-            mc = m.vpc_cidr,
-            cr = c.region,
-            cv = vpc_id(r, c),
-            cc = c.vpc_cidr,
+        lines.push(format!(
+            "connect {} {} {} {}",
+            c.name,
+            c.region,
+            vpc_id(r, c),
+            c.vpc_cidr
         ));
     }
     Some(format!(
@@ -117,8 +125,9 @@ pub fn step(r: &Resolved, clusters: &[&ResolvedCluster]) -> Option<String> {
          The commands peer the two VPCs and route each range to the other; they find the VPCs by\n   \
          their creators' tags and ranges, and run again after adding a cluster they add only what\n   \
          is missing:\n\n   \
-         ```sh\n   {FUNCTION}\n   {}\n   ```",
-        calls.join("\n   "),
+         ```sh\n   {}\n   {}\n   ```",
+        functions(&m.name),
+        lines.join("\n   "),
         m = m.name,
         vpc = m.vpc_cidr,
     ))
@@ -140,11 +149,20 @@ mod tests {
         assert_eq!(names, ["sandbox-eks", "legacy-kops"]);
         let text = step(&r, &to_connect(&r, &all)).unwrap();
         // CAPA's tag for the EKS cluster's VPC, the existing ID for kops, both ranges.
-        assert!(text.contains("connect management-sandbox-eks us-west-2 \"$(aws ec2 describe-vpcs --region us-west-2 --filters Name=tag:sigs.k8s.io/cluster-api-provider-aws/cluster/management,Values=owned Name=cidr,Values=10.224.0.0/16"), "{text}");
-        assert!(text.contains("Name=tag:sigs.k8s.io/cluster-api-provider-aws/cluster/sandbox-eks,Values=owned Name=cidr,Values=10.26.0.0/16"), "{text}");
+        assert!(
+            text.contains("M_VPC=\"$(vpc us-west-2 sigs.k8s.io/cluster-api-provider-aws/cluster/management,Values=owned 10.224.0.0/16)\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("connect sandbox-eks us-west-2 \"$(vpc us-west-2 sigs.k8s.io/cluster-api-provider-aws/cluster/sandbox-eks,Values=owned 10.26.0.0/16)\" 10.26.0.0/16"),
+            "{text}"
+        );
         let kops = r.clusters.iter().find(|c| c.name == "legacy-kops").unwrap();
         let id = &kops.existing_vpc.as_ref().unwrap().id;
-        assert!(text.contains(&format!("\"{id}\" 10.20.0.0/16")), "{text}");
+        assert!(
+            text.contains(&format!("connect legacy-kops us-west-2 {id} 10.20.0.0/16")),
+            "{text}"
+        );
     }
 
     #[test]
