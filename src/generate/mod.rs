@@ -4,6 +4,7 @@
 
 pub mod capa;
 pub mod cert_manager;
+pub mod diagram;
 pub mod eks;
 pub mod external_dns;
 pub mod flux;
@@ -32,7 +33,6 @@ pub type Generate = fn(&Resolved, &mut Output) -> Result<(), GenError>;
 pub const GENERATORS: &[(&str, Generate)] = &[
     ("capa", capa::generate),
     ("cert-manager", cert_manager::generate),
-    ("readme", readme::generate),
     ("calico", hardening::calico::generate),
     ("kyverno", hardening::kyverno::generate),
     ("external-dns", external_dns::generate),
@@ -45,6 +45,8 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("releases", releases::generate),
     // Last: it delivers each cluster's `addons/` only when other generators put objects there.
     ("flux", flux::generate),
+    // After the GitOps engine: the README's picture shows what its files deliver.
+    ("readme", readme::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {
