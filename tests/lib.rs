@@ -33,6 +33,9 @@ mod iam;
 mod integrity;
 /// Issue 20: Kommander's external-dns chart, its app list, its issuer, the licence, the demo.
 mod kommander;
+/// Issue 24 item 3: every golden README opens with a Mermaid picture that parses (a strict
+/// checker of the subset, and Mermaid's own parser when installed).
+mod mermaid;
 /// Issue 20 item 8: no unwritten 0.0.0.0/0, no public endpoint without opt-in, no overlapping
 /// VPCs in any golden tree; the network refusals.
 mod network_defaults;

@@ -106,6 +106,13 @@ pub enum Shape {
 pub struct Flowchart {
     text: String,
     depth: usize,
+    edges: usize,
+}
+
+/// A finished flowchart: its text and how many arrows it has (Mermaid's limits count both).
+pub struct Chart {
+    pub text: String,
+    pub edges: usize,
 }
 
 /// The class of dedicated (tainted) node pools: a dashed, thick border.
@@ -116,6 +123,7 @@ impl Flowchart {
         Flowchart {
             text: String::from("flowchart LR\n"),
             depth: 1,
+            edges: 0,
         }
     }
 
@@ -154,6 +162,7 @@ impl Flowchart {
 
     /// A solid arrow, labelled when `text` is not empty.
     pub fn edge(&mut self, from: &str, to: &str, text: &str) {
+        self.edges += 1;
         if text.is_empty() {
             self.line(&format!("{from} --> {to}"));
         } else {
@@ -163,11 +172,12 @@ impl Flowchart {
 
     /// A dotted arrow: a relation that is not a delivery (Cluster API creating a cluster).
     pub fn dotted(&mut self, from: &str, to: &str, text: &str) {
+        self.edges += 1;
         self.line(&format!("{from} -.->|{}| {to}", label(text)));
     }
 
     /// Marks nodes as dedicated pools, after the class is defined.
-    pub fn finish(mut self, dedicated: &[String]) -> String {
+    pub fn finish(mut self, dedicated: &[String]) -> Chart {
         if !dedicated.is_empty() {
             self.line(&format!(
                 "classDef {DEDICATED} stroke-dasharray: 5 5,stroke-width:2px"
@@ -177,7 +187,10 @@ impl Flowchart {
                 self.line(&format!("class {id} {DEDICATED}"));
             }
         }
-        self.text
+        Chart {
+            text: self.text,
+            edges: self.edges,
+        }
     }
 }
 
@@ -270,7 +283,9 @@ mod tests {
         f.node("np_a", Shape::Box, "a");
         f.close();
         f.edge("np_a", "pl_x", "");
-        let text = f.finish(&["np_a".to_string()]);
+        let chart = f.finish(&["np_a".to_string()]);
+        assert_eq!(chart.edges, 1);
+        let text = chart.text;
         assert_eq!(
             text,
             "flowchart LR\n  subgraph pl_x[\"platform x\"]\n    np_a[\"a\"]\n  end\n  np_a --> pl_x\n  \

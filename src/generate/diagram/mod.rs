@@ -25,14 +25,22 @@ pub mod mermaid;
 use std::collections::{BTreeMap, BTreeSet};
 
 use self::delivery::Delivery;
-use self::mermaid::{Flowchart, Kind, Shape, id};
+use self::mermaid::{Chart, Flowchart, Kind, Shape, id};
 use super::Output;
 use super::iam::model::{Plan, plan};
 use crate::blueprint::model::{AccessRole, Provider, TaintEffect, WorkspaceRole};
 use crate::resolve::{PoolRole, Resolved, ResolvedCluster, ResolvedNodePool, Scaling};
 
-/// The most clusters (and workspaces, and access entries) drawn one by one.
+/// The most clusters (and workspaces, access entries, node pools of a cluster) drawn one by
+/// one.
 pub const MAX_DRAWN: usize = 12;
+/// Mermaid's default limits, beyond which it draws an error instead of the diagram
+/// (mermaid v12.3.0, `packages/mermaid/src/schemas/config.schema.yaml`: `maxTextSize`
+/// 50000, `maxEdges` 500). A full drawing that would pass either is drawn as the summary.
+pub const MAX_TEXT: usize = 50_000;
+pub const MAX_EDGES: usize = 500;
+/// The longest free text (a display name, a list of groups) a label shows.
+const MAX_FREE_TEXT: usize = 80;
 
 /// The README's opening section: the diagram in a `mermaid` fence and its legend.
 pub fn section(r: &Resolved, out: &Output) -> String {
@@ -41,12 +49,13 @@ pub fn section(r: &Resolved, out: &Output) -> String {
     let full = r.clusters.len() <= MAX_DRAWN
         && r.spec.workspaces.len() <= MAX_DRAWN
         && r.spec.access.len() <= MAX_DRAWN;
-    let chart = if full {
-        Picture::new(r, plan.as_ref(), delivery.as_ref()).full()
-    } else {
-        Picture::new(r, plan.as_ref(), delivery.as_ref()).summary()
-    };
-    let mut s = format!("```mermaid\n{chart}```\n\n");
+    let drawn = full
+        .then(|| Picture::new(r, plan.as_ref(), delivery.as_ref()).full())
+        .filter(|c| c.text.len() <= MAX_TEXT && c.edges <= MAX_EDGES);
+    let full = drawn.is_some();
+    let chart =
+        drawn.unwrap_or_else(|| Picture::new(r, plan.as_ref(), delivery.as_ref()).summary());
+    let mut s = format!("```mermaid\n{}```\n\n", chart.text);
     s.push_str(
         "Dashed boxes are dedicated node pools (tainted: only pods that tolerate the taint run\n\
          there); dotted arrows lead from the management cluster to the clusters Cluster API\n\
@@ -55,8 +64,8 @@ pub fn section(r: &Resolved, out: &Output) -> String {
     if !full {
         s.push_str(&format!(
             " More than {MAX_DRAWN} clusters, workspaces\n\
-             or access entries: the clusters other than the management cluster are drawn as one box\n\
-             per provider (the tables below list each)."
+             or access entries (or a drawing beyond Mermaid's limits): the clusters other than the\n\
+             management cluster are drawn as one box per provider (the tables below list each)."
         ));
     }
     s.push_str("\n\n");
@@ -158,7 +167,7 @@ impl<'a> Picture<'a> {
     }
 
     /// Every cluster in its workspace, every access entry, every role.
-    fn full(mut self) -> String {
+    fn full(mut self) -> Chart {
         let r = self.r;
         self.f.open(
             &self.platform.clone(),
@@ -168,7 +177,7 @@ impl<'a> Picture<'a> {
         for w in &r.spec.workspaces {
             let mut title = format!("workspace {}", w.name);
             if let Some(display) = &w.display_name {
-                title.push_str(&format!(" · {display}"));
+                title.push_str(&format!(" · {}", short(display)));
             }
             self.f.open(&id(Kind::Workspace, &[&w.name]), &title);
             for c in r
@@ -229,7 +238,7 @@ impl<'a> Picture<'a> {
     }
 
     /// The management cluster in full, the others one node per provider.
-    fn summary(mut self) -> String {
+    fn summary(mut self) -> Chart {
         let r = self.r;
         let groups = groups(r);
         self.f.open(
@@ -337,10 +346,33 @@ impl<'a> Picture<'a> {
                 c.region
             ),
         );
-        for p in &c.node_pools {
+        // Beyond the cap, the last drawn box stands for the rest of the pools.
+        let (drawn, rest) = if c.node_pools.len() > MAX_DRAWN {
+            c.node_pools.split_at(MAX_DRAWN - 1)
+        } else {
+            (&c.node_pools[..], &[][..])
+        };
+        for p in drawn {
             let node = id(Kind::Pool, &[&c.name, &p.name]);
             self.f.node(&node, Shape::Box, &pool_label(p));
             if dedicated(p) {
+                self.dedicated.push(node);
+            }
+        }
+        if !rest.is_empty() {
+            // `Kind::Summary` with the cluster's name: no pool id can be equal.
+            let node = id(Kind::Summary, &[&c.name, "pools"]);
+            let tainted = rest.iter().filter(|p| dedicated(p)).count();
+            self.f.node(
+                &node,
+                Shape::Box,
+                &format!(
+                    "{} more pools, {tainted} dedicated: {}",
+                    rest.len(),
+                    few(rest.iter().map(|p| p.name.as_str()))
+                ),
+            );
+            if tainted > 0 {
                 self.dedicated.push(node);
             }
         }
@@ -496,11 +528,27 @@ fn groups(r: &Resolved) -> BTreeMap<Provider, Vec<&ResolvedCluster>> {
 fn access_label(a: &crate::blueprint::model::Access) -> String {
     let mut s = format!("access {}", a.name);
     if !a.groups.is_empty() {
-        s.push_str(&format!(" · groups {}", a.groups.join(", ")));
+        s.push_str(&format!(
+            " · groups {}",
+            short(&few(a.groups.iter().map(String::as_str)))
+        ));
     }
     if !a.users.is_empty() {
-        s.push_str(&format!(" · users {}", a.users.join(", ")));
+        s.push_str(&format!(
+            " · users {}",
+            short(&few(a.users.iter().map(String::as_str)))
+        ));
     }
+    s
+}
+
+/// Free text cut to [`MAX_FREE_TEXT`] characters.
+fn short(text: &str) -> String {
+    if text.chars().count() <= MAX_FREE_TEXT {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(MAX_FREE_TEXT - 1).collect();
+    s.push('…');
     s
 }
 
