@@ -1,7 +1,11 @@
 //! The Mermaid text of the diagram: a `flowchart` written in a small, fixed subset (nodes
 //! of four shapes, subgraphs, labelled arrows, one class), with node ids derived from names
 //! by an escaping rule that cannot collide and every label quoted and escaped. The subset is
-//! what `tests/support/mermaid.rs` accepts and Mermaid's own parser is run on (`.ci/run`).
+//! what `tests/mermaid.rs` accepts, and what Mermaid's own parser (`tools/mermaid`) is run on.
+//!
+//! Syntax facts: mermaid-js/mermaid `docs/syntax/flowchart.md` (quoted labels for special
+//! characters, "Entity codes to escape characters": `#35;` is `#`, numbers in base 10; the
+//! warnings about a node named `end` and about `o`/`x` starting a node after a link).
 
 use std::fmt::Write as _;
 
