@@ -146,8 +146,7 @@ fn a_platform_at_the_cap_is_drawn_in_full_and_one_above_as_a_summary() {
     );
     assert!(above.contains("sm_eks -->|\"external-dns · external-dns/external-dns · IRSA\"| ro_perXeksXexternal_dns\n"), "{above}");
     assert!(
-        above.contains("gd_flux -->|\"infrastructure · namespaces · releases\"| sm_eks\n")
-            || above.contains("gd_flux -->|"),
+        above.contains("gd_flux -->|\"infrastructure · namespaces · releases · addons\"| sm_eks\n"),
         "{above}"
     );
 }
@@ -162,4 +161,32 @@ fn a_summary_does_not_grow_with_the_fleet() {
 #[test]
 fn the_picture_is_the_same_on_every_render() {
     assert_eq!(readme(REFERENCE), readme(REFERENCE));
+}
+
+#[test]
+fn pools_past_the_cap_are_one_box() {
+    let mut text = String::from(
+        "apiVersion: platc.io/v1alpha1\nkind: Platform\nmetadata:\n  name: pools\nspec:\n  domain: example.cloud\n  \
+         aws: {accountID: \"123456789012\", region: eu-central-1}\n  clusters:\n    - name: a\n      provider: capa\n      \
+         kubernetesVersion: v1.33.5\n      availabilityZones: [eu-central-1a]\n      \
+         controlPlane: {replicas: 3, instanceType: m5.large}\n      nodePools:\n",
+    );
+    for i in 0..super::MAX_DRAWN + 2 {
+        let taint = if i >= super::MAX_DRAWN {
+            ", taints: [{key: x, effect: NoExecute}]"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "        - {{name: p{i:02}, instanceType: m5.large, replicas: 1{taint}}}\n"
+        ));
+    }
+    let c = chart(&readme(&text));
+    assert!(c.contains("np_aXp10["), "{c}");
+    assert!(!c.contains("np_aXp11"), "{c}");
+    assert!(
+        c.contains("sm_aXpools[\"3 more pools, 2 dedicated: p11, p12, p13\"]\n"),
+        "{c}"
+    );
+    assert!(c.contains("class sm_aXpools dedicated\n"), "{c}");
 }
