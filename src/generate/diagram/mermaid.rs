@@ -122,6 +122,12 @@ pub struct Chart {
 /// The class of dedicated (tainted) node pools: a dashed, thick border.
 pub const DEDICATED: &str = "dedicated";
 
+impl Default for Flowchart {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Flowchart {
     pub fn new() -> Self {
         Flowchart {
