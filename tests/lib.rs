@@ -42,6 +42,9 @@ mod kommander;
 /// `platc kustomize` on every golden kustomization (against kubectl), nested
 /// kustomizations, inputs past 16 MiB.
 mod kustomize_folders;
+/// Issue 24 item 3: every golden README opens with a Mermaid picture that parses (a strict
+/// checker of the subset, and Mermaid's own parser when installed).
+mod mermaid;
 /// Issue 20 item 8: no unwritten 0.0.0.0/0, no public endpoint without opt-in, no overlapping
 /// VPCs in any golden tree; the network refusals.
 mod network_defaults;

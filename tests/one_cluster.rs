@@ -234,8 +234,13 @@ fn a_change_inside_one_cluster_leaves_the_folder_as_a_full_render_would() {
     );
     assert_eq!(manifest(dir), manifest_before);
 
-    // A change that only the batch cluster's files show.
-    let v2 = fleet().replace("instanceType: c6i.2xlarge", "instanceType: c6i.4xlarge");
+    // A change that only the batch cluster's files show (a node label: the README's picture
+    // shows pools' instance types and sizes, not their labels).
+    let v2 = fleet().replace(
+        "nvidia.com/gpu.present: \"true\"",
+        "nvidia.com/gpu.present: \"yes\"",
+    );
+    assert_ne!(v2, fleet());
     write(dir, &v2);
     let summary = ok(&run(dir, &["render", "-o", "out", "--cluster", "batch"]));
     assert!(summary.contains("1 changed"), "{summary}");

@@ -5,6 +5,7 @@
 pub mod argocd;
 pub mod capa;
 pub mod cert_manager;
+pub mod diagram;
 pub mod eks;
 pub mod external_dns;
 pub mod flux;
@@ -34,7 +35,6 @@ pub type Generate = fn(&Resolved, &mut Output) -> Result<(), GenError>;
 pub const GENERATORS: &[(&str, Generate)] = &[
     ("capa", capa::generate),
     ("cert-manager", cert_manager::generate),
-    ("readme", readme::generate),
     ("calico", hardening::calico::generate),
     ("kyverno", hardening::kyverno::generate),
     ("external-dns", external_dns::generate),
@@ -49,6 +49,8 @@ pub const GENERATORS: &[(&str, Generate)] = &[
     ("flux", flux::generate),
     // Instead of Flux (`gitops.argocd`), last for the same reason.
     ("argocd", argocd::generate),
+    // After the GitOps engine: the README's picture shows what its files deliver.
+    ("readme", readme::generate),
 ];
 
 pub fn generate(resolved: &Resolved) -> Result<Output, GenError> {

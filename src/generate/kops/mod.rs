@@ -11,6 +11,7 @@
 mod api_server;
 mod cluster;
 mod identity;
+pub use identity::kops_service_account;
 mod instance_group;
 
 use serde_json::{Map, Value};
