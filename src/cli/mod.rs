@@ -575,35 +575,45 @@ fn validate_cmd(ui: &Ui, file: &Path, strict: bool) -> u8 {
         Ok(i) => i,
         Err(code) => return code,
     };
-    let checked = match pipeline::check_blueprint(&input) {
-        Ok(c) => c,
-        Err(diags) => {
-            ui.diagnostics(diags);
-            return exit::INVALID;
-        }
-    };
-    let mut findings = checked.warnings;
-    // The platform's own images against its image policy (needs the resolved model).
-    let resolved = crate::resolve::resolve(&checked.loaded.blueprint, &input.file_name);
-    findings.extend(pipeline::refused_images(&checked.loaded, &resolved));
     let mut cel = crate::validate::cel::Stats::default();
-    match pipeline::compile_stages(&input, &beside_of(file), false) {
+    let findings = match pipeline::compile_stages(&input, &beside_of(file), false) {
         Ok(mut stages) => {
+            // The compile checked the blueprint: its warnings, with the platform's own images
+            // against its image policy, are the compiled tree's (`compile_stages`).
+            let mut findings = std::mem::take(&mut stages.compiled.warnings);
             let (report, docs) = pipeline::validate::compiled(&mut stages);
             findings.extend(report.diagnostics);
             cel = report.cel;
-            // The process exits next: the kernel takes the documents back whole.
+            // The process exits next: the kernel takes the documents and stages back whole.
             std::mem::forget(docs);
+            std::mem::forget(stages);
+            findings
         }
-        // Sections platc does not render yet were checked above; say so without failing.
-        Err(diags) => findings.extend(diags.into_iter().map(|d| {
-            if d.code == Code::Unsupported {
-                d.into_warning()
-            } else {
-                d
-            }
-        })),
-    }
+        Err(diags) => {
+            // The blueprint's own check, alone, for its warnings (or its errors: then nothing
+            // more is said).
+            let checked = match pipeline::check_blueprint(&input) {
+                Ok(c) => c,
+                Err(diags) => {
+                    ui.diagnostics(diags);
+                    return exit::INVALID;
+                }
+            };
+            let mut findings = checked.warnings;
+            // The platform's own images against its image policy (needs the resolved model).
+            let resolved = crate::resolve::resolve(&checked.loaded.blueprint, &input.file_name);
+            findings.extend(pipeline::refused_images(&checked.loaded, &resolved));
+            // Sections platc does not render yet were checked above; say so without failing.
+            findings.extend(diags.into_iter().map(|d| {
+                if d.code == Code::Unsupported {
+                    d.into_warning()
+                } else {
+                    d
+                }
+            }));
+            findings
+        }
+    };
     let failed = findings.iter().any(|d| d.is_error() || strict);
     // A rendered tree that breaks the bring-up check is platc's bug, not the blueprint's.
     let internal = findings
