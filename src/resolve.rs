@@ -13,9 +13,9 @@ pub use iam::{Consumer, IamOutput, ServiceAccountIssuer, TerraformBackend, consu
 pub use network::ApiAccess;
 
 use crate::blueprint::model::{
-    Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops, Oidc,
-    Partition, PodSecurityLevel, PolicyEngine, Provider, RootVolume, RouteReflectors, Security,
-    Spec, Taint, TaintEffect, WorkloadIdentity,
+    Acme, AcmeSolver, Blueprint, ClusterApiVersion, Dns, DnsPolicy, ExistingVpc, Gitops,
+    ImageLookup, Oidc, Partition, PodSecurityLevel, PolicyEngine, Provider, RootVolume,
+    RouteReflectors, Security, Spec, Taint, TaintEffect, WorkloadIdentity,
 };
 
 /// Pod CIDR when the blueprint gives none (Calico's and CAPA's templates' default).
@@ -107,6 +107,8 @@ pub struct ResolvedCluster {
     pub region: String,
     pub zones: Vec<String>,
     pub ami: Option<String>,
+    /// `image.lookup`: the image found by owner and name pattern (never with `ami`).
+    pub image_lookup: Option<ImageLookup>,
     pub pod_cidr: String,
     pub service_cidr: String,
     pub existing_vpc: Option<ExistingVpc>,
@@ -295,6 +297,7 @@ pub fn resolve(bp: &Blueprint, blueprint_file: &str) -> Resolved {
                 region: cluster_region,
                 zones: c.availability_zones.clone(),
                 ami: c.image.as_ref().and_then(|i| i.ami.clone()),
+                image_lookup: c.image.as_ref().and_then(|i| i.lookup.clone()),
                 pod_cidr: network
                     .and_then(|n| n.pod_cidr.clone())
                     .unwrap_or_else(|| DEFAULT_POD_CIDR.to_string()),

@@ -601,6 +601,28 @@ pub struct Image {
     /// `ami-` + 8 or 17 lowercase hex digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ami: Option<String>,
+    /// Find the newest image by owner and name pattern (the image-builder convention) instead
+    /// of pinning an AMI per region; one or the other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<ImageLookup>,
+}
+
+/// `clusters[].image.lookup`: CAPA's `imageLookupOrg`/`imageLookupBaseOS`/`imageLookupFormat`
+/// (a kOps `<owner>/<name pattern>` image string on kops).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImageLookup {
+    /// The 12-digit AWS account ID that owns the images (EC2's `owner-id`).
+    pub org: String,
+    /// The base OS in the image name (`{{.BaseOS}}`), e.g. `ubuntu-24.04`; CAPA's default
+    /// when left out.
+    #[serde(rename = "baseOS", default, skip_serializing_if = "Option::is_none")]
+    pub base_os: Option<String>,
+    /// The image name pattern, a Go template over `{{.BaseOS}}` and `{{.K8sVersion}}` with
+    /// EC2's `*` and `?` wildcards; CAPA's `capa-ami-{{.BaseOS}}-?{{.K8sVersion}}-*` when
+    /// left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

@@ -11,6 +11,8 @@ pub mod external_dns;
 pub mod flux;
 pub mod hardening;
 pub mod iam;
+#[cfg(test)]
+mod image_lookup_tests;
 pub mod kops;
 pub mod monitoring;
 pub mod network_notes;

@@ -32,7 +32,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for (_, cluster, path) in cx.clusters() {
         version(cx, out, cluster, &path);
         zones(cx, out, cluster, &path);
-        image(cx, out, cluster, &path);
+        super::image::check(cx, out, cluster, &path);
         control_plane(cx, out, cluster, &path);
         kops_state_store(cx, out, cluster, &path);
         workspace(cx, out, cluster, &path);
@@ -241,63 +241,6 @@ pub fn zone_problem(
         _ => d.help(format!("the zones of {} are {}", r.name, zones.join(", "))),
     };
     Some(d)
-}
-
-/// `ami-` followed by 8 (older images) or 17 lowercase hexadecimal digits (EC2 resource IDs).
-pub fn is_ami_id(id: &str) -> bool {
-    id.strip_prefix("ami-").is_some_and(|hex| {
-        (hex.len() == 8 || hex.len() == 17)
-            && hex
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
-}
-
-fn image(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, cluster: &Cluster, path: &BlueprintPath) {
-    let image_path = path.field("image");
-    match (&cluster.image, cluster.provider) {
-        (Some(_), Provider::Eks) => out.push(
-            cx.key_error(
-                Code::Provider,
-                &image_path,
-                "`image` is not used with provider eks",
-            )
-            .note("EKS managed node groups run the EKS-optimized AMI of the cluster's version")
-            .help("remove `image`, or use provider capa or kops for a custom image"),
-        ),
-        (Some(image), _) => match &image.ami {
-            Some(ami) if !is_ami_id(ami) => {
-                let lower = ami.to_ascii_lowercase();
-                let help = if is_ami_id(&lower) {
-                    format!("did you mean `{lower}`? AMI IDs are lowercase")
-                } else {
-                    "an AMI ID is `ami-` followed by 8 or 17 lowercase hexadecimal digits, e.g. `ami-0123456789abcdef0`"
-                        .to_string()
-                };
-                out.push(
-                    cx.error(
-                        Code::Image,
-                        &image_path.field("ami"),
-                        format!("`{ami}` is not an AMI ID"),
-                    )
-                    .help(help),
-                );
-            }
-            Some(_) => {}
-            None => out.push(no_ami(cx, &image_path)),
-        },
-        (None, Provider::Capa | Provider::Kops) => out.push(no_ami(cx, &image_path)),
-        (None, Provider::Eks) => {}
-    }
-}
-
-fn no_ami(cx: &Cx<'_>, path: &BlueprintPath) -> Diagnostic {
-    cx.key_warning(
-        Code::Warning,
-        path,
-        "no `image.ami`: machines use the provider's default image lookup",
-    )
-    .help("production clusters should pin a hardened image: set `image: {ami: ami-...}`")
 }
 
 fn control_plane(cx: &Cx<'_>, out: &mut Vec<Diagnostic>, cluster: &Cluster, path: &BlueprintPath) {

@@ -11,6 +11,7 @@ pub mod certificates;
 pub mod clusters;
 pub mod iam;
 pub mod identity;
+pub mod image;
 pub mod kommander;
 pub mod mirror_path;
 pub mod monitoring;

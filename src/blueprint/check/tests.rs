@@ -157,6 +157,31 @@ fn variant(edits: &[(&str, &str)]) -> String {
 }
 
 /// Inserts a spec section before `clusters:`.
+/// The base blueprint whose capa cluster finds its image with `lookup` (a flow mapping).
+fn lookup_case(lookup: &str) -> String {
+    variant(&[(
+        "provider: capa",
+        &format!("provider: capa\n      image: {{lookup: {lookup}}}"),
+    )])
+}
+
+#[test]
+fn the_no_image_warning_names_both_ways() {
+    let diags = diagnose("case.yaml", VALID_BASE);
+    let warning = diags
+        .iter()
+        .find(|d| d.path.as_deref() == Some("spec.clusters[0].image"))
+        .expect("a warning at spec.clusters[0].image");
+    assert_eq!(warning.severity, Severity::Warning);
+    let text = human(warning, false);
+    assert!(
+        text.contains("image.ami")
+            && text.contains("image.lookup")
+            && text.contains("lookup: {org:"),
+        "{text}"
+    );
+}
+
 fn with_section(section: &str, edits: &[(&str, &str)]) -> String {
     let mut all: Vec<(&str, String)> = vec![("  clusters:\n", format!("{section}  clusters:\n"))];
     all.extend(edits.iter().map(|(f, r)| (*f, (*r).to_string())));
@@ -646,6 +671,89 @@ fn clusters() {
             "no ami warns",
             VALID_BASE.to_string(),
             Want::Warning(Code::Warning, "spec.clusters[0].image"),
+        ),
+        (
+            "lookup good",
+            lookup_case(
+                r#"{org: "123456789012", baseOS: ubuntu-24.04, format: "kib-{{.BaseOS}}-?{{ .K8sVersion }}-*"}"#,
+            ),
+            Want::Clean,
+        ),
+        (
+            "lookup with ami",
+            variant(&[(
+                "provider: capa",
+                r#"provider: capa
+      image: {ami: ami-0123456789abcdef0, lookup: {org: "123456789012"}}"#,
+            )]),
+            Want::ErrorSaying(
+                Code::Image,
+                "spec.clusters[0].image.lookup",
+                "one or the other",
+            ),
+        ),
+        (
+            "lookup org not an account",
+            lookup_case("{org: amazon}"),
+            Want::Error(Code::Image, "spec.clusters[0].image.lookup.org"),
+        ),
+        (
+            "lookup org short",
+            lookup_case(r#"{org: "12345678901"}"#),
+            Want::Error(Code::Image, "spec.clusters[0].image.lookup.org"),
+        ),
+        (
+            "lookup base os wildcard",
+            lookup_case(r#"{org: "123456789012", baseOS: "ubuntu*"}"#),
+            Want::Error(Code::Image, "spec.clusters[0].image.lookup.baseOS"),
+        ),
+        (
+            "lookup base os empty",
+            lookup_case(r#"{org: "123456789012", baseOS: ""}"#),
+            Want::Error(Code::Image, "spec.clusters[0].image.lookup.baseOS"),
+        ),
+        (
+            "lookup unknown variable",
+            lookup_case(r#"{org: "123456789012", format: "capa-ami-{{.Region}}-*"}"#),
+            Want::ErrorSaying(
+                Code::Image,
+                "spec.clusters[0].image.lookup.format",
+                "{{.Region}}",
+            ),
+        ),
+        (
+            "lookup unbalanced format",
+            lookup_case(r#"{org: "123456789012", format: "capa-ami-{{.BaseOS-*"}"#),
+            Want::ErrorSaying(
+                Code::Image,
+                "spec.clusters[0].image.lookup.format",
+                "unbalanced",
+            ),
+        ),
+        (
+            "lookup empty format",
+            lookup_case(r#"{org: "123456789012", format: ""}"#),
+            Want::Error(Code::Image, "spec.clusters[0].image.lookup.format"),
+        ),
+        (
+            "empty image warns",
+            variant(&[("provider: capa", "provider: capa\n      image: {}")]),
+            Want::Warning(Code::Warning, "spec.clusters[0].image"),
+        ),
+        (
+            "lookup on eks",
+            variant(&[
+                (
+                    "provider: capa",
+                    r#"provider: eks
+      image: {lookup: {org: "123456789012"}}"#,
+                ),
+                (
+                    "      controlPlane:\n        replicas: 3\n        instanceType: m5.large\n",
+                    "",
+                ),
+            ]),
+            Want::ErrorSaying(Code::Provider, "spec.clusters[0].image", "amiType"),
         ),
         (
             "old management cluster",

@@ -156,6 +156,24 @@ pub const FIELDS: &[FieldRule] = &[
     ),
     FieldRule::new(
         "AWSMachineTemplate",
+        "spec.template.spec.imageLookupOrg",
+        &["cluster.image.lookup.org"],
+        "the account that owns the images (EC2's `owner-id`); on the template, not the AWSCluster, so a changed lookup renames the template and rolls the machines",
+    ),
+    FieldRule::new(
+        "AWSMachineTemplate",
+        "spec.template.spec.imageLookupBaseOS",
+        &["cluster.image.lookup.baseOS"],
+        "CAPA's `ubuntu-24.04` when left out",
+    ),
+    FieldRule::new(
+        "AWSMachineTemplate",
+        "spec.template.spec.imageLookupFormat",
+        &["cluster.image.lookup.format"],
+        "CAPA's `capa-ami-{{.BaseOS}}-?{{.K8sVersion}}-*` when left out; CAPA takes the newest image matching it",
+    ),
+    FieldRule::new(
+        "AWSMachineTemplate",
         "spec.template.spec.iamInstanceProfile",
         &[],
         "the instance profiles that `clusterawsadm bootstrap iam` creates: control-plane.… for the control plane, nodes.… for node pools",

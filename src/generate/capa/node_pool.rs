@@ -116,6 +116,20 @@ pub fn machine_spec(
     if let Some(ami) = &c.ami {
         spec.insert("ami".into(), json!({"id": ami}));
     }
+    // The lookup goes on every AWSMachineTemplate, not on the AWSCluster (which CAPA also
+    // reads, field by field, when a machine leaves one out; v2.11.1
+    // pkg/cloud/services/ec2/instances.go): the template's name is a digest of this spec, so a
+    // changed lookup is a new template and Cluster API rolls the machines onto the new image.
+    // Fields left out keep CAPA's defaults (facts::image_lookup).
+    if let Some(lookup) = &c.image_lookup {
+        spec.insert("imageLookupOrg".into(), json!(lookup.org));
+        if let Some(base_os) = &lookup.base_os {
+            spec.insert("imageLookupBaseOS".into(), json!(base_os));
+        }
+        if let Some(format) = &lookup.format {
+            spec.insert("imageLookupFormat".into(), json!(format));
+        }
+    }
     spec.insert("sshKeyName".into(), json!(""));
     // IMDSv2 only; a hop limit of 2 so that pods that still use the node's role (and the
     // AWS cloud-controller-manager) can reach the metadata service through the bridge.

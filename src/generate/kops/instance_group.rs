@@ -9,6 +9,7 @@ use crate::json::json;
 
 use super::metadata;
 use crate::blueprint::model::{Taint, TaintEffect, VolumeType, WorkloadIdentity};
+use crate::facts::image_lookup;
 use crate::facts::instance_types::{Accelerator, accelerator};
 use crate::facts::kops as facts;
 use crate::naming;
@@ -66,6 +67,33 @@ pub fn taint(t: &Taint) -> String {
     }
 }
 
+/// The InstanceGroup's `image`: the pinned AMI, or `<org>/<name pattern>` for a lookup. kOps
+/// resolves `<owner>/<name>` with DescribeImages (owner, `name` filter, so EC2's `*`/`?`
+/// wildcards work) and takes the newest image (kubernetes/kops v1.36.2
+/// `upup/pkg/fi/cloudup/awsup/aws_cloud.go`, `resolveImage`; `docs/operations/images.md`).
+/// kOps has no template, so platc fills in CAPA's variables and defaults itself: one
+/// blueprint finds the same images on capa and kops. kOps checks the image's architecture
+/// against the machine type (`pkg/apis/kops/validation/aws.go`), as CAPA filters by it.
+fn image(c: &ResolvedCluster) -> Option<String> {
+    if let Some(ami) = &c.ami {
+        return Some(ami.clone());
+    }
+    c.image_lookup.as_ref().map(|lookup| {
+        let name = image_lookup::expand(
+            lookup
+                .format
+                .as_deref()
+                .unwrap_or(image_lookup::DEFAULT_FORMAT),
+            lookup
+                .base_os
+                .as_deref()
+                .unwrap_or(image_lookup::DEFAULT_BASE_OS),
+            &c.kubernetes_version,
+        );
+        format!("{}/{name}", lookup.org)
+    })
+}
+
 pub fn control_plane(
     r: &Resolved,
     c: &ResolvedCluster,
@@ -80,8 +108,8 @@ pub fn control_plane(
             let mut spec = Map::new();
             spec.insert("role".into(), json!(facts::ROLE_CONTROL_PLANE));
             spec.insert("machineType".into(), json!(cp.instance_type));
-            if let Some(ami) = &c.ami {
-                spec.insert("image".into(), json!(ami));
+            if let Some(image) = image(c) {
+                spec.insert("image".into(), json!(image));
             }
             spec.insert("minSize".into(), json!(1));
             spec.insert("maxSize".into(), json!(1));
@@ -104,8 +132,8 @@ pub fn node_pool(r: &Resolved, c: &ResolvedCluster, pool: &ResolvedNodePool) -> 
     let mut spec = Map::new();
     spec.insert("role".into(), json!(facts::ROLE_NODE));
     spec.insert("machineType".into(), json!(pool.instance_type));
-    if let Some(ami) = &c.ami {
-        spec.insert("image".into(), json!(ami));
+    if let Some(image) = image(c) {
+        spec.insert("image".into(), json!(image));
     }
     // kOps' cluster autoscaler (switched on by the Cluster when a pool autoscales) scales an
     // InstanceGroup between its bounds; a fixed pool has both bounds at its size.
