@@ -1,8 +1,9 @@
-//! Encryption at rest (`security.encryptionAtRest`): the golden case's eks control plane and
-//! kops cluster carry the blueprint's key ARN where their upstreams read it, the operator's
-//! step for kOps' encryption config is in the README, and no golden tree holds key material
-//! for the API server's encryption (an EncryptionConfiguration's `keys[].secret`, or such a
-//! file written inline into a machine's bootstrap files).
+//! Encryption at rest (`security.encryptionAtRest`): in the golden case, the eks control plane
+//! and the kops cluster carry the blueprint's key ARN where their upstreams read it, the capa
+//! API server reads its EncryptionConfiguration from a Secret, the operator's commands for
+//! both are in the README, and no golden tree holds key material for the API server's
+//! encryption (an EncryptionConfiguration's `keys[].secret`, or such a file written inline
+//! into a machine's bootstrap files).
 
 use serde_json::{Value, json};
 
@@ -111,7 +112,48 @@ fn the_kops_cluster_encrypts_etcd_volumes_and_reads_its_encryption_config() {
     let readme =
         std::fs::read_to_string(root().join("golden").join(CASE).join("README.md")).unwrap();
     assert!(
-        readme.contains("kops create secret encryptionconfig --name archive.vault.example.cloud --state s3://vault-kops-state/clusters"),
+        readme.contains("| kops create secret encryptionconfig -f - --name archive.vault.example.cloud --state s3://vault-kops-state/clusters"),
         "the README lacks the encryptionconfig step"
     );
+}
+
+#[test]
+fn the_capa_api_server_reads_its_encryption_config_from_a_secret() {
+    let kcp = objects("clusters/core/infrastructure/control-plane.yaml")
+        .into_iter()
+        .find(|d| d["kind"] == "KubeadmControlPlane")
+        .expect("a KubeadmControlPlane");
+    let spec = &kcp["spec"]["kubeadmConfigSpec"];
+    let file = spec["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "/etc/kubernetes/encryption/config.yaml")
+        .expect("the encryption config file");
+    assert_eq!(
+        file["contentFrom"],
+        json!({"secret": {"name": "core-encryption-config", "key": "encryption-config.yaml"}})
+    );
+    assert!(file.get("content").is_none(), "{file}");
+    let api = &spec["clusterConfiguration"]["apiServer"];
+    assert!(
+        api["extraArgs"].as_array().unwrap().contains(&json!({
+            "name": "encryption-provider-config",
+            "value": "/etc/kubernetes/encryption/config.yaml"
+        })),
+        "{api}"
+    );
+    assert!(
+        api["extraVolumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["mountPath"] == "/etc/kubernetes/encryption"),
+        "{api}"
+    );
+    let readme =
+        std::fs::read_to_string(root().join("golden").join(CASE).join("README.md")).unwrap();
+    assert!(readme.contains(
+        "kubectl -n default create secret generic core-encryption-config --from-literal=encryption-config.yaml="
+    ));
 }

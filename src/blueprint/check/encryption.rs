@@ -1,10 +1,10 @@
 //! Encryption at rest (`spec.security.encryptionAtRest`): exactly one of `kmsKeyARN` and
 //! `generate`; a key ARN (never an alias ARN) in the blueprint's partition, in the region of
-//! every cluster it encrypts; and the providers and modes platc does not build refused with
-//! the reason (ARCHITECTURE.md, "Encryption at rest").
+//! every cluster it encrypts; and `generate`, which platc does not build, refused with the
+//! reason (ARCHITECTURE.md, "Encryption at rest").
 
 use super::Cx;
-use crate::blueprint::model::{Partition, Provider};
+use crate::blueprint::model::Partition;
 use crate::blueprint::path::BlueprintPath;
 use crate::diag::{Code, Diagnostic};
 use crate::naming::partition_name;
@@ -91,14 +91,6 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     .help("write the key ARN, e.g. `arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`"),
             ),
             Ok(key) => key_placement(cx, out, &key, &arn_path),
-        }
-    }
-    for (_, cluster, cpath) in cx.clusters() {
-        if cluster.provider == Provider::Capa {
-            out.push(
-                cx.key_error(Code::Security, &cpath.field("provider"), "encryption at rest is not built for `capa` yet: Secrets of this cluster would stay unencrypted")
-                    .help("the API server needs a KMS plugin (kubernetes-sigs/aws-encryption-provider) on every control-plane machine, which platc does not render; use `eks` or `kops`, or remove `security.encryptionAtRest`"),
-            );
         }
     }
 }
