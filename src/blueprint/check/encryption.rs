@@ -76,8 +76,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     }
     if generate && enc.kms_key_arn.is_none() {
         // The generated key's ARN carries an ID that AWS assigns when it creates the key, so
-        // no file of the tree can name it; and an alias ARN does not work with CAPA (see
-        // `parse_key_arn`). kOps' `kmsKeyId` and the API server's config have the same gap.
+        // no file of the tree can name it; an alias ARN does not work with CAPA (see
+        // `parse_key_arn`), and kOps documents `kmsKeyId` as the key's full ARN
+        // (`docs/operations/etcd_backup_restore_encryption.md` v1.36.0).
         out.push(
             cx.error(Code::Security, &path.field("generate"), "`generate: true` is not built: the clusters need the key's ARN, which AWS assigns only when it creates the key")
                 .help("create a symmetric KMS key whose alias starts with `cluster-api-provider-aws-` (CAPA's controller may use only those) and set `kmsKeyARN` to its key ARN"),
