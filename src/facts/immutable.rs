@@ -258,6 +258,17 @@ mod tests {
     }
 
     #[test]
+    fn a_new_eks_key_cannot_change_in_place_but_adding_encryption_can() {
+        let changed = vec!["spec.encryptionConfig.provider".to_string()];
+        let hit = hits("AWSManagedControlPlane", &changed);
+        assert_eq!(hit.len(), 1);
+        assert_eq!(hit[0].0.remedy, Remedy::Recreate);
+        // Adding the whole block is CAPA's AssociateEncryptionConfig: no row.
+        let added = vec!["spec.encryptionConfig".to_string()];
+        assert!(hits("AWSManagedControlPlane", &added).is_empty());
+    }
+
+    #[test]
     fn the_node_group_digest_covers_every_immutable_field_of_the_node_group() {
         assert_eq!(
             replace_keys("AWSManagedMachinePool"),
