@@ -400,6 +400,15 @@ pub const DEFAULT_ARGOCD_PROJECT: &str = "default";
 /// Defaults of the platform layer, external-dns and GitOps, derived from the blueprint on
 /// demand (each is one lookup; keeping them here keeps every default in this file).
 impl Resolved {
+    /// The KMS key ARN that encrypts Secrets at rest (`security.encryptionAtRest.kmsKeyARN`);
+    /// the checker has refused every other form before generation.
+    pub fn encryption_key(&self) -> Option<&str> {
+        self.security
+            .as_ref()
+            .and_then(|s| s.encryption_at_rest.as_ref())
+            .and_then(|e| e.kms_key_arn.as_deref())
+    }
+
     /// The clusters of one provider, in blueprint order (what each provider's generator makes).
     pub fn clusters_of(&self, provider: Provider) -> Vec<&ResolvedCluster> {
         self.clusters

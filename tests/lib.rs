@@ -23,6 +23,9 @@ mod determinism;
 mod diagnostics_format;
 /// Completions, manual pages, the editor modeline, init then render.
 mod ecosystem;
+/// `security.encryptionAtRest`: the key where each provider reads it, and no key material in
+/// any golden tree.
+mod encryption_at_rest;
 /// `platc explain`: where files and fields come from in the blueprint.
 mod explain;
 /// The fuzz targets' corpus and past crashes, without libFuzzer.

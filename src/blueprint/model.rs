@@ -363,6 +363,23 @@ pub struct Security {
     pub audit_log: Option<AuditLog>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_identity: Option<WorkloadIdentity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_at_rest: Option<EncryptionAtRest>,
+}
+
+/// Secrets encrypted at rest with a key from the cloud's KMS: an existing key by its ARN, or
+/// `generate: true` (a key platc declares). Exactly one of the two; the checker refuses the
+/// combinations a provider cannot build (`check/encryption.rs`).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EncryptionAtRest {
+    /// The ARN of an existing symmetric KMS key (`arn:<partition>:kms:<region>:<account>:key/<id>`),
+    /// in the clusters' partition and region.
+    #[serde(rename = "kmsKeyARN", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_arn: Option<String>,
+    /// A key that platc declares in the IAM output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

@@ -9,7 +9,7 @@
 //! - CAPA v2.11.1: `exp/webhooks/awsmanagedmachinepool_webhook.go` (`validateImmutable`),
 //!   `webhooks/awsmachinetemplate_webhook.go` (`ValidateUpdate`),
 //!   `controlplane/eks/webhooks/awsmanagedcontrolplane_webhook.go` (`ValidateUpdate`,
-//!   `validateEKSClusterNameSame`), `webhooks/awscluster_webhook.go` (`ValidateUpdate`,
+//!   `validateEKSClusterNameSame`, the `encryptionConfig` rules), `webhooks/awscluster_webhook.go` (`ValidateUpdate`,
 //!   `validateControlPlaneLoadBalancerUpdate`), `pkg/cloud/services/eks/nodegroup.go`
 //!   (`reconcileNodegroupConfig`). The CEL rules of these kinds' bundled CRDs hold no transition
 //!   rule (`oldSelf`), so the webhooks are the whole of CAPA's refusals.
@@ -151,6 +151,18 @@ pub const IMMUTABLE: &[Immutable] = &[
         refused_by: "CAPA's AWSManagedControlPlane webhook refuses it (`eksClusterName is different to current cluster name`)",
         remedy: Remedy::Recreate,
     },
+    // Encryption at rest: CAPA adds `encryptionConfig` to a running EKS cluster
+    // (AssociateEncryptionConfig, `reconcileEKSEncryptionConfig`,
+    // `pkg/cloud/services/eks/cluster.go` v2.11.1), so adding it is no row; its webhook
+    // refuses changing the key, and removing it ("disabling EKS encryption is not allowed
+    // after it has been enabled"), as EKS does ("You can't disable secrets encryption after
+    // enabling it", awsdocs/amazon-eks-user-guide latest/ug/security/security-k8s.adoc).
+    Immutable {
+        kind: "AWSManagedControlPlane",
+        field: "spec.encryptionConfig.provider",
+        refused_by: "CAPA's AWSManagedControlPlane webhook refuses it (`changing EKS encryption is not allowed after it has been enabled`), and EKS never changes or removes a cluster's key",
+        remedy: Remedy::Recreate,
+    },
     // kOps: etcd clusters and members (platc derives their names from the control plane's
     // zones, so they change only with the zones).
     Immutable {
@@ -243,6 +255,17 @@ mod tests {
             "spec.template.spec.instanceType"
         ));
         assert!(!covers("spec.template.spec", "spec.template.metadata"));
+    }
+
+    #[test]
+    fn a_new_eks_key_cannot_change_in_place_but_adding_encryption_can() {
+        let changed = vec!["spec.encryptionConfig.provider".to_string()];
+        let hit = hits("AWSManagedControlPlane", &changed);
+        assert_eq!(hit.len(), 1);
+        assert_eq!(hit[0].0.remedy, Remedy::Recreate);
+        // Adding the whole block is CAPA's AssociateEncryptionConfig: no row.
+        let added = vec!["spec.encryptionConfig".to_string()];
+        assert!(hits("AWSManagedControlPlane", &added).is_empty());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod api_access;
 pub mod aws;
 pub mod certificates;
 pub mod clusters;
+pub mod encryption;
 pub mod iam;
 pub mod identity;
 pub mod image;
@@ -175,6 +176,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("kommander", kommander::check),
     ("registries", registries::check),
     ("security", security::check),
+    ("encryption", encryption::check),
     ("access", access::check),
     ("monitoring", monitoring::check),
     ("overlays", overlays::check),

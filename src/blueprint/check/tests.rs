@@ -2510,3 +2510,124 @@ fn api_exposure_and_vpc_ranges() {
         ),
     ]);
 }
+
+/// `valid-base.yaml` with its cluster on kops, an eks cluster beside it, and `encryption`
+/// as `spec.security.encryptionAtRest`.
+fn with_encryption(encryption: &str, extra_cluster: &str) -> String {
+    let mut text = variant(&[
+        (
+            "      provider: capa\n",
+            "      provider: kops\n      kops: {stateStore: s3://state/clusters}\n      image: {ami: ami-0123456789abcdef0}\n",
+        ),
+        ("v1.30.4", "v1.34.2"),
+        (
+            "  clusters:\n",
+            &format!("  security:\n    encryptionAtRest: {encryption}\n  clusters:\n"),
+        ),
+    ]);
+    text.push_str(
+        "    - name: ledger
+      provider: eks
+      kubernetesVersion: v1.33.4
+      availabilityZones: [eu-central-1a, eu-central-1b]
+      nodePools:
+        - {name: general, instanceType: m6i.large, replicas: 2}
+",
+    );
+    text.push_str(extra_cluster);
+    text
+}
+
+#[test]
+fn encryption_at_rest() {
+    const KEY: &str =
+        "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let path = "spec.security.encryptionAtRest";
+    let arn = "spec.security.encryptionAtRest.kmsKeyARN";
+    let generate = "spec.security.encryptionAtRest.generate";
+    run_cases(&[
+        (
+            "a key ARN of the region",
+            with_encryption(&format!("{{kmsKeyARN: \"{KEY}\"}}"), ""),
+            Want::Clean,
+        ),
+        (
+            "both",
+            with_encryption(&format!("{{kmsKeyARN: \"{KEY}\", generate: true}}"), ""),
+            Want::ErrorSaying(Code::Security, generate, "together"),
+        ),
+        (
+            "neither",
+            with_encryption("{generate: false}", ""),
+            Want::ErrorSaying(Code::Security, path, "names no key"),
+        ),
+        (
+            "generate is not built",
+            with_encryption("{generate: true}", ""),
+            Want::ErrorSaying(Code::Security, generate, "not built"),
+        ),
+        (
+            "alias ARN",
+            with_encryption(
+                "{kmsKeyARN: \"arn:aws:kms:eu-central-1:123456789012:alias/cluster-api-provider-aws-k\"}",
+                "",
+            ),
+            Want::ErrorSaying(Code::Security, arn, "alias ARN"),
+        ),
+        (
+            "not an ARN",
+            with_encryption("{kmsKeyARN: \"1234abcd-12ab-34cd-56ef-1234567890ab\"}", ""),
+            Want::ErrorSaying(Code::Security, arn, "not an ARN"),
+        ),
+        (
+            "another service",
+            with_encryption(
+                "{kmsKeyARN: \"arn:aws:s3:eu-central-1:123456789012:key/abc\"}",
+                "",
+            ),
+            Want::ErrorSaying(Code::Security, arn, "not a KMS ARN"),
+        ),
+        (
+            "another partition",
+            with_encryption(
+                &format!(
+                    "{{kmsKeyARN: \"{}\"}}",
+                    KEY.replace("arn:aws:", "arn:aws-us-gov:")
+                ),
+                "",
+            ),
+            Want::ErrorSaying(Code::Security, arn, "partition `aws-us-gov`"),
+        ),
+        (
+            "another region",
+            with_encryption(
+                &format!(
+                    "{{kmsKeyARN: \"{}\"}}",
+                    KEY.replace("eu-central-1", "eu-west-1")
+                ),
+                "",
+            ),
+            Want::ErrorSaying(Code::Security, arn, "region `eu-west-1`"),
+        ),
+        (
+            "a cluster of another region",
+            with_encryption(
+                &format!("{{kmsKeyARN: \"{KEY}\"}}"),
+                "    - name: far
+      provider: eks
+      region: us-east-1
+      kubernetesVersion: v1.33.4
+      availabilityZones: [us-east-1a]
+      nodePools:
+        - {name: general, instanceType: m6i.large, replicas: 1}
+",
+            ),
+            Want::ErrorSaying(Code::Security, arn, "cluster `far` in `us-east-1`"),
+        ),
+        (
+            "a capa cluster too",
+            with_encryption(&format!("{{kmsKeyARN: \"{KEY}\"}}"), SECOND_CLUSTER),
+            Want::Clean,
+        ),
+    ]);
+}

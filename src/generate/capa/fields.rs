@@ -132,8 +132,9 @@ pub const FIELDS: &[FieldRule] = &[
             "spec.identity.oidc",
             "spec.security.auditLog",
             "spec.security.podSecurity",
+            "spec.security.encryptionAtRest",
         ],
-        "kube-apiserver flags: SSO (`oidc-*`, groups prefixed `oidc:`) when no management cluster's Kommander serves it, audit logging, Pod Security admission, and the IRSA issuer",
+        "kube-apiserver flags: SSO (`oidc-*`, groups prefixed `oidc:`) when no management cluster's Kommander serves it, audit logging, Pod Security admission, encryption at rest (`encryption-provider-config`, from the Secret `<cluster>-encryption-config`), and the IRSA issuer",
     ),
     // AWSMachineTemplate (control plane and node pools).
     FieldRule::new(

@@ -30,6 +30,14 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
     let api_server =
         crate::generate::hardening::api_server(r).map_err(|message| GenError { message })?;
     let clusters = r.clusters_of(Provider::Capa);
+    // Encryption at rest adds a Secret of the cluster's own to its API server.
+    let cluster_api_server = |c: &ResolvedCluster| {
+        let mut api = api_server.clone();
+        if r.encryption_key().is_some() {
+            api.extend(crate::generate::hardening::encryption::api_server(&c.name));
+        }
+        api
+    };
     out.add_parallel(GENERATOR, &clusters, |c| {
         let dir = format!("{}/infrastructure", naming::cluster_dir(&c.name));
         let mut files = vec![
@@ -40,7 +48,7 @@ pub fn generate(r: &Resolved, out: &mut Output) -> Result<(), GenError> {
             ),
             (
                 format!("{dir}/control-plane.yaml"),
-                Content::Objects(control_plane::objects(r, c, &api_server)),
+                Content::Objects(control_plane::objects(r, c, &cluster_api_server(c))),
                 Origin::control_plane(&c.name),
             ),
         ];

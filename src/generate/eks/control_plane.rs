@@ -97,6 +97,19 @@ fn control_plane_spec(r: &Resolved, c: &ResolvedCluster) -> Map<String, Value> {
         json!({"public": false, "private": true})
     };
     spec.insert("endpointAccess".into(), endpoint);
+    // Secrets encrypted at rest with the blueprint's KMS key: CAPA's `encryptionConfig`
+    // (`provider`: "the ARN or alias of the CMK", `resources`: what to encrypt;
+    // `controlplane/eks/api/v1beta2/awsmanagedcontrolplane_types.go` v2.11.1), passed to EKS's
+    // CreateCluster, or to AssociateEncryptionConfig when added to a running cluster
+    // (`makeEksEncryptionConfigs`, `reconcileEKSEncryptionConfig`,
+    // `pkg/cloud/services/eks/cluster.go` v2.11.1). `secrets` is the only resource EKS
+    // encrypts (awsdocs/amazon-eks-user-guide latest/ug/security/security-k8s.adoc).
+    if let Some(key) = r.encryption_key() {
+        spec.insert(
+            "encryptionConfig".into(),
+            json!({"provider": key, "resources": ["secrets"]}),
+        );
+    }
     let mut network = crate::generate::capa::cluster::network(c);
     // A private endpoint admits the management cluster's VPC too: CAPA attaches the
     // `node-eks-additional` security group, whose rules are `additionalControlPlaneIngressRules`,

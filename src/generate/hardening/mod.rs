@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod calico;
+pub mod encryption;
 pub mod kyverno;
 pub mod machine;
 pub mod mirrors;

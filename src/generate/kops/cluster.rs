@@ -64,6 +64,14 @@ pub fn object(
         "configBase".into(),
         json!(naming::kops_config_base(state_store, &name)),
     );
+    // Encryption at rest of Secrets by the API server: kOps' nodeup points
+    // `--encryption-provider-config` at the `encryptionconfig` secret of the state store, and
+    // refuses to start the API server without it (`nodeup/pkg/model/kube_apiserver.go`
+    // v1.36.0). The operator writes that secret (`kops create secret encryptionconfig`,
+    // `docs/cli/kops_create_secret_encryptionconfig.md` v1.36.0): its key never enters the tree.
+    if r.encryption_key().is_some() {
+        spec.insert("encryptionConfig".into(), json!(true));
+    }
     // kOps' cluster autoscaler scales the InstanceGroups of autoscaled pools between their
     // bounds.
     if c.node_pools
@@ -75,7 +83,7 @@ pub fn object(
     if let Some(mirrors) = registry_mirrors(r) {
         spec.insert("containerd".into(), json!({"registryMirrors": mirrors}));
     }
-    spec.insert("etcdClusters".into(), etcd(placement));
+    spec.insert("etcdClusters".into(), etcd(placement, r.encryption_key()));
     spec.extend(identity::fields(r, c));
     spec.insert("kubelet".into(), json!({"anonymousAuth": false}));
     // Who reaches the API's load balancer (kOps opens port 443 of its security group to each
@@ -132,18 +140,26 @@ pub fn object(
 
 /// `main` and `events`, each with one member per control-plane machine, on its volume
 /// encrypted at rest.
-fn etcd(placement: &[ControlPlaneMember]) -> Value {
+/// With encryption at rest, the volumes use the blueprint's KMS key (`kmsKeyId`, "a AWS KMS
+/// ID used to encrypt the volume", `pkg/apis/kops/v1alpha2/cluster.go` v1.36.0; the full key
+/// ARN, `docs/operations/etcd_backup_restore_encryption.md` v1.36.0); otherwise the account's
+/// default EBS key.
+fn etcd(placement: &[ControlPlaneMember], key: Option<&str>) -> Value {
     let clusters: Vec<Value> = ETCD_CLUSTERS
         .iter()
         .map(|name| {
             let members: Vec<Value> = placement
                 .iter()
                 .map(|m| {
-                    json!({
+                    let mut member = json!({
                         "name": m.etcd_member,
                         "instanceGroup": m.group,
                         "encryptedVolume": true,
-                    })
+                    });
+                    if let (Some(key), Value::Object(member)) = (key, &mut member) {
+                        member.insert("kmsKeyId".into(), json!(key));
+                    }
+                    member
                 })
                 .collect();
             json!({"name": name, "etcdMembers": members})

@@ -365,6 +365,30 @@ pub fn not_files(r: &Resolved) -> String {
                     },
                 ));
             }
+            if p == Provider::Capa
+                && let Some(key) = r.encryption_key()
+            {
+                commands.push(crate::generate::hardening::encryption::secret_command(
+                    &capa::namespace(c),
+                    &c.name,
+                    key,
+                ));
+            }
+            // kOps reads the API server's EncryptionConfiguration from its state store
+            // (`encryptionConfig: true`, `kops::cluster`): the operator writes it, with a key
+            // of their own, before `kops update cluster` (kOps v1.36.0
+            // `docs/cli/kops_create_secret_encryptionconfig.md`).
+            if p == Provider::Kops && r.encryption_key().is_some() {
+                commands.push(format!(
+                    "{} | kops create secret encryptionconfig -f - --name {} --state {}   # before kops update cluster: {}'s key for Secrets at rest",
+                    crate::generate::hardening::encryption::config_command(
+                        r.encryption_key().unwrap_or_default()
+                    ),
+                    naming::kops_cluster_name(&c.name, &r.domain),
+                    c.kops_state_store.as_deref().unwrap_or_default(),
+                    c.name,
+                ));
+            }
             if p == Provider::Kops && flux.is_some() && management.is_some() {
                 commands.push(format!(
                     "kops export kubecfg --admin=8760h --name {name} --kubeconfig {c}.kubeconfig && kubectl -n {ns} create secret generic {secret} --from-file=value={c}.kubeconfig   # on the management cluster",
