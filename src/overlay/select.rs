@@ -44,7 +44,7 @@ pub struct Matcher {
 enum Pattern {
     Exact(String),
     Dotted(String),
-    Regex(Regex),
+    Regex(std::sync::Arc<Regex>),
 }
 
 impl Pattern {
@@ -90,10 +90,14 @@ fn anchored(
 }
 
 /// `^(?:p)$`, compiled once per process: every cluster's objects are matched against the
-/// same overlays, and building a regex costs more than matching a cluster's objects.
-fn anchored_regex(p: &str) -> Result<Regex, regex::Error> {
-    static REGEXES: Memo<Result<Regex, regex::Error>> = Memo::new();
-    REGEXES.get_or(p, || Regex::new(&format!("^(?:{p})$")))
+/// same overlays, and building a regex costs more than matching a cluster's objects. Shared
+/// behind an `Arc`: a cloned `Regex` gets a new, empty pool of match caches (regex-automata
+/// 0.4 `meta::Regex::clone`), so every match on a clone would build its lazy DFA's cache again.
+fn anchored_regex(p: &str) -> Result<std::sync::Arc<Regex>, regex::Error> {
+    static REGEXES: Memo<Result<std::sync::Arc<Regex>, regex::Error>> = Memo::new();
+    REGEXES.get_or(p, || {
+        Regex::new(&format!("^(?:{p})$")).map(std::sync::Arc::new)
+    })
 }
 
 /// Whether a pattern has none of the characters that mean something to the regex syntax

@@ -492,10 +492,15 @@ fn dialect_safe(pattern: &str) -> bool {
     true
 }
 
-/// Each pattern compiled once per process (objects of a kind share their schema's patterns).
-fn compiled(pattern: &str) -> Option<Regex> {
-    static PATTERNS: Memo<Option<Regex>> = Memo::new();
-    PATTERNS.get_or(pattern, || Regex::new(pattern).ok())
+/// Each pattern compiled once per process (objects of a kind share their schema's patterns),
+/// shared behind an `Arc`: a cloned `Regex` gets a new, empty pool of match caches
+/// (regex-automata 0.4 `meta::Regex::clone`), and building a lazy DFA's cache for every match
+/// was ~1.4% of `validate`'s CPU on 1,000 clusters (`perf`).
+fn compiled(pattern: &str) -> Option<std::sync::Arc<Regex>> {
+    static PATTERNS: Memo<Option<std::sync::Arc<Regex>>> = Memo::new();
+    PATTERNS.get_or(pattern, || {
+        Regex::new(pattern).ok().map(std::sync::Arc::new)
+    })
 }
 
 #[cfg(test)]
