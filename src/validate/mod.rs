@@ -316,11 +316,14 @@ fn file_report(path: &str, bytes: &[u8], values: Option<Vec<&Value>>) -> Report 
             cel: stats,
         };
     };
-    let src = SourceFile::new(path, text);
     if let Some(values) = values {
+        // The short road places a finding at the file only (no spanned tree): its name is all
+        // it reads of the source, so the file's text is not copied and indexed for it (37 MB
+        // and 18,000 line indexes for 1,000 clusters).
+        let named = SourceFile::new(path, String::new());
         for value in values {
-            out.extend(object_findings(&src, None, value, &mut stats));
-            out.extend(values_findings(&src, None, value));
+            out.extend(object_findings(&named, None, value, &mut stats));
+            out.extend(values_findings(&named, None, value));
         }
         if out.is_empty() {
             return Report {
@@ -332,6 +335,7 @@ fn file_report(path: &str, bytes: &[u8], values: Option<Vec<&Value>>) -> Report 
         out.clear();
         stats = cel::Stats::default();
     }
+    let src = SourceFile::new(path, text);
     let docs = match read::read_stream(&src, &ReadOptions::kustomize()) {
         Ok(docs) => docs,
         Err(diags) => {
