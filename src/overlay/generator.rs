@@ -184,8 +184,9 @@ fn valid_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-/// Standard base64 with padding (Go's `base64.StdEncoding`).
-fn base64(bytes: &[u8]) -> String {
+/// Standard base64 with padding (Go's `base64.StdEncoding`); the secrets scan's tests encode
+/// with it too.
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

@@ -23,7 +23,7 @@ mod by_object;
 mod catalog;
 pub(crate) mod fast_read;
 mod folder;
-mod generator;
+pub(crate) mod generator;
 pub mod json6902;
 pub mod kustomization;
 pub mod merge;
@@ -348,21 +348,21 @@ impl<'a> Files<'a> {
         }
     }
 
+    /// The bytes at `rel` beside the kustomization, unplaced: the one read both readers share.
+    fn read_raw(&self, rel: &str) -> Result<Vec<u8>, Diagnostic> {
+        beside::join(&self.base, rel)
+            .ok_or(beside::ReadError::Outside)
+            .and_then(|p| self.beside.read(&p))
+            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read `{rel}`: {e}")))
+    }
+
     /// The bytes of the file at `rel` (a generator's file: any bytes, within the cap).
     fn read_bytes(&self, rel: &str, at: Option<(&SourceFile, &At)>) -> Result<Vec<u8>, Diagnostic> {
         let locate = |d: Diagnostic| match at {
             Some((src, at)) => d.at(src, at.span).path(&at.path),
             None => d,
         };
-        let bytes = beside::join(&self.base, rel)
-            .ok_or(beside::ReadError::Outside)
-            .and_then(|p| self.beside.read(&p))
-            .map_err(|e| {
-                locate(Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read `{rel}`: {e}"),
-                ))
-            })?;
+        let bytes = self.read_raw(rel).map_err(locate)?;
         if bytes.len() > MAX_INPUT_BYTES {
             return Err(locate(Diagnostic::error(
                 Code::Io,
@@ -396,15 +396,7 @@ impl<'a> Files<'a> {
                 .help("a patch or a generator's source is a file"),
             ));
         }
-        let bytes = beside::join(&self.base, rel)
-            .ok_or(beside::ReadError::Outside)
-            .and_then(|p| self.beside.read(&p))
-            .map_err(|e| {
-                locate(Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read `{rel}`: {e}"),
-                ))
-            })?;
+        let bytes = self.read_raw(rel).map_err(locate)?;
         read::decode(&self.display_name(rel), &bytes, MAX_INPUT_BYTES)
     }
 

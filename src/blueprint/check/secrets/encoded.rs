@@ -123,22 +123,7 @@ mod tests {
     use super::*;
 
     fn encode(data: &[u8]) -> String {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in data.chunks(3) {
-            let mut n = 0u32;
-            for (i, b) in chunk.iter().enumerate() {
-                n |= u32::from(*b) << (16 - 8 * i);
-            }
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
+        crate::overlay::generator::base64(data)
     }
 
     #[test]
